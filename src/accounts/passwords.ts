@@ -1,0 +1,43 @@
+import { createHash, randomBytes } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+
+// OWASP's argon2id baseline: 19 MiB memory, 2 iterations, 1 lane.
+const ARGON2_OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id (an ambient const enum, unusable under isolatedModules) */,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+/** False (never throws) for a wrong password or a malformed stored hash. */
+export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** Why a password is unacceptable, or undefined. */
+export function passwordProblem(password: string): string | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  return undefined;
+}
+
+/** A random URL-safe secret with 256 bits of entropy. */
+export function randomToken(prefix = ""): string {
+  return prefix + randomBytes(32).toString("base64url");
+}
+
+/** Tokens are stored only as this digest, so a leaked database holds no usable session or API token. */
+export function digestToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}

@@ -1,0 +1,73 @@
+import type { ArticleStatus, Role } from "../db/schema.js";
+
+/** The signed-in staff member (or the API token's identity) that rules are checked against. */
+export interface Actor {
+  id: number;
+  role: Role;
+  name: string;
+}
+
+/** Fields of an article that permission rules look at. */
+export interface ArticleOwnership {
+  author_id: number;
+  status: ArticleStatus;
+}
+
+const STAFF_ROLES: readonly Role[] = ["admin", "editor", "author", "contributor"];
+
+export function isStaffRole(value: string): value is Role {
+  return (STAFF_ROLES as readonly string[]).includes(value);
+}
+
+export function isEditorOrAbove(actor: Actor): boolean {
+  return actor.role === "admin" || actor.role === "editor";
+}
+
+export function canManageStaff(actor: Actor): boolean {
+  return actor.role === "admin";
+}
+
+export function canManageSettings(actor: Actor): boolean {
+  return actor.role === "admin";
+}
+
+/** Categories, tags, sources and the review desk belong to editors. */
+export function canManageTaxonomy(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+export function canModerateComments(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+export function canCurate(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+/** Everyone on staff may start a draft. */
+export function canCreateArticle(_actor: Actor): boolean {
+  return true;
+}
+
+/** Editors edit anything; authors their own; contributors their own until it is published. */
+export function canEditArticle(actor: Actor, article: ArticleOwnership): boolean {
+  if (isEditorOrAbove(actor)) return true;
+  if (article.author_id !== actor.id) return false;
+  if (actor.role === "contributor") return article.status === "draft";
+  return true;
+}
+
+/** Publishing (or scheduling) is for editors, and for authors on their own stories. */
+export function canPublishArticle(actor: Actor, article: ArticleOwnership): boolean {
+  if (isEditorOrAbove(actor)) return true;
+  return actor.role === "author" && article.author_id === actor.id;
+}
+
+export function canDeleteArticle(actor: Actor, article: ArticleOwnership): boolean {
+  return canPublishArticle(actor, article);
+}
+
+/** Only editors may name another author as an article's byline. */
+export function canAssignAuthor(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}

@@ -1,0 +1,135 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { adminPageModel } from "../admin/page-model.js";
+import type { AppContext } from "../site/context.js";
+import { field, SESSION_COOKIE } from "../site/requests.js";
+import {
+  authenticate,
+  createUser,
+  endSession,
+  isSetupNeeded,
+  SESSION_LIFETIME_DAYS,
+  startSession,
+} from "./service.js";
+
+/** Only same-site paths may be a post-login destination (no open redirect). */
+function safeNext(next: string): string {
+  return next.startsWith("/admin") && !next.startsWith("//") && !next.includes("\\") ? next : "/admin/";
+}
+
+async function openSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, userId: number) {
+  const { token } = await startSession(ctx, userId, request.headers["user-agent"] ?? "");
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: request.protocol === "https",
+    maxAge: SESSION_LIFETIME_DAYS * 86_400,
+  });
+}
+
+/** Sign-in, sign-out and the first-run setup; the only admin pages open to anonymous visitors. */
+const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const loginLimit = { rateLimit: { max: 10, timeWindow: "1 minute" } };
+
+  app.get<{ Querystring: { next?: string } }>("/admin/login", async function showLoginPage(request, reply) {
+    if (await isSetupNeeded(ctx)) return reply.redirect("/admin/setup");
+    if (request.actor) return reply.redirect(safeNext(request.query.next ?? ""));
+    return reply.view(
+      "accounts/views/login",
+      await adminPageModel(ctx, request, reply, {
+        title: "Sign in",
+        next: request.query.next ?? "",
+        email: "",
+        error: "",
+      }),
+    );
+  });
+
+  app.post(
+    "/admin/login",
+    { config: loginLimit, preHandler: app.csrfProtection },
+    async function signIn(request, reply) {
+      const email = field(request.body, "email");
+      const next = field(request.body, "next");
+      const result = await authenticate(ctx, email, field(request.body, "password"), request.ip);
+      if ("error" in result) {
+        return reply
+          .code(401)
+          .view(
+            "accounts/views/login",
+            await adminPageModel(ctx, request, reply, { title: "Sign in", next, email, error: result.error }),
+          );
+      }
+      await openSession(ctx, request, reply, result.user.id);
+      return reply.redirect(safeNext(next), 303);
+    },
+  );
+
+  app.post("/admin/logout", { preHandler: app.csrfProtection }, async function signOut(request, reply) {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(ctx, token);
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.redirect("/admin/login", 303);
+  });
+
+  app.get("/admin/setup", async function showSetupPage(request, reply) {
+    if (!(await isSetupNeeded(ctx))) return reply.redirect("/admin/");
+    const settings = await ctx.settings.get();
+    return reply.view(
+      "accounts/views/setup",
+      await adminPageModel(ctx, request, reply, {
+        title: "Set up your site",
+        values: {
+          site_title: settings.title === "Broadsheet" ? "" : settings.title,
+          name: "",
+          email: "",
+          demo: true,
+        },
+        errors: {},
+      }),
+    );
+  });
+
+  app.post(
+    "/admin/setup",
+    { config: loginLimit, preHandler: app.csrfProtection },
+    async function completeSetup(request, reply) {
+      if (!(await isSetupNeeded(ctx))) return reply.redirect("/admin/", 303);
+      const values = {
+        site_title: field(request.body, "site_title").trim(),
+        name: field(request.body, "name"),
+        email: field(request.body, "email"),
+        demo: field(request.body, "demo") === "on",
+      };
+      const password = field(request.body, "password");
+      const errors: Record<string, string> = {};
+      if (values.site_title === "" || values.site_title.length > 100)
+        errors.site_title = "must be 1 to 100 characters";
+      if (password !== field(request.body, "password_confirm"))
+        errors.password_confirm = "does not match the password";
+      const created = Object.keys(errors).length
+        ? undefined
+        : await createUser(ctx, { email: values.email, name: values.name, role: "admin", password });
+      if (!created || "errors" in created) {
+        return reply.code(422).view(
+          "accounts/views/setup",
+          await adminPageModel(ctx, request, reply, {
+            title: "Set up your site",
+            values,
+            errors: { ...errors, ...(created && "errors" in created ? created.errors : {}) },
+          }),
+        );
+      }
+      await ctx.settings.update({ title: values.site_title });
+      await ctx.changes.changed("site set up");
+      if (values.demo) await seedDemoOnSetup(ctx, created.user.id);
+      await openSession(ctx, request, reply, created.user.id);
+      return reply.redirect("/admin/", 303);
+    },
+  );
+};
+
+/** Filled in by the demo-content module; kept as a seam so setup does not depend on it directly. */
+async function seedDemoOnSetup(_ctx: AppContext, _adminId: number): Promise<void> {}
+
+export default accountsRoutes;

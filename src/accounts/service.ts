@@ -1,0 +1,275 @@
+import type { Role } from "../db/schema.js";
+import type { AppContext } from "../site/context.js";
+import { keyedHash } from "../site/context.js";
+import { slugify, uniqueSlug } from "../site/slug.js";
+import { digestToken, hashPassword, passwordProblem, randomToken, verifyPassword } from "./passwords.js";
+import type { Actor } from "./permissions.js";
+import { isStaffRole } from "./permissions.js";
+import * as store from "./store.js";
+
+type Ctx = Pick<AppContext, "db" | "now" | "secret">;
+export type FieldErrors = Record<string, string>;
+
+export const SESSION_LIFETIME_DAYS = 14;
+export const LOGIN_WINDOW_MINUTES = 15;
+export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+export const LOGIN_MAX_FAILURES_PER_IP = 20;
+/** Same text for an unknown email and a wrong password, so sign-in does not reveal who has an account. */
+export const LOGIN_FAILED_MESSAGE = "Wrong email or password.";
+export const LOGIN_LOCKED_MESSAGE = `Too many failed sign-ins. Try again in ${LOGIN_WINDOW_MINUTES} minutes.`;
+
+export interface SessionActor extends Actor {
+  email: string;
+  slug: string;
+}
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  role: string;
+  password?: string;
+  bio?: string;
+}
+
+const EMAIL_PATTERN = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL_PATTERN.test(email);
+}
+
+/** Field errors for a new staff account (empty when valid). */
+export function validateNewUser(input: NewUserInput, requirePassword: boolean): FieldErrors {
+  const errors: FieldErrors = {};
+  const email = normaliseEmail(input.email ?? "");
+  if (!isValidEmail(email)) errors.email = "must be a valid email address";
+  const name = (input.name ?? "").trim();
+  if (name === "" || name.length > 100) errors.name = "must be 1 to 100 characters";
+  if (!isStaffRole(input.role)) errors.role = "must be admin, editor, author or contributor";
+  if (input.password !== undefined || requirePassword) {
+    const problem = passwordProblem(input.password ?? "");
+    if (problem) errors.password = problem;
+  }
+  if ((input.bio ?? "").length > 2000) errors.bio = "must be at most 2,000 characters";
+  return errors;
+}
+
+/** Creates a staff account; a missing password leaves it unable to sign in until one is set. */
+export async function createUser(
+  ctx: Ctx,
+  input: NewUserInput,
+  options: { requirePassword: boolean } = { requirePassword: true },
+): Promise<{ user: store.UserRow } | { errors: FieldErrors }> {
+  const errors = validateNewUser(input, options.requirePassword);
+  const email = normaliseEmail(input.email ?? "");
+  if (!errors.email && (await store.getUserByEmail(ctx.db, email)))
+    errors.email = "is already used by another account";
+  if (Object.keys(errors).length > 0) return { errors };
+  const name = input.name.trim();
+  const slug = await uniqueSlug(
+    slugify(name) || "author",
+    async (s) => !!(await store.getUserBySlug(ctx.db, s)),
+  );
+  const password_hash = input.password ? await hashPassword(input.password) : null;
+  const user = await store.insertUser(ctx.db, {
+    email,
+    name,
+    slug,
+    role: input.role as Role,
+    password_hash,
+    bio: input.bio?.trim(),
+    now: ctx.now().toISOString(),
+  });
+  return { user };
+}
+
+export async function getUser(ctx: Pick<Ctx, "db">, id: number) {
+  return store.getUserById(ctx.db, id);
+}
+
+export async function getUserByEmail(ctx: Pick<Ctx, "db">, email: string) {
+  return store.getUserByEmail(ctx.db, normaliseEmail(email));
+}
+
+export async function getAuthorBySlug(ctx: Pick<Ctx, "db">, slug: string) {
+  return store.getUserBySlug(ctx.db, slug);
+}
+
+export async function listUsers(ctx: Pick<Ctx, "db">) {
+  return store.listUsers(ctx.db);
+}
+
+/** Updates a staff account's profile, role, status or password. */
+export async function updateUser(
+  ctx: Ctx,
+  id: number,
+  input: {
+    name?: string;
+    email?: string;
+    bio?: string;
+    role?: string;
+    isDisabled?: boolean;
+    password?: string;
+  },
+): Promise<FieldErrors> {
+  const existing = await store.getUserById(ctx.db, id);
+  if (!existing) return { id: "no such user" };
+  const errors: FieldErrors = {};
+  const changes: Parameters<typeof store.updateUser>[2] = {};
+  if (input.name !== undefined) {
+    const name = input.name.trim();
+    if (name === "" || name.length > 100) errors.name = "must be 1 to 100 characters";
+    else changes.name = name;
+  }
+  if (input.email !== undefined) {
+    const email = normaliseEmail(input.email);
+    if (!isValidEmail(email)) errors.email = "must be a valid email address";
+    else if (email !== existing.email && (await store.getUserByEmail(ctx.db, email)))
+      errors.email = "is already used by another account";
+    else changes.email = email;
+  }
+  if (input.bio !== undefined) {
+    if (input.bio.length > 2000) errors.bio = "must be at most 2,000 characters";
+    else changes.bio = input.bio.trim();
+  }
+  if (input.role !== undefined) {
+    if (!isStaffRole(input.role)) errors.role = "must be admin, editor, author or contributor";
+    else changes.role = input.role;
+  }
+  if (input.isDisabled !== undefined) changes.is_disabled = input.isDisabled ? 1 : 0;
+  const demotesAdmin =
+    existing.role === "admin" && ((changes.role && changes.role !== "admin") || changes.is_disabled === 1);
+  if (demotesAdmin && (await store.countAdmins(ctx.db)) <= 1)
+    errors.role = "the last admin cannot be demoted or disabled";
+  if (input.password !== undefined && input.password !== "") {
+    const problem = passwordProblem(input.password);
+    if (problem) errors.password = problem;
+    else changes.password_hash = await hashPassword(input.password);
+  }
+  if (Object.keys(errors).length > 0) return errors;
+  await store.updateUser(ctx.db, id, changes, ctx.now().toISOString());
+  if (changes.is_disabled === 1 || changes.password_hash) await store.deleteSessionsOfUser(ctx.db, id);
+  return {};
+}
+
+export async function isSetupNeeded(ctx: Pick<Ctx, "db">): Promise<boolean> {
+  return (await store.countAdmins(ctx.db)) === 0;
+}
+
+/**
+ * Checks a sign-in. Failures are counted per account and per IP over a sliding window; past the
+ * limit even a right password is refused until the window passes.
+ */
+export async function authenticate(
+  ctx: Ctx,
+  emailInput: string,
+  password: string,
+  ip: string,
+): Promise<{ user: store.UserRow } | { error: string }> {
+  const email = normaliseEmail(emailInput);
+  const accountKey = keyedHash(ctx.secret, `account:${email}`);
+  const ipKey = keyedHash(ctx.secret, `ip:${ip}`);
+  const now = ctx.now();
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
+  const failures = await store.countLoginFailures(ctx.db, accountKey, ipKey, since);
+  if (failures.byAccount >= LOGIN_MAX_FAILURES_PER_ACCOUNT || failures.byIp >= LOGIN_MAX_FAILURES_PER_IP) {
+    return { error: LOGIN_LOCKED_MESSAGE };
+  }
+  const user = await store.getUserWithPasswordByEmail(ctx.db, email);
+  const ok =
+    user?.password_hash && user.is_disabled === 0
+      ? await verifyPassword(user.password_hash, password)
+      : false;
+  if (!user || !ok) {
+    await store.insertLoginAttempt(ctx.db, accountKey, ipKey, now.toISOString());
+    return { error: LOGIN_FAILED_MESSAGE };
+  }
+  await store.deleteLoginAttempts(ctx.db, accountKey);
+  const { password_hash: _omit, ...publicUser } = user;
+  return { user: publicUser };
+}
+
+/** Starts a session; returns the cookie token (only its digest is stored). */
+export async function startSession(ctx: Ctx, userId: number, userAgent: string) {
+  const token = randomToken();
+  const now = ctx.now();
+  const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_DAYS * 86_400_000);
+  await store.insertSession(ctx.db, {
+    token_hash: digestToken(token),
+    user_id: userId,
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    user_agent: userAgent.slice(0, 200),
+  });
+  return { token, expiresAt };
+}
+
+/** The staff member behind a session cookie, or undefined for a missing, expired or revoked one. */
+export async function getSessionActor(ctx: Ctx, token: string): Promise<SessionActor | undefined> {
+  const row = await store.getSessionUser(ctx.db, digestToken(token), ctx.now().toISOString());
+  if (!row) return undefined;
+  return { id: row.id, name: row.name, email: row.email, role: row.role, slug: row.slug };
+}
+
+export async function endSession(ctx: Ctx, token: string): Promise<void> {
+  await store.deleteSession(ctx.db, digestToken(token));
+}
+
+/** Drops expired sessions and old sign-in failures (run by the housekeeping timer). */
+export async function pruneAccounts(ctx: Ctx): Promise<void> {
+  const now = ctx.now();
+  await store.deleteExpiredSessions(ctx.db, now.toISOString());
+  await store.deleteLoginAttemptsBefore(ctx.db, new Date(now.getTime() - 86_400_000).toISOString());
+}
+
+/** Creates an Admin API token and returns it in clear text — the only time it is ever shown. */
+export async function createApiToken(
+  ctx: Ctx,
+  input: { name: string; userId?: number | null; expiresAt?: string | null },
+): Promise<{ token: string; id: number } | { errors: FieldErrors }> {
+  const name = (input.name ?? "").trim();
+  if (name === "" || name.length > 100) return { errors: { name: "must be 1 to 100 characters" } };
+  const token = randomToken("bst_");
+  const row = await store.insertApiToken(ctx.db, {
+    name,
+    token_hash: digestToken(token),
+    user_id: input.userId ?? null,
+    created_at: ctx.now().toISOString(),
+    expires_at: input.expiresAt ?? null,
+  });
+  return { token, id: row.id };
+}
+
+export async function listApiTokens(ctx: Pick<Ctx, "db">) {
+  return store.listApiTokens(ctx.db);
+}
+
+export async function revokeApiToken(ctx: Ctx, id: number): Promise<void> {
+  await store.revokeApiToken(ctx.db, id, ctx.now().toISOString());
+}
+
+/**
+ * The identity an Admin API token acts as: its user, or — for a token not tied to a user (made
+ * with `cli token create`) — an admin-level integration whose id is the first admin's.
+ */
+export async function authenticateApiToken(
+  ctx: Ctx,
+  token: string,
+): Promise<{ actor: Actor } | { error: "invalid" | "expired" | "revoked" }> {
+  const row = await store.getApiToken(ctx.db, digestToken(token));
+  if (!row) return { error: "invalid" };
+  if (row.revoked_at) return { error: "revoked" };
+  const now = ctx.now();
+  if (row.expires_at && row.expires_at <= now.toISOString()) return { error: "expired" };
+  await store.updateApiTokenLastUsed(ctx.db, row.id, now.toISOString());
+  if (row.user_id !== null) {
+    if (!row.role || row.is_disabled) return { error: "revoked" };
+    return { actor: { id: row.user_id, role: row.role, name: row.user_name ?? row.name } };
+  }
+  const admin = (await store.listUsers(ctx.db)).find((u) => u.role === "admin" && u.is_disabled === 0);
+  if (!admin) return { error: "invalid" };
+  return { actor: { id: admin.id, role: "admin", name: row.name } };
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Actor } from "../accounts/permissions.js";
+import { isSetupNeeded } from "../accounts/service.js";
+import type { AppContext } from "../site/context.js";
+
+/**
+ * Hooks for the admin child context: every route needs a staff session (a redirect to sign-in
+ * for pages, 401 for scripts), and every state-changing request a valid CSRF token.
+ */
+export function requireStaffSession(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.actor) return;
+    if (await isSetupNeeded(ctx)) return reply.redirect("/admin/setup");
+    if ((request.headers.accept ?? "").includes("application/json"))
+      return reply.code(401).send({ error: "sign in required" });
+    const next = encodeURIComponent(request.url);
+    return reply.redirect(`/admin/login?next=${next}`);
+  });
+  app.addHook("preHandler", (request, reply, done) => {
+    if (request.method === "GET" || request.method === "HEAD") return done();
+    app.csrfProtection(request, reply, done);
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    // Admin pages are personal: never stored by a shared cache.
+    reply.header("cache-control", "no-store");
+    return payload;
+  });
+}
+
+/** Replies 403 with a page or JSON when `allowed` is false; returns true when it did. */
+export function denyUnless(allowed: boolean, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (allowed) return false;
+  if ((request.headers.accept ?? "").includes("application/json"))
+    reply.code(403).send({ error: "forbidden" });
+  else
+    reply
+      .code(403)
+      .view("admin/views/forbidden", { title: "Forbidden", site_title: "", actor: null, can: {} });
+  return true;
+}
+
+/** The signed-in actor inside the admin context (the guard guarantees one). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Error("admin: no signed-in actor behind the staff guard");
+  return request.actor;
+}

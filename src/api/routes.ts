@@ -1,0 +1,206 @@
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import {
+  ARTICLE_STATUSES,
+  type ArticleInput,
+  createArticle,
+  deleteArticle,
+  getArticle,
+  getPublishedArticleBySlug,
+  listArticlesForAdmin,
+  listPublishedArticles,
+  updateArticle,
+  type WriteResult,
+} from "../articles/service.js";
+import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
+import type { ArticleStatus } from "../db/schema.js";
+import type { AppContext } from "../site/context.js";
+import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { apiActorOf, requireApiToken } from "./auth.js";
+import { adminArticleJson, adminArticleSummaryJson, publicArticleJson } from "./serializers.js";
+
+const articleBodySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    title: { type: "string" },
+    slug: { type: "string" },
+    excerpt: { type: "string" },
+    body: { type: "string" },
+    status: { type: "string" },
+    published_at: { type: ["string", "null"] },
+    categories: { type: "array", items: { type: "string" } },
+    tags: { type: "array", items: { type: "string" } },
+    sources: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          url: { type: "string" },
+          name: { type: "string" },
+          original_author: { type: ["string", "null"] },
+          original_published_at: { type: ["string", "null"] },
+        },
+      },
+    },
+    comments_open: { type: "boolean" },
+    author_email: { type: "string" },
+    featured_media_id: { type: ["integer", "null"] },
+    is_page: { type: "boolean" },
+    is_sticky: { type: "boolean" },
+  },
+} as const;
+
+/** Turns a schema failure into the API's `{error, fields}` shape naming each field. */
+function schemaErrorsToFields(
+  validation: { instancePath: string; message?: string; params?: Record<string, unknown> }[],
+) {
+  const fields: Record<string, string> = {};
+  for (const issue of validation) {
+    const name =
+      issue.params?.additionalProperty !== undefined
+        ? String(issue.params.additionalProperty)
+        : issue.instancePath
+            .replace(/^\//, "")
+            .replace(/\/(\d+)\//g, "[$1].")
+            .replace(/\//g, ".") || "body";
+    fields[name] =
+      issue.params?.additionalProperty !== undefined
+        ? "is not a known field"
+        : (issue.message ?? "is invalid");
+  }
+  return fields;
+}
+
+function sendWriteResult(reply: FastifyReply, result: WriteResult, createdStatus: number) {
+  if ("errors" in result) return sendFieldErrors(reply, result.errors);
+  if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
+  if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
+  return reply.code(createdStatus).send(adminArticleJson(result.article));
+}
+
+/** Content API (public, read-only) and Admin API (bearer token) for articles. */
+const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get<{ Querystring: { page?: string; category?: string; tag?: string; per_page?: string } }>(
+    "/articles",
+    async function listPublicArticles(request, reply) {
+      const page = parsePageNumber(request.query.page);
+      if (!page) return sendFieldErrors(reply, { page: "must be a whole number from 1" }, 400);
+      const perPage = request.query.per_page ? parsePageNumber(request.query.per_page) : undefined;
+      if (perPage === undefined && request.query.per_page)
+        return sendFieldErrors(reply, { per_page: "must be 1 to 100" }, 400);
+      const filter: { categoryId?: number; tagId?: number } = {};
+      if (request.query.category) {
+        const category = await getCategoryBySlug(ctx, request.query.category);
+        if (!category) return reply.send({ articles: [], page, pages: 1, total: 0 });
+        filter.categoryId = category.id;
+      }
+      if (request.query.tag) {
+        const tag = await getTagBySlug(ctx, request.query.tag);
+        if (!tag) return reply.send({ articles: [], page, pages: 1, total: 0 });
+        filter.tagId = tag.id;
+      }
+      const result = await listPublishedArticles(
+        ctx,
+        filter,
+        page,
+        perPage ? Math.min(perPage, 100) : undefined,
+      );
+      return reply.header("cache-control", "public, max-age=60").send({
+        articles: result.items.map(publicArticleJson),
+        page: result.page,
+        pages: result.pages,
+        total: result.total,
+      });
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>("/articles/:slug", async function showPublicArticle(request, reply) {
+    const article = await getPublishedArticleBySlug(ctx, request.params.slug);
+    if (!article) return reply.code(404).send({ error: "article not found" });
+    return reply
+      .header("cache-control", "public, max-age=60")
+      .send({ ...publicArticleJson(article), html: article.html });
+  });
+
+  await app.register(
+    async (admin) => {
+      requireApiToken(admin, ctx);
+      admin.setSchemaErrorFormatter((errors) => {
+        const error = new Error("validation failed") as Error & { fields: Record<string, string> };
+        error.fields = schemaErrorsToFields(errors);
+        return error;
+      });
+      admin.setErrorHandler(
+        async (error: Error & { statusCode?: number; fields?: Record<string, string> }, request, reply) => {
+          if (error.fields) return sendFieldErrors(reply, error.fields, 400);
+          if (error.statusCode && error.statusCode < 500)
+            return reply.code(error.statusCode).send({ error: error.message });
+          request.log.error({ err: error }, "admin api failed");
+          return reply.code(500).send({ error: "internal error" });
+        },
+      );
+
+      admin.get<{ Querystring: { status?: string; page?: string; q?: string } }>(
+        "/articles",
+        async function listAdminArticles(request, reply) {
+          const page = parsePageNumber(request.query.page);
+          if (!page) return sendFieldErrors(reply, { page: "must be a whole number from 1" }, 400);
+          const status = request.query.status;
+          if (status && !(ARTICLE_STATUSES as readonly string[]).includes(status))
+            return sendFieldErrors(reply, { status: "must be draft, scheduled, published or trashed" }, 400);
+          const result = await listArticlesForAdmin(
+            ctx,
+            { status: status as ArticleStatus | undefined, titleContains: request.query.q },
+            page,
+          );
+          return reply.send({
+            articles: result.items.map(adminArticleSummaryJson),
+            page: result.page,
+            pages: result.pages,
+            total: result.total,
+          });
+        },
+      );
+
+      admin.post<{ Body: ArticleInput }>(
+        "/articles",
+        { schema: { body: articleBodySchema } },
+        async function createApiArticle(request, reply) {
+          return sendWriteResult(reply, await createArticle(ctx, apiActorOf(request), request.body), 201);
+        },
+      );
+
+      admin.get<{ Params: { id: string } }>("/articles/:id", async function showApiArticle(request, reply) {
+        const id = Number(request.params.id);
+        const article = Number.isInteger(id) ? await getArticle(ctx, id) : undefined;
+        if (!article) return reply.code(404).send({ error: "article not found" });
+        return reply.send(adminArticleJson(article));
+      });
+
+      admin.patch<{ Params: { id: string }; Body: ArticleInput }>(
+        "/articles/:id",
+        { schema: { body: articleBodySchema } },
+        async function updateApiArticle(request, reply) {
+          const id = Number(request.params.id);
+          if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
+          return sendWriteResult(reply, await updateArticle(ctx, apiActorOf(request), id, request.body), 200);
+        },
+      );
+
+      admin.delete<{ Params: { id: string } }>(
+        "/articles/:id",
+        async function deleteApiArticle(request, reply) {
+          const id = Number(request.params.id);
+          if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
+          const result = await deleteArticle(ctx, apiActorOf(request), id);
+          if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
+          if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
+          return reply.code(204).send();
+        },
+      );
+    },
+    { prefix: "/admin" },
+  );
+};
+
+export default apiRoutes;

@@ -1,0 +1,154 @@
+import fs from "node:fs";
+import path from "node:path";
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import view from "@fastify/view";
+import Fastify, { type FastifyInstance } from "fastify";
+import { Liquid } from "liquidjs";
+import accountsRoutes from "./accounts/routes.js";
+import { getSessionActor } from "./accounts/service.js";
+import adminRoutes from "./admin/routes.js";
+import contentApiRoutes from "./api/routes.js";
+import { mediaDir } from "./articles/media.js";
+import articlesRoutes from "./articles/routes.js";
+import type { Config } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { srcDir } from "./paths.js";
+import { ContentChanges } from "./site/content-changes.js";
+import { type AppContext, resolveInstallSecret } from "./site/context.js";
+import { SESSION_COOKIE } from "./site/requests.js";
+import siteRoutes from "./site/routes.js";
+import { startSchedulers } from "./site/schedulers.js";
+import { SettingsService } from "./site/settings.js";
+import { ThemeRenderer } from "./site/theme.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export interface BuildOptions {
+  /** Pino logger options, or false for none (tests). */
+  logger?: boolean | object;
+}
+
+/**
+ * Builds the whole application: database (migrated), shared context, plugins, then each
+ * feature's routes. Only `cli serve` calls `listen()`; tests use `inject()`.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const handle = openDatabase(config.database);
+  await migrateToLatest(handle.db);
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
+  });
+
+  const settings = new SettingsService(handle.db, config.now);
+  const changes = new ContentChanges(handle.pgPool, (error) =>
+    app.log.error({ err: error }, "content change feed"),
+  );
+  changes.onChange(() => settings.invalidate());
+  const secret = await resolveInstallSecret(handle.db, config.secret, config.now().toISOString());
+  const ctx: AppContext = {
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    pgPool: handle.pgPool,
+    log: app.log,
+    now: config.now,
+    settings,
+    changes,
+    theme: new ThemeRenderer(config.theme),
+    secret,
+  };
+  app.decorate("ctx", ctx);
+
+  await app.register(cookie, { secret });
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
+  await app.register(rateLimit, { global: false });
+  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "https:", "http:", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: "same-site" },
+  });
+  const adminLiquid = new Liquid({
+    root: [srcDir],
+    extname: ".liquid",
+    outputEscape: "escape",
+    cache: config.logLevel !== "debug",
+    ownPropertyOnly: true,
+  });
+  adminLiquid.registerFilter("json", (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c"));
+  await app.register(view, { engine: { liquid: adminLiquid }, root: srcDir });
+
+  fs.mkdirSync(mediaDir(config.dataDir), { recursive: true });
+  await app.register(fastifyStatic, {
+    root: mediaDir(config.dataDir),
+    prefix: "/media/",
+    decorateReply: false,
+    immutable: true,
+    maxAge: "365d",
+    index: false,
+    // Uploaded files are images checked by their bytes; this stops a browser from sniffing them as anything else.
+    setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(srcDir, "admin", "assets"),
+    prefix: "/admin/assets/",
+    decorateReply: false,
+    maxAge: "1h",
+    index: false,
+  });
+
+  app.decorateRequest("actor", undefined);
+  app.addHook("onRequest", async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.actor = await getSessionActor(ctx, token);
+  });
+
+  await app.register(siteRoutes, { ctx });
+  await app.register(accountsRoutes, { ctx });
+  await app.register(adminRoutes, { ctx, prefix: "/admin" });
+  await app.register(contentApiRoutes, { ctx, prefix: "/api" });
+  await app.register(articlesRoutes, { ctx });
+
+  let stopSchedulers: (() => Promise<void>) | undefined;
+  app.addHook("onReady", async () => {
+    await changes.start();
+    if (config.runSchedulers) stopSchedulers = startSchedulers(ctx);
+  });
+  app.addHook("onClose", async () => {
+    await stopSchedulers?.();
+    await changes.stop();
+    await handle.close();
+  });
+  return app;
+}

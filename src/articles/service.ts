@@ -1,0 +1,584 @@
+import {
+  type Actor,
+  canAssignAuthor,
+  canCreateArticle,
+  canDeleteArticle,
+  canEditArticle,
+  canPublishArticle,
+} from "../accounts/permissions.js";
+import { getUserByEmail } from "../accounts/service.js";
+import type { Db } from "../db/database.js";
+import type { ArticleStatus } from "../db/schema.js";
+import type { AppContext } from "../site/context.js";
+import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { upsertRedirect } from "../site/store.js";
+import { htmlToText, renderArticleMarkdown, truncateText } from "./markdown.js";
+import { mediaUrl } from "./media.js";
+import { articlePath } from "./permalinks.js";
+import * as store from "./store.js";
+import { ensureCategories, ensureTags } from "./taxonomy.js";
+
+type Ctx = Pick<AppContext, "db" | "now" | "changes" | "settings" | "config">;
+export type FieldErrors = Record<string, string>;
+
+export const ARTICLE_STATUSES: readonly ArticleStatus[] = ["draft", "scheduled", "published", "trashed"];
+export const LIMITS = {
+  title: 300,
+  slug: 200,
+  excerpt: 1000,
+  body: 500_000,
+  categories: 20,
+  tags: 50,
+  sources: 20,
+  sourceName: 200,
+  sourceUrl: 2000,
+} as const;
+
+export interface SourceLinkInput {
+  url: string;
+  name: string;
+  original_author?: string | null;
+  original_published_at?: string | null;
+}
+
+/** What the editor form and the Admin API send; absent fields are left as they are on update. */
+export interface ArticleInput {
+  title?: string;
+  slug?: string;
+  excerpt?: string;
+  body?: string;
+  status?: string;
+  published_at?: string | null;
+  categories?: string[];
+  tags?: string[];
+  sources?: SourceLinkInput[];
+  comments_open?: boolean;
+  author_email?: string;
+  author_id?: number;
+  featured_media_id?: number | null;
+  is_page?: boolean;
+  is_sticky?: boolean;
+}
+
+export interface TermView {
+  id: number;
+  name: string;
+  slug: string;
+  url: string;
+}
+
+export interface SourceLinkView {
+  url: string;
+  name: string;
+  original_author: string | null;
+  original_published_at: string | null;
+}
+
+export interface ImageView {
+  id: number;
+  url: string;
+  alt: string;
+  width: number | null;
+  height: number | null;
+}
+
+/** An article as pages, feeds and APIs use it (no body). */
+export interface ArticleSummary {
+  id: number;
+  title: string;
+  slug: string;
+  excerpt: string;
+  status: ArticleStatus;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Site-relative permalink, e.g. `/2022/05/22/storm/`. */
+  path: string;
+  /** Absolute permalink. */
+  url: string;
+  comments_open: boolean;
+  is_page: boolean;
+  is_sticky: boolean;
+  author: { id: number; name: string; slug: string; url: string; bio: string };
+  categories: TermView[];
+  tags: TermView[];
+  sources: SourceLinkView[];
+  featured_image: ImageView | null;
+}
+
+export interface ArticleDetail extends ArticleSummary {
+  body: string;
+  html: string;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && !!url.hostname;
+  } catch {
+    return false;
+  }
+}
+
+function parseDate(value: string): Date | undefined {
+  // ISO 8601 with a date; a bare date or a local time without zone is read as UTC.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value))
+    return undefined;
+  const date = new Date(
+    /[T ]/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value.replace(" ", "T")}Z` : value,
+  );
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Field errors for an article write; `creating` requires a title. Pure: no database access. */
+export function validateArticleInput(input: ArticleInput, creating: boolean): FieldErrors {
+  const errors: FieldErrors = {};
+  if (creating || input.title !== undefined) {
+    const title = (input.title ?? "").trim();
+    if (title === "") errors.title = "is required";
+    else if (title.length > LIMITS.title) errors.title = `must be at most ${LIMITS.title} characters`;
+  }
+  if (input.slug !== undefined && input.slug !== "" && !isValidSlug(input.slug))
+    errors.slug = "may contain only lowercase letters, digits and single dashes (at most 200 characters)";
+  if (input.excerpt !== undefined && input.excerpt.length > LIMITS.excerpt)
+    errors.excerpt = `must be at most ${LIMITS.excerpt} characters`;
+  if (input.body !== undefined && input.body.length > LIMITS.body)
+    errors.body = "is too long (500,000 characters at most)";
+  if (input.status !== undefined && !(ARTICLE_STATUSES as readonly string[]).includes(input.status))
+    errors.status = "must be draft, scheduled, published or trashed";
+  if (input.published_at !== undefined && input.published_at !== null && input.published_at !== "") {
+    if (!parseDate(input.published_at)) errors.published_at = "must be an ISO 8601 date and time";
+  }
+  if (input.status === "scheduled" && !input.published_at)
+    errors.published_at = "is required to schedule an article";
+  if (input.categories !== undefined) {
+    if (!Array.isArray(input.categories) || input.categories.some((c) => typeof c !== "string"))
+      errors.categories = "must be a list of names";
+    else if (input.categories.length > LIMITS.categories) errors.categories = `at most ${LIMITS.categories}`;
+    else if (input.categories.some((c) => c.trim().length > 100))
+      errors.categories = "each name at most 100 characters";
+  }
+  if (input.tags !== undefined) {
+    if (!Array.isArray(input.tags) || input.tags.some((c) => typeof c !== "string"))
+      errors.tags = "must be a list of names";
+    else if (input.tags.length > LIMITS.tags) errors.tags = `at most ${LIMITS.tags}`;
+    else if (input.tags.some((c) => c.trim().length > 100)) errors.tags = "each name at most 100 characters";
+  }
+  if (input.sources !== undefined) {
+    if (!Array.isArray(input.sources)) errors.sources = "must be a list of {url, name}";
+    else if (input.sources.length > LIMITS.sources) errors.sources = `at most ${LIMITS.sources} source links`;
+    else
+      input.sources.forEach((source, i) => {
+        if (typeof source?.url !== "string" || !isHttpUrl(source.url) || source.url.length > LIMITS.sourceUrl)
+          errors[`sources[${i}].url`] = "must be an http(s) URL";
+        if (
+          typeof source?.name !== "string" ||
+          source.name.trim() === "" ||
+          source.name.length > LIMITS.sourceName
+        )
+          errors[`sources[${i}].name`] = `must be 1 to ${LIMITS.sourceName} characters`;
+        if (source?.original_published_at && !parseDate(source.original_published_at))
+          errors[`sources[${i}].original_published_at`] = "must be an ISO 8601 date and time";
+      });
+  }
+  return errors;
+}
+
+/** Attaches authors, terms, sources and images to many rows with one query per kind. */
+export async function hydrateArticles(
+  ctx: Pick<Ctx, "db" | "settings" | "config">,
+  rows: store.ArticleSummaryRow[],
+): Promise<ArticleSummary[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const settings = await ctx.settings.get();
+  const base = ctx.config.siteUrl;
+  const [categories, tags, sources, authors, media] = await Promise.all([
+    store.listCategoriesOfArticles(ctx.db, ids),
+    store.listTagsOfArticles(ctx.db, ids),
+    store.listSourcesOfArticles(ctx.db, ids),
+    store.listAuthorsByIds(ctx.db, [...new Set(rows.map((r) => r.author_id))]),
+    store.listMediaByIds(ctx.db, [
+      ...new Set(rows.flatMap((r) => (r.featured_media_id ? [r.featured_media_id] : []))),
+    ]),
+  ]);
+  const group = <T extends { article_id: number }>(items: T[]) => {
+    const map = new Map<number, T[]>();
+    for (const item of items) map.set(item.article_id, [...(map.get(item.article_id) ?? []), item]);
+    return map;
+  };
+  const categoriesOf = group(categories);
+  const tagsOf = group(tags);
+  const sourcesOf = group(sources);
+  const authorById = new Map(authors.map((a) => [a.id, a]));
+  const mediaById = new Map(media.map((m) => [m.id, m]));
+  return rows.map((row) => {
+    const author = authorById.get(row.author_id);
+    const image = row.featured_media_id ? mediaById.get(row.featured_media_id) : undefined;
+    const path = articlePath(row, settings.timezone);
+    return {
+      id: row.id,
+      title: row.title,
+      slug: row.slug,
+      excerpt: row.excerpt,
+      status: row.status,
+      published_at: row.published_at,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      path,
+      url: base + path,
+      comments_open: row.comments_open === 1,
+      is_page: row.is_page === 1,
+      is_sticky: row.is_sticky === 1,
+      author: {
+        id: row.author_id,
+        name: author?.name ?? "Unknown",
+        slug: author?.slug ?? "",
+        url: author ? `${base}/author/${author.slug}/` : base,
+        bio: author?.bio ?? "",
+      },
+      categories: (categoriesOf.get(row.id) ?? []).map((c) => ({
+        id: c.id,
+        name: c.name,
+        slug: c.slug,
+        url: `${base}/category/${c.slug}/`,
+      })),
+      tags: (tagsOf.get(row.id) ?? []).map((t) => ({
+        id: t.id,
+        name: t.name,
+        slug: t.slug,
+        url: `${base}/tag/${t.slug}/`,
+      })),
+      sources: (sourcesOf.get(row.id) ?? []).map((s) => ({
+        url: s.url,
+        name: s.name,
+        original_author: s.original_author,
+        original_published_at: s.original_published_at,
+      })),
+      featured_image: image
+        ? {
+            id: image.id,
+            url: image.source_url ?? mediaUrl(image.file_name),
+            alt: image.alt,
+            width: image.width,
+            height: image.height,
+          }
+        : null,
+    };
+  });
+}
+
+async function toDetail(
+  ctx: Pick<Ctx, "db" | "settings" | "config">,
+  row: store.ArticleRow,
+): Promise<ArticleDetail> {
+  const [summary] = await hydrateArticles(ctx, [row]);
+  return { ...summary, body: row.body, html: row.body_html };
+}
+
+/** Any article by id (staff use), or undefined. */
+export async function getArticle(ctx: Pick<Ctx, "db" | "settings" | "config">, id: number) {
+  const row = await store.getArticleById(ctx.db, id);
+  return row ? toDetail(ctx, row) : undefined;
+}
+
+/** A published article by slug, or undefined for a missing, draft, scheduled or trashed one. */
+export async function getPublishedArticleBySlug(ctx: Pick<Ctx, "db" | "settings" | "config">, slug: string) {
+  const row = await store.getArticleBySlug(ctx.db, slug);
+  return row && row.status === "published" ? toDetail(ctx, row) : undefined;
+}
+
+/** Any article by slug (staff preview). */
+export async function getArticleBySlug(ctx: Pick<Ctx, "db" | "settings" | "config">, slug: string) {
+  const row = await store.getArticleBySlug(ctx.db, slug);
+  return row ? toDetail(ctx, row) : undefined;
+}
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  pages: number;
+  total: number;
+  perPage: number;
+}
+
+/** A page of published articles for the front page and archives; `page` beyond the end gives no items. */
+export async function listPublishedArticles(
+  ctx: Pick<Ctx, "db" | "settings" | "config">,
+  filter: store.PublishedListFilter,
+  page: number,
+  perPage?: number,
+): Promise<Paged<ArticleSummary>> {
+  const size = perPage ?? (await ctx.settings.get()).postsPerPage;
+  const [rows, total] = await Promise.all([
+    store.listPublishedArticles(ctx.db, filter, { limit: size, offset: (page - 1) * size }),
+    store.countPublishedArticles(ctx.db, filter),
+  ]);
+  return {
+    items: await hydrateArticles(ctx, rows),
+    page,
+    pages: Math.max(1, Math.ceil(total / size)),
+    total,
+    perPage: size,
+  };
+}
+
+/** The newsroom's list with filters, 20 a page. */
+export async function listArticlesForAdmin(
+  ctx: Pick<Ctx, "db" | "settings" | "config">,
+  filter: store.AdminListFilter,
+  page: number,
+  perPage = 20,
+): Promise<Paged<ArticleSummary>> {
+  const [rows, total] = await Promise.all([
+    store.listArticlesForAdmin(ctx.db, filter, { limit: perPage, offset: (page - 1) * perPage }),
+    store.countArticlesForAdmin(ctx.db, filter),
+  ]);
+  return {
+    items: await hydrateArticles(ctx, rows),
+    page,
+    pages: Math.max(1, Math.ceil(total / perPage)),
+    total,
+    perPage,
+  };
+}
+
+export async function countArticlesByStatus(ctx: Pick<Ctx, "db">, authorId?: number) {
+  return store.countArticlesByStatus(ctx.db, authorId);
+}
+
+export type WriteResult =
+  | { article: ArticleDetail }
+  | { errors: FieldErrors }
+  | { forbidden: string }
+  | { notFound: true };
+
+/**
+ * The status and time an article ends up with. Publishing without a time means now; a
+ * "scheduled" time already past publishes at once; "published" with a future time schedules it.
+ */
+function resolveSchedule(
+  status: ArticleStatus,
+  publishedAt: string | null,
+  now: Date,
+): { status: ArticleStatus; published_at: string | null } {
+  if (status === "published" || status === "scheduled") {
+    const when = publishedAt ? parseDate(publishedAt)! : now;
+    return {
+      status: when.getTime() > now.getTime() ? "scheduled" : "published",
+      published_at: when.toISOString(),
+    };
+  }
+  return { status, published_at: publishedAt ? parseDate(publishedAt)!.toISOString() : null };
+}
+
+async function resolveAuthorId(
+  db: Db,
+  actor: Actor,
+  input: ArticleInput,
+): Promise<number | { error: string }> {
+  if (input.author_id === undefined && !input.author_email) return actor.id;
+  if (!canAssignAuthor(actor)) return { error: "only editors may set another author" };
+  if (input.author_id !== undefined) {
+    const byId = await store.listAuthorsByIds(db, [input.author_id]);
+    return byId.length ? input.author_id : { error: "no staff member with this id" };
+  }
+  const user = await getUserByEmail({ db }, input.author_email!);
+  return user ? user.id : { error: "no staff member with this email" };
+}
+
+function cleanSources(sources: SourceLinkInput[]): store.SourceLinkWrite[] {
+  return sources.map((s) => ({
+    url: s.url.trim(),
+    name: s.name.trim(),
+    original_author: s.original_author?.trim() || null,
+    original_published_at: s.original_published_at ? parseDate(s.original_published_at)!.toISOString() : null,
+  }));
+}
+
+function excerptFor(input: string | undefined, html: string): string {
+  const given = input?.trim();
+  return given ? given : truncateText(htmlToText(html), 280);
+}
+
+/** Creates an article for `actor`; contributors may only save drafts. */
+export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput): Promise<WriteResult> {
+  if (!canCreateArticle(actor)) return { forbidden: "you may not write articles" };
+  const errors = validateArticleInput(input, true);
+  const authorId = await resolveAuthorId(ctx.db, actor, input);
+  if (typeof authorId !== "number") errors.author_email = authorId.error;
+  if (input.slug && !errors.slug && (await store.isSlugTaken(ctx.db, input.slug)))
+    errors.slug = "is already used by another article";
+  if (input.featured_media_id && !(await store.getMediaById(ctx.db, input.featured_media_id)))
+    errors.featured_media_id = "no such image";
+  if (Object.keys(errors).length) return { errors };
+  const now = ctx.now();
+  const requested = (input.status ?? "draft") as ArticleStatus;
+  const ownership = { author_id: authorId as number, status: "draft" as const };
+  if (requested !== "draft" && requested !== "trashed" && !canPublishArticle(actor, ownership))
+    return { errors: { status: "you may save drafts only; an editor publishes them" } };
+  const schedule = resolveSchedule(requested, input.published_at ?? null, now);
+  const settings = await ctx.settings.get();
+  const title = input.title!.trim();
+  const html = renderArticleMarkdown(input.body ?? "");
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const slug =
+      input.slug || (await uniqueSlug(slugify(title) || "article", (s) => store.isSlugTaken(trx, s)));
+    const articleId = await store.insertArticle(trx, {
+      title,
+      slug,
+      excerpt: excerptFor(input.excerpt, html),
+      body: input.body ?? "",
+      body_html: html,
+      status: schedule.status,
+      published_at: schedule.published_at,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      author_id: authorId as number,
+      featured_media_id: input.featured_media_id ?? null,
+      comments_open: (input.comments_open ?? settings.commentsOpenByDefault) ? 1 : 0,
+      is_page: input.is_page ? 1 : 0,
+      is_sticky: input.is_sticky ? 1 : 0,
+    });
+    const nowIso = now.toISOString();
+    await store.replaceArticleCategories(
+      trx,
+      articleId,
+      await ensureCategories(trx, input.categories ?? [], nowIso),
+    );
+    await store.replaceArticleTags(trx, articleId, await ensureTags(trx, input.tags ?? [], nowIso));
+    await store.replaceArticleSources(trx, articleId, cleanSources(input.sources ?? []));
+    return articleId;
+  });
+  if (schedule.status === "published") await ctx.changes.changed("article published");
+  return { article: (await getArticle(ctx, id))! };
+}
+
+/** Applies a partial update; changing the slug of a published article leaves a redirect from the old URL. */
+export async function updateArticle(
+  ctx: Ctx,
+  actor: Actor,
+  id: number,
+  input: ArticleInput,
+): Promise<WriteResult> {
+  const existing = await store.getArticleById(ctx.db, id);
+  if (!existing) return { notFound: true };
+  if (!canEditArticle(actor, existing)) return { forbidden: "you may not edit this article" };
+  const errors = validateArticleInput(input, false);
+  if (
+    input.slug &&
+    input.slug !== existing.slug &&
+    !errors.slug &&
+    (await store.isSlugTaken(ctx.db, input.slug, id))
+  )
+    errors.slug = "is already used by another article";
+  let authorId = existing.author_id;
+  if (input.author_id !== undefined || input.author_email) {
+    const resolved = await resolveAuthorId(ctx.db, actor, input);
+    if (typeof resolved !== "number") errors.author_email = resolved.error;
+    else authorId = resolved;
+  }
+  if (input.featured_media_id && !(await store.getMediaById(ctx.db, input.featured_media_id)))
+    errors.featured_media_id = "no such image";
+  const requested = (input.status ?? existing.status) as ArticleStatus;
+  const goesPublic =
+    (requested === "published" || requested === "scheduled") && requested !== existing.status;
+  if (goesPublic && !canPublishArticle(actor, existing))
+    errors.status = "you may save drafts only; an editor publishes them";
+  if (requested === "trashed" && existing.status !== "trashed" && !canDeleteArticle(actor, existing))
+    errors.status = "you may not trash this article";
+  if (Object.keys(errors).length) return { errors };
+
+  const now = ctx.now();
+  const publishedAtInput =
+    input.published_at !== undefined ? input.published_at || null : existing.published_at;
+  const schedule =
+    requested === "published" &&
+    input.published_at === undefined &&
+    existing.status !== "published" &&
+    existing.status !== "scheduled"
+      ? resolveSchedule(requested, null, now)
+      : resolveSchedule(requested, publishedAtInput, now);
+  const changes: Partial<store.ArticleWrite> = {
+    status: schedule.status,
+    published_at: schedule.published_at,
+    updated_at: now.toISOString(),
+    author_id: authorId,
+  };
+  if (input.title !== undefined) changes.title = input.title.trim();
+  if (input.slug) changes.slug = input.slug;
+  if (input.body !== undefined) {
+    changes.body = input.body;
+    changes.body_html = renderArticleMarkdown(input.body);
+  }
+  if (input.excerpt !== undefined || input.body !== undefined)
+    changes.excerpt = excerptFor(
+      input.excerpt ?? (existing.excerpt || undefined),
+      changes.body_html ?? existing.body_html,
+    );
+  if (input.excerpt !== undefined && input.excerpt.trim() === "")
+    changes.excerpt = excerptFor(undefined, changes.body_html ?? existing.body_html);
+  if (input.comments_open !== undefined) changes.comments_open = input.comments_open ? 1 : 0;
+  if (input.featured_media_id !== undefined) changes.featured_media_id = input.featured_media_id;
+  if (input.is_page !== undefined) changes.is_page = input.is_page ? 1 : 0;
+  if (input.is_sticky !== undefined) changes.is_sticky = input.is_sticky ? 1 : 0;
+
+  const settings = await ctx.settings.get();
+  const oldPath = articlePath(existing, settings.timezone);
+  const newPath = articlePath(
+    { slug: changes.slug ?? existing.slug, published_at: schedule.published_at },
+    settings.timezone,
+  );
+  await ctx.db.transaction().execute(async (trx) => {
+    await store.updateArticle(trx, id, changes);
+    const nowIso = now.toISOString();
+    if (input.categories !== undefined)
+      await store.replaceArticleCategories(trx, id, await ensureCategories(trx, input.categories, nowIso));
+    if (input.tags !== undefined)
+      await store.replaceArticleTags(trx, id, await ensureTags(trx, input.tags, nowIso));
+    if (input.sources !== undefined) await store.replaceArticleSources(trx, id, cleanSources(input.sources));
+    if (existing.status === "published" && oldPath !== newPath)
+      await upsertRedirect(trx, oldPath, newPath, 301, nowIso);
+  });
+  if (existing.status === "published" || schedule.status === "published")
+    await ctx.changes.changed("article updated");
+  return { article: (await getArticle(ctx, id))! };
+}
+
+/** Moves an article to the trash (it disappears from the site; it can be restored). */
+export async function trashArticle(ctx: Ctx, actor: Actor, id: number): Promise<WriteResult> {
+  return updateArticle(ctx, actor, id, { status: "trashed" });
+}
+
+/** Deletes an article for good, with its terms and sources. */
+export async function deleteArticle(
+  ctx: Ctx,
+  actor: Actor,
+  id: number,
+): Promise<{ ok: true } | { forbidden: string } | { notFound: true }> {
+  const existing = await store.getArticleById(ctx.db, id);
+  if (!existing) return { notFound: true };
+  if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
+  await store.deleteArticle(ctx.db, id);
+  if (existing.status === "published") await ctx.changes.changed("article deleted");
+  return { ok: true };
+}
+
+/** Publishes scheduled articles whose time has come; run by a timer on every node (idempotent). */
+export async function publishDueArticles(ctx: Pick<Ctx, "db" | "now" | "changes">): Promise<number> {
+  const ids = await store.publishDueArticles(ctx.db, ctx.now().toISOString());
+  if (ids.length) await ctx.changes.changed("scheduled articles published");
+  return ids.length;
+}
+
+/** Adds source links after the existing ones (later coverage of a published story). */
+export async function appendSourceLinks(
+  ctx: Pick<Ctx, "db" | "changes">,
+  articleId: number,
+  sources: SourceLinkInput[],
+) {
+  await store.appendArticleSources(ctx.db, articleId, cleanSources(sources));
+  await ctx.changes.changed("source links added");
+}
+
+export { articlePath } from "./permalinks.js";

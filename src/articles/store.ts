@@ -1,0 +1,536 @@
+import type { SelectQueryBuilder } from "kysely";
+import type { Db } from "../db/database.js";
+import { containsInsensitive, toCount } from "../db/dialect.js";
+import type { ArticleStatus, ArticlesTable, Database } from "../db/schema.js";
+
+/** Columns of an article for list pages (no body). */
+const summaryColumns = [
+  "articles.id",
+  "articles.title",
+  "articles.slug",
+  "articles.excerpt",
+  "articles.status",
+  "articles.published_at",
+  "articles.created_at",
+  "articles.updated_at",
+  "articles.author_id",
+  "articles.featured_media_id",
+  "articles.comments_open",
+  "articles.is_page",
+  "articles.is_sticky",
+] as const;
+
+export interface ArticleSummaryRow {
+  id: number;
+  title: string;
+  slug: string;
+  excerpt: string;
+  status: ArticleStatus;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+  author_id: number;
+  featured_media_id: number | null;
+  comments_open: number;
+  is_page: number;
+  is_sticky: number;
+}
+
+export interface ArticleRow extends ArticleSummaryRow {
+  body: string;
+  body_html: string;
+}
+
+type ArticlesQuery = SelectQueryBuilder<Database, "articles", object>;
+
+/** Shared fragment: what readers may see. */
+export function publishedOnly<QB extends SelectQueryBuilder<Database, "articles", object>>(qb: QB): QB {
+  return qb.where("articles.status", "=", "published") as QB;
+}
+
+export interface PublishedListFilter {
+  categoryId?: number;
+  tagId?: number;
+  authorId?: number;
+  /** Inclusive lower and exclusive upper bound on published_at (date archives). */
+  from?: string;
+  until?: string;
+  /** Stories only (not WordPress-style pages). */
+  excludePages?: boolean;
+  excludeIds?: number[];
+}
+
+/** The one composable query behind the front page and every archive. */
+export function publishedListQuery(db: Db, filter: PublishedListFilter): ArticlesQuery {
+  return db
+    .selectFrom("articles")
+    .$call(publishedOnly)
+    .$if(filter.excludePages !== false, (qb) => qb.where("articles.is_page", "=", 0))
+    .$if(filter.categoryId !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("article_categories")
+            .select("article_categories.article_id")
+            .whereRef("article_categories.article_id", "=", "articles.id")
+            .where("article_categories.category_id", "=", filter.categoryId!),
+        ),
+      ),
+    )
+    .$if(filter.tagId !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("article_tags")
+            .select("article_tags.article_id")
+            .whereRef("article_tags.article_id", "=", "articles.id")
+            .where("article_tags.tag_id", "=", filter.tagId!),
+        ),
+      ),
+    )
+    .$if(filter.authorId !== undefined, (qb) => qb.where("articles.author_id", "=", filter.authorId!))
+    .$if(filter.from !== undefined, (qb) => qb.where("articles.published_at", ">=", filter.from!))
+    .$if(filter.until !== undefined, (qb) => qb.where("articles.published_at", "<", filter.until!))
+    .$if((filter.excludeIds?.length ?? 0) > 0, (qb) => qb.where("articles.id", "not in", filter.excludeIds!));
+}
+
+/** One page of published articles, newest first, without bodies. */
+export async function listPublishedArticles(
+  db: Db,
+  filter: PublishedListFilter,
+  page: { limit: number; offset: number },
+): Promise<ArticleSummaryRow[]> {
+  return publishedListQuery(db, filter)
+    .select(summaryColumns)
+    .orderBy("articles.published_at", "desc")
+    .orderBy("articles.id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countPublishedArticles(db: Db, filter: PublishedListFilter): Promise<number> {
+  const row = await publishedListQuery(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return toCount(row?.n);
+}
+
+export interface AdminListFilter {
+  status?: ArticleStatus;
+  /** Without a status: everything but the trash. */
+  authorId?: number;
+  categoryId?: number;
+  titleContains?: string;
+  ids?: number[];
+}
+
+function adminListQuery(db: Db, filter: AdminListFilter): ArticlesQuery {
+  return db
+    .selectFrom("articles")
+    .$if(filter.status !== undefined, (qb) => qb.where("articles.status", "=", filter.status!))
+    .$if(filter.status === undefined, (qb) => qb.where("articles.status", "!=", "trashed"))
+    .$if(filter.authorId !== undefined, (qb) => qb.where("articles.author_id", "=", filter.authorId!))
+    .$if(filter.categoryId !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("article_categories")
+            .select("article_categories.article_id")
+            .whereRef("article_categories.article_id", "=", "articles.id")
+            .where("article_categories.category_id", "=", filter.categoryId!),
+        ),
+      ),
+    )
+    .$if(!!filter.titleContains, (qb) =>
+      qb.where((eb) => containsInsensitive(eb.ref("articles.title"), filter.titleContains!)),
+    )
+    .$if(filter.ids !== undefined, (qb) =>
+      qb.where("articles.id", "in", filter.ids!.length ? filter.ids! : [-1]),
+    );
+}
+
+/** One page of the newsroom's article list, most recently changed first. */
+export async function listArticlesForAdmin(
+  db: Db,
+  filter: AdminListFilter,
+  page: { limit: number; offset: number },
+): Promise<ArticleSummaryRow[]> {
+  return adminListQuery(db, filter)
+    .select(summaryColumns)
+    .orderBy("articles.updated_at", "desc")
+    .orderBy("articles.id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countArticlesForAdmin(db: Db, filter: AdminListFilter): Promise<number> {
+  const row = await adminListQuery(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return toCount(row?.n);
+}
+
+/** Article counts per status, for the dashboard and list tabs. */
+export async function countArticlesByStatus(
+  db: Db,
+  authorId?: number,
+): Promise<Record<ArticleStatus, number>> {
+  const rows = await db
+    .selectFrom("articles")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .$if(authorId !== undefined, (qb) => qb.where("author_id", "=", authorId!))
+    .groupBy("status")
+    .execute();
+  const counts: Record<ArticleStatus, number> = { draft: 0, scheduled: 0, published: 0, trashed: 0 };
+  for (const row of rows) counts[row.status] = toCount(row.n);
+  return counts;
+}
+
+const fullColumns = [...summaryColumns, "articles.body", "articles.body_html"] as const;
+
+export async function getArticleById(db: Db, id: number): Promise<ArticleRow | undefined> {
+  return db.selectFrom("articles").select(fullColumns).where("articles.id", "=", id).executeTakeFirst();
+}
+
+export async function getArticleBySlug(db: Db, slug: string): Promise<ArticleRow | undefined> {
+  return db.selectFrom("articles").select(fullColumns).where("articles.slug", "=", slug).executeTakeFirst();
+}
+
+export async function isSlugTaken(db: Db, slug: string, exceptId?: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("articles")
+    .select("id")
+    .where("slug", "=", slug)
+    .$if(exceptId !== undefined, (qb) => qb.where("id", "!=", exceptId!))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type ArticleWrite = Omit<ArticlesTable, "id" | "comments_open" | "is_page" | "is_sticky"> & {
+  comments_open: number;
+  is_page: number;
+  is_sticky: number;
+};
+
+export async function insertArticle(db: Db, article: ArticleWrite): Promise<number> {
+  const row = await db.insertInto("articles").values(article).returning("id").executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateArticle(db: Db, id: number, changes: Partial<ArticleWrite>): Promise<void> {
+  await db.updateTable("articles").set(changes).where("id", "=", id).execute();
+}
+
+export async function deleteArticle(db: Db, id: number): Promise<void> {
+  await db.deleteFrom("articles").where("id", "=", id).execute();
+}
+
+/** Flips scheduled articles whose time has come to published; returns their ids. */
+export async function publishDueArticles(db: Db, now: string): Promise<number[]> {
+  const rows = await db
+    .updateTable("articles")
+    .set({ status: "published", updated_at: now })
+    .where("status", "=", "scheduled")
+    .where("published_at", "<=", now)
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Categories of many articles in one query (no N+1). */
+export async function listCategoriesOfArticles(db: Db, articleIds: number[]) {
+  if (articleIds.length === 0) return [];
+  return db
+    .selectFrom("article_categories")
+    .innerJoin("categories", "categories.id", "article_categories.category_id")
+    .select(["article_categories.article_id", "categories.id", "categories.name", "categories.slug"])
+    .where("article_categories.article_id", "in", articleIds)
+    .orderBy("categories.name")
+    .execute();
+}
+
+/** Tags of many articles in one query. */
+export async function listTagsOfArticles(db: Db, articleIds: number[]) {
+  if (articleIds.length === 0) return [];
+  return db
+    .selectFrom("article_tags")
+    .innerJoin("tags", "tags.id", "article_tags.tag_id")
+    .select(["article_tags.article_id", "tags.id", "tags.name", "tags.slug"])
+    .where("article_tags.article_id", "in", articleIds)
+    .orderBy("tags.name")
+    .execute();
+}
+
+/** Source links of many articles in one query, in their order. */
+export async function listSourcesOfArticles(db: Db, articleIds: number[]) {
+  if (articleIds.length === 0) return [];
+  return db
+    .selectFrom("article_sources")
+    .select(["article_id", "id", "position", "url", "name", "original_author", "original_published_at"])
+    .where("article_id", "in", articleIds)
+    .orderBy("article_id")
+    .orderBy("position")
+    .execute();
+}
+
+export async function replaceArticleCategories(
+  db: Db,
+  articleId: number,
+  categoryIds: number[],
+): Promise<void> {
+  await db.deleteFrom("article_categories").where("article_id", "=", articleId).execute();
+  if (categoryIds.length)
+    await db
+      .insertInto("article_categories")
+      .values(categoryIds.map((category_id) => ({ article_id: articleId, category_id })))
+      .execute();
+}
+
+export async function replaceArticleTags(db: Db, articleId: number, tagIds: number[]): Promise<void> {
+  await db.deleteFrom("article_tags").where("article_id", "=", articleId).execute();
+  if (tagIds.length)
+    await db
+      .insertInto("article_tags")
+      .values(tagIds.map((tag_id) => ({ article_id: articleId, tag_id })))
+      .execute();
+}
+
+export interface SourceLinkWrite {
+  url: string;
+  name: string;
+  original_author: string | null;
+  original_published_at: string | null;
+}
+
+export async function replaceArticleSources(
+  db: Db,
+  articleId: number,
+  sources: SourceLinkWrite[],
+): Promise<void> {
+  await db.deleteFrom("article_sources").where("article_id", "=", articleId).execute();
+  if (sources.length)
+    await db
+      .insertInto("article_sources")
+      .values(sources.map((s, position) => ({ ...s, article_id: articleId, position })))
+      .execute();
+}
+
+/** Appends source links after the existing ones (more coverage of a published story). */
+export async function appendArticleSources(
+  db: Db,
+  articleId: number,
+  sources: SourceLinkWrite[],
+): Promise<void> {
+  if (sources.length === 0) return;
+  const last = await db
+    .selectFrom("article_sources")
+    .select((eb) => eb.fn.max("position").as("max"))
+    .where("article_id", "=", articleId)
+    .executeTakeFirst();
+  const start = last?.max === null || last?.max === undefined ? 0 : Number(last.max) + 1;
+  await db
+    .insertInto("article_sources")
+    .values(sources.map((s, i) => ({ ...s, article_id: articleId, position: start + i })))
+    .execute();
+}
+
+// ── categories and tags ────────────────────────────────────────────────────
+
+export async function listCategories(db: Db) {
+  return db
+    .selectFrom("categories")
+    .select(["id", "name", "slug", "description", "parent_id", "nav_position", "created_at"])
+    .orderBy("name")
+    .limit(1000)
+    .execute();
+}
+
+/** Published-story counts per category (one grouped query). */
+export async function countPublishedPerCategory(db: Db) {
+  const rows = await db
+    .selectFrom("article_categories")
+    .innerJoin("articles", "articles.id", "article_categories.article_id")
+    .select(["article_categories.category_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("articles.status", "=", "published")
+    .groupBy("article_categories.category_id")
+    .execute();
+  return new Map(rows.map((r) => [r.category_id, toCount(r.n)]));
+}
+
+export async function getCategoryBySlug(db: Db, slug: string) {
+  return db
+    .selectFrom("categories")
+    .select(["id", "name", "slug", "description", "parent_id", "nav_position"])
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+}
+
+export async function getCategoryById(db: Db, id: number) {
+  return db
+    .selectFrom("categories")
+    .select(["id", "name", "slug", "description", "parent_id", "nav_position"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** Categories whose lowercased name is one of `names`. */
+export async function listCategoriesByNames(db: Db, lowerNames: string[]) {
+  if (lowerNames.length === 0) return [];
+  return db
+    .selectFrom("categories")
+    .select(["id", "name", "slug"])
+    .where((eb) => eb(eb.fn("lower", ["name"]), "in", lowerNames))
+    .execute();
+}
+
+export async function insertCategory(
+  db: Db,
+  category: {
+    name: string;
+    slug: string;
+    description: string;
+    parent_id: number | null;
+    nav_position: number | null;
+    created_at: string;
+  },
+) {
+  return db
+    .insertInto("categories")
+    .values(category)
+    .returning(["id", "name", "slug"])
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateCategory(
+  db: Db,
+  id: number,
+  changes: Partial<{
+    name: string;
+    slug: string;
+    description: string;
+    parent_id: number | null;
+    nav_position: number | null;
+  }>,
+): Promise<void> {
+  await db.updateTable("categories").set(changes).where("id", "=", id).execute();
+}
+
+export async function deleteCategory(db: Db, id: number): Promise<void> {
+  await db.deleteFrom("categories").where("id", "=", id).execute();
+}
+
+export async function listTags(db: Db, limit = 1000) {
+  return db
+    .selectFrom("tags")
+    .select(["id", "name", "slug", "created_at"])
+    .orderBy("name")
+    .limit(limit)
+    .execute();
+}
+
+export async function getTagBySlug(db: Db, slug: string) {
+  return db.selectFrom("tags").select(["id", "name", "slug"]).where("slug", "=", slug).executeTakeFirst();
+}
+
+export async function listTagsByNames(db: Db, lowerNames: string[]) {
+  if (lowerNames.length === 0) return [];
+  return db
+    .selectFrom("tags")
+    .select(["id", "name", "slug"])
+    .where((eb) => eb(eb.fn("lower", ["name"]), "in", lowerNames))
+    .execute();
+}
+
+export async function insertTag(db: Db, tag: { name: string; slug: string; created_at: string }) {
+  return db.insertInto("tags").values(tag).returning(["id", "name", "slug"]).executeTakeFirstOrThrow();
+}
+
+export async function updateTag(
+  db: Db,
+  id: number,
+  changes: Partial<{ name: string; slug: string }>,
+): Promise<void> {
+  await db.updateTable("tags").set(changes).where("id", "=", id).execute();
+}
+
+export async function deleteTag(db: Db, id: number): Promise<void> {
+  await db.deleteFrom("tags").where("id", "=", id).execute();
+}
+
+export async function isCategorySlugTaken(db: Db, slug: string): Promise<boolean> {
+  return (
+    (await db.selectFrom("categories").select("id").where("slug", "=", slug).executeTakeFirst()) !== undefined
+  );
+}
+
+export async function isTagSlugTaken(db: Db, slug: string): Promise<boolean> {
+  return (await db.selectFrom("tags").select("id").where("slug", "=", slug).executeTakeFirst()) !== undefined;
+}
+
+// ── authors and media of many articles ─────────────────────────────────────
+
+export async function listAuthorsByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom("users").select(["id", "name", "slug", "bio"]).where("id", "in", ids).execute();
+}
+
+export async function listMediaByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("media")
+    .select(["id", "file_name", "mime_type", "width", "height", "alt", "source_url"])
+    .where("id", "in", ids)
+    .execute();
+}
+
+export async function getMediaById(db: Db, id: number) {
+  return db
+    .selectFrom("media")
+    .select([
+      "id",
+      "file_name",
+      "original_name",
+      "mime_type",
+      "byte_size",
+      "width",
+      "height",
+      "alt",
+      "source_url",
+      "created_at",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function insertMedia(
+  db: Db,
+  media: {
+    file_name: string;
+    original_name: string;
+    mime_type: string;
+    byte_size: number;
+    width: number | null;
+    height: number | null;
+    alt: string;
+    source_url: string | null;
+    uploaded_by: number | null;
+    created_at: string;
+  },
+) {
+  return db.insertInto("media").values(media).returning(["id", "file_name"]).executeTakeFirstOrThrow();
+}
+
+export async function updateMediaAlt(db: Db, id: number, alt: string): Promise<void> {
+  await db.updateTable("media").set({ alt }).where("id", "=", id).execute();
+}
+
+export async function listRecentMedia(db: Db, limit: number) {
+  return db
+    .selectFrom("media")
+    .select(["id", "file_name", "original_name", "mime_type", "width", "height", "alt", "created_at"])
+    .orderBy("created_at", "desc")
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,198 @@
+import type { Db } from "../db/database.js";
+import type { AppContext } from "../site/context.js";
+import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import * as store from "./store.js";
+
+type Ctx = Pick<AppContext, "db" | "now" | "changes">;
+export type FieldErrors = Record<string, string>;
+
+export const MAX_TERM_NAME_LENGTH = 100;
+
+function cleanNames(names: string[]): string[] {
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const raw of names) {
+    const name = raw.replace(/\s+/g, " ").trim();
+    if (name && !seen.has(name.toLowerCase())) {
+      seen.add(name.toLowerCase());
+      result.push(name);
+    }
+  }
+  return result;
+}
+
+/** Category ids for names, creating the missing ones (the editor's "create on type"). */
+export async function ensureCategories(db: Db, names: string[], now: string): Promise<number[]> {
+  const wanted = cleanNames(names);
+  const existing = await store.listCategoriesByNames(
+    db,
+    wanted.map((n) => n.toLowerCase()),
+  );
+  const byName = new Map(existing.map((c) => [c.name.toLowerCase(), c.id]));
+  const ids: number[] = [];
+  for (const name of wanted) {
+    let id = byName.get(name.toLowerCase());
+    if (id === undefined) {
+      const slug = await uniqueSlug(slugify(name) || "category", (s) => store.isCategorySlugTaken(db, s));
+      id = (
+        await store.insertCategory(db, {
+          name,
+          slug,
+          description: "",
+          parent_id: null,
+          nav_position: null,
+          created_at: now,
+        })
+      ).id;
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Tag ids for names, creating the missing ones. */
+export async function ensureTags(db: Db, names: string[], now: string): Promise<number[]> {
+  const wanted = cleanNames(names);
+  const existing = await store.listTagsByNames(
+    db,
+    wanted.map((n) => n.toLowerCase()),
+  );
+  const byName = new Map(existing.map((t) => [t.name.toLowerCase(), t.id]));
+  const ids: number[] = [];
+  for (const name of wanted) {
+    let id = byName.get(name.toLowerCase());
+    if (id === undefined) {
+      const slug = await uniqueSlug(slugify(name) || "tag", (s) => store.isTagSlugTaken(db, s));
+      id = (await store.insertTag(db, { name, slug, created_at: now })).id;
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+export interface CategoryInput {
+  name?: string;
+  slug?: string;
+  description?: string;
+  parent_id?: number | null;
+  nav_position?: number | null;
+}
+
+function validateTerm(
+  input: { name?: string; slug?: string; description?: string },
+  creating: boolean,
+): FieldErrors {
+  const errors: FieldErrors = {};
+  if (creating || input.name !== undefined) {
+    const name = (input.name ?? "").trim();
+    if (name === "" || name.length > MAX_TERM_NAME_LENGTH)
+      errors.name = `must be 1 to ${MAX_TERM_NAME_LENGTH} characters`;
+  }
+  if (input.slug !== undefined && input.slug !== "" && !isValidSlug(input.slug))
+    errors.slug = "may contain only lowercase letters, digits and single dashes";
+  if ((input.description ?? "").length > 1000) errors.description = "must be at most 1,000 characters";
+  return errors;
+}
+
+export async function listCategories(ctx: Pick<Ctx, "db">) {
+  const [categories, counts] = await Promise.all([
+    store.listCategories(ctx.db),
+    store.countPublishedPerCategory(ctx.db),
+  ]);
+  return categories.map((c) => ({ ...c, article_count: counts.get(c.id) ?? 0 }));
+}
+
+export async function getCategoryBySlug(ctx: Pick<Ctx, "db">, slug: string) {
+  return store.getCategoryBySlug(ctx.db, slug);
+}
+
+export async function getTagBySlug(ctx: Pick<Ctx, "db">, slug: string) {
+  return store.getTagBySlug(ctx.db, slug);
+}
+
+export async function listTags(ctx: Pick<Ctx, "db">) {
+  return store.listTags(ctx.db);
+}
+
+/** Categories named in the masthead navigation setting, in that order. */
+export async function listNavCategories(ctx: Pick<Ctx, "db">, slugs: string[]) {
+  const all = await store.listCategories(ctx.db);
+  if (slugs.length > 0) {
+    const bySlug = new Map(all.map((c) => [c.slug, c]));
+    return slugs.flatMap((s) => (bySlug.has(s) ? [bySlug.get(s)!] : []));
+  }
+  return all
+    .filter((c) => c.nav_position !== null)
+    .sort((a, b) => (a.nav_position ?? 0) - (b.nav_position ?? 0));
+}
+
+export async function createCategory(ctx: Ctx, input: CategoryInput) {
+  const errors = validateTerm(input, true);
+  const name = (input.name ?? "").trim();
+  if (!errors.name && (await store.listCategoriesByNames(ctx.db, [name.toLowerCase()])).length > 0)
+    errors.name = "a category with this name exists";
+  if (input.slug && !errors.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
+    errors.slug = "is already used";
+  if (Object.keys(errors).length) return { errors };
+  const slug =
+    input.slug ||
+    (await uniqueSlug(slugify(name) || "category", (s) => store.isCategorySlugTaken(ctx.db, s)));
+  const category = await store.insertCategory(ctx.db, {
+    name,
+    slug,
+    description: input.description?.trim() ?? "",
+    parent_id: input.parent_id ?? null,
+    nav_position: input.nav_position ?? null,
+    created_at: ctx.now().toISOString(),
+  });
+  await ctx.changes.changed("category created");
+  return { category };
+}
+
+export async function updateCategory(ctx: Ctx, id: number, input: CategoryInput): Promise<FieldErrors> {
+  const existing = await store.getCategoryById(ctx.db, id);
+  if (!existing) return { id: "no such category" };
+  const errors = validateTerm(input, false);
+  if (input.slug && input.slug !== existing.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
+    errors.slug = "is already used";
+  if (input.parent_id === id) errors.parent_id = "a category cannot be its own parent";
+  if (Object.keys(errors).length) return errors;
+  await store.updateCategory(ctx.db, id, {
+    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+    ...(input.slug ? { slug: input.slug } : {}),
+    ...(input.description !== undefined ? { description: input.description.trim() } : {}),
+    ...(input.parent_id !== undefined ? { parent_id: input.parent_id } : {}),
+    ...(input.nav_position !== undefined ? { nav_position: input.nav_position } : {}),
+  });
+  await ctx.changes.changed("category updated");
+  return {};
+}
+
+export async function deleteCategory(ctx: Ctx, id: number): Promise<void> {
+  await store.deleteCategory(ctx.db, id);
+  await ctx.changes.changed("category deleted");
+}
+
+export async function renameTag(
+  ctx: Ctx,
+  id: number,
+  input: { name?: string; slug?: string },
+): Promise<FieldErrors> {
+  const errors = validateTerm(input, false);
+  if (input.slug && (await store.isTagSlugTaken(ctx.db, input.slug))) {
+    const current = (await store.listTags(ctx.db)).find((t) => t.id === id);
+    if (current?.slug !== input.slug) errors.slug = "is already used";
+  }
+  if (Object.keys(errors).length) return errors;
+  await store.updateTag(ctx.db, id, {
+    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+    ...(input.slug ? { slug: input.slug } : {}),
+  });
+  await ctx.changes.changed("tag updated");
+  return {};
+}
+
+export async function deleteTag(ctx: Ctx, id: number): Promise<void> {
+  await store.deleteTag(ctx.db, id);
+  await ctx.changes.changed("tag deleted");
+}

@@ -1,0 +1,200 @@
+import { createHash } from "node:crypto";
+import sanitizeHtml from "sanitize-html";
+
+/** Tags an item's HTML may keep: text structure, lists, tables, quotes, images, links. */
+// biome-ignore format: a packed list of tag names reads better than one per line
+const ALLOWED_TAGS = [
+  "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div",
+  "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+  "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary",
+  "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+];
+
+/** Attributes that carry a URL and are resolved against the item's base. */
+const URL_ATTRIBUTES = ["href", "src", "cite"];
+
+/** Content dropped with its tag rather than kept as text. */
+const NON_TEXT_TAGS = [
+  "script",
+  "style",
+  "textarea",
+  "option",
+  "noscript",
+  "title",
+  "template",
+  "svg",
+  "math",
+];
+
+/** Block-level boundaries that must become whitespace when HTML is flattened to text. */
+const BLOCK_BOUNDARY =
+  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|figure|figcaption|pre|hr|dd|dt)\b[^>]*>/gi;
+
+/**
+ * Sanitises untrusted item HTML from a feed: an allow-list of tags and attributes, no scripts,
+ * styles, frames, forms, event handlers, `javascript:` or `data:` URLs; relative URLs resolved
+ * against `baseUrl`; links get `rel="nofollow noopener"` and no `target`; tracking pixels and
+ * images without a usable `src` are dropped.
+ */
+export function sanitizeItemHtml(html: string, baseUrl: string | undefined): string {
+  return sanitizeHtml(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ["href", "title", "rel"],
+      img: ["src", "srcset", "alt", "title", "width", "height"],
+      abbr: ["title"],
+      blockquote: ["cite"],
+      q: ["cite"],
+      del: ["cite", "datetime"],
+      ins: ["cite", "datetime"],
+      time: ["datetime"],
+      td: ["colspan", "rowspan"],
+      th: ["colspan", "rowspan", "scope"],
+      ol: ["start", "reversed"],
+    },
+    allowedSchemes: ["http", "https", "mailto"],
+    allowedSchemesByTag: { img: ["http", "https"] },
+    allowedSchemesAppliedToAttributes: ["href", "src", "cite", "srcset"],
+    allowProtocolRelative: false,
+    nonTextTags: NON_TEXT_TAGS,
+    transformTags: {
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: "nofollow noopener" } }),
+      "*": (tagName, attribs) => ({ tagName, attribs: resolveUrlAttributes(attribs, baseUrl) }),
+    },
+    exclusiveFilter: (frame) =>
+      frame.tag === "img" &&
+      (!frame.attribs.src || (frame.attribs.width === "1" && frame.attribs.height === "1")),
+  }).trim();
+}
+
+/** Flattens HTML to plain text: tags and scripts dropped, entities decoded, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  const escapedText = sanitizeHtml(html.replace(BLOCK_BOUNDARY, " "), {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags: NON_TEXT_TAGS,
+  });
+  // sanitize-html decodes every entity, then re-escapes exactly these in text; undo that.
+  return escapedText
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ESCAPES[name])
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+const ESCAPES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"' };
+
+/** Escapes plain text for use as HTML text content. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Resolves `url` against `base`; `undefined` unless the result is http(s). */
+export function resolveHttpUrl(url: string | undefined, base: string | undefined): string | undefined {
+  const trimmed = url?.trim();
+  if (!trimmed) return undefined;
+  try {
+    const resolved = new URL(trimmed, base);
+    return resolved.protocol === "http:" || resolved.protocol === "https:" ? resolved.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveUrlAttributes(
+  attribs: sanitizeHtml.Attributes,
+  baseUrl: string | undefined,
+): sanitizeHtml.Attributes {
+  if (!baseUrl) return attribs;
+  const resolved: sanitizeHtml.Attributes = { ...attribs };
+  for (const name of URL_ATTRIBUTES) {
+    const value = attribs[name];
+    if (value === undefined || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(value.trim())) continue;
+    const absolute = resolveHttpUrl(value, baseUrl);
+    if (absolute) resolved[name] = absolute;
+    else delete resolved[name];
+  }
+  if (attribs.srcset) {
+    resolved.srcset = attribs.srcset
+      .split(",")
+      .map((candidate) => {
+        const [url, ...descriptor] = candidate.trim().split(/\s+/);
+        const absolute = resolveHttpUrl(url, baseUrl);
+        return absolute ? [absolute, ...descriptor].join(" ") : "";
+      })
+      .filter(Boolean)
+      .join(", ");
+  }
+  return resolved;
+}
+
+/** Query parameters that only track the reader; exact names, compared lower-case. */
+// biome-ignore format: a packed list of names reads better than one per line
+const TRACKING_PARAMS = new Set([
+  "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid", "ttclid",
+  "mkt_tok", "_ga", "_gl", "vero_id", "vero_conv", "ncid", "ref_src", "s_cid", "__twitter_impression",
+  "oly_anon_id", "oly_enc_id", "rb_clickid", "wickedid", "_openstat", "spm", "guccounter",
+]);
+/** Query parameter prefixes that only track the reader (utm_source, mc_cid, _hsenc, pk_campaign…). */
+const TRACKING_PREFIXES = ["utm_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "matomo_", "stm_"];
+
+function isTrackingParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/**
+ * The URL as it should be stored and shown: tracking parameters (utm_*, fbclid, gclid, mc_*…)
+ * removed, host lower-cased, default port and fragment dropped. `undefined` unless http(s).
+ */
+export function canonicalizeUrl(url: string, base?: string): string | undefined {
+  const absolute = resolveHttpUrl(url, base);
+  if (!absolute) return undefined;
+  const parsed = new URL(absolute); // WHATWG parsing already lower-cases the host and drops default ports
+  parsed.hash = "";
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (isTrackingParam(name)) parsed.searchParams.delete(name);
+  }
+  if (parsed.searchParams.size === 0) parsed.search = "";
+  return parsed.href;
+}
+
+/**
+ * A key under which two links to the same page compare equal: the canonical URL without its
+ * scheme, a leading "www.", a trailing slash, and with query parameters sorted. Not a URL.
+ */
+export function urlDedupKey(url: string): string | undefined {
+  const canonical = canonicalizeUrl(url);
+  if (!canonical) return undefined;
+  const parsed = new URL(canonical);
+  parsed.searchParams.sort();
+  const host = parsed.host.replace(/^www\./, "");
+  const path = parsed.pathname.length > 1 ? parsed.pathname.replace(/\/+$/, "") : "";
+  return `//${host}${path}${parsed.search}`;
+}
+
+/** What `itemDedupKey` reads from an item. */
+export interface DedupFields {
+  guid?: string;
+  url?: string;
+  title?: string;
+  summaryText?: string;
+}
+
+/**
+ * The key that identifies an item within its source: `guid:` + the GUID (URL-shaped GUIDs
+ * normalised like links, so an http→https switch does not duplicate items), else `url:` + the
+ * link's dedup key, else `hash:` + a hash of title and summary.
+ */
+export function itemDedupKey(item: DedupFields): string {
+  const guid = item.guid?.trim();
+  if (guid) return `guid:${urlDedupKey(guid) ?? guid}`;
+  const link = item.url ? urlDedupKey(item.url) : undefined;
+  if (link) return `url:${link}`;
+  return `hash:${contentHash(`${item.title ?? ""}\n${item.summaryText ?? ""}`)}`;
+}
+
+/** A short, stable hash of text (whitespace and case insensitive), for content-based identity. */
+export function contentHash(text: string): string {
+  const normalized = text.replace(/\s+/g, " ").trim().toLowerCase();
+  return createHash("sha256").update(normalized).digest("hex").slice(0, 32);
+}

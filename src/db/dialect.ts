@@ -1,0 +1,43 @@
+import {
+  type ColumnDataType,
+  type Expression,
+  type Kysely,
+  PostgresAdapter,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from "kysely";
+
+/**
+ * The few things that differ between SQLite and PostgreSQL. Features never branch on the
+ * dialect themselves: they call these.
+ */
+export type DialectName = "sqlite" | "postgres";
+
+// biome-ignore lint/suspicious/noExplicitAny: works on any schema, including migrations' untyped one
+export function dialectOf(db: Kysely<any>): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
+/** Column type for an auto-incrementing integer primary key (use with `.primaryKey()`). */
+// biome-ignore lint/suspicious/noExplicitAny: see dialectOf
+export function idColumnType(db: Kysely<any>): ColumnDataType {
+  return dialectOf(db) === "postgres" ? "serial" : "integer";
+}
+
+/** Column type for a point in time; both dialects read it back as an ISO 8601 string. */
+// biome-ignore lint/suspicious/noExplicitAny: see dialectOf
+export function timestampColumnType(db: Kysely<any>): ColumnDataType {
+  return dialectOf(db) === "postgres" ? "timestamptz" : "text";
+}
+
+/** Case-insensitive substring match of `column` against a user-typed needle (LIKE wildcards escaped). */
+export function containsInsensitive(column: Expression<string>, needle: string): RawBuilder<SqlBool> {
+  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`lower(${column}) like lower(${pattern}) escape '\\'`;
+}
+
+/** Converts a COUNT result (bigint string on PostgreSQL, number on SQLite) to a number. */
+export function toCount(value: string | number | bigint | null | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}

@@ -1,0 +1,29 @@
+import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from "kysely";
+import type { Db } from "./database.js";
+import * as m0001 from "./migrations/0001-foundation.js";
+
+/**
+ * Every migration, in order. Append a new file and a line here; never edit a shipped one.
+ * Static imports (not a folder scan) so the list is the same from `src/` under tsx and `dist/`.
+ */
+const migrations: Record<string, Migration> = {
+  "0001-foundation": m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/** Brings the schema up to date; throws naming the migration that failed. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const failed = result.results?.find((r) => r.status === "Error");
+  if (result.error || failed) {
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

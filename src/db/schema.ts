@@ -1,0 +1,148 @@
+import type { ColumnType, Generated } from "kysely";
+
+/**
+ * Table types shared by both dialects. Times are ISO 8601 strings in UTC (timestamptz on
+ * PostgreSQL, read back as ISO strings; text on SQLite). Flags are 0/1 integers on both.
+ */
+export type Timestamp = string;
+type Id = Generated<number>;
+
+export type Role = "admin" | "editor" | "author" | "contributor";
+export type ArticleStatus = "draft" | "scheduled" | "published" | "trashed";
+
+export interface UsersTable {
+  id: Id;
+  email: string;
+  name: string;
+  slug: string;
+  bio: string;
+  role: Role;
+  password_hash: string | null;
+  is_disabled: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  user_agent: string;
+}
+
+export interface ApiTokensTable {
+  id: Id;
+  name: string;
+  token_hash: string;
+  user_id: number | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Id;
+  account_key: string;
+  ip_key: string;
+  created_at: Timestamp;
+}
+
+export interface ArticlesTable {
+  id: Id;
+  title: string;
+  slug: string;
+  excerpt: string;
+  body: string;
+  body_html: string;
+  status: ArticleStatus;
+  published_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  author_id: number;
+  featured_media_id: number | null;
+  comments_open: ColumnType<number, number | undefined, number>;
+  is_page: ColumnType<number, number | undefined, number>;
+  is_sticky: ColumnType<number, number | undefined, number>;
+}
+
+export interface ArticleSourcesTable {
+  id: Id;
+  article_id: number;
+  position: number;
+  url: string;
+  name: string;
+  original_author: string | null;
+  original_published_at: Timestamp | null;
+}
+
+export interface CategoriesTable {
+  id: Id;
+  name: string;
+  slug: string;
+  description: string;
+  parent_id: number | null;
+  nav_position: number | null;
+  created_at: Timestamp;
+}
+
+export interface TagsTable {
+  id: Id;
+  name: string;
+  slug: string;
+  created_at: Timestamp;
+}
+
+export interface ArticleCategoriesTable {
+  article_id: number;
+  category_id: number;
+}
+
+export interface ArticleTagsTable {
+  article_id: number;
+  tag_id: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface MediaTable {
+  id: Id;
+  file_name: string;
+  original_name: string;
+  mime_type: string;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  alt: string;
+  source_url: string | null;
+  uploaded_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface RedirectsTable {
+  from_path: string;
+  to_path: string;
+  status_code: number;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_attempts: LoginAttemptsTable;
+  articles: ArticlesTable;
+  article_sources: ArticleSourcesTable;
+  categories: CategoriesTable;
+  tags: TagsTable;
+  article_categories: ArticleCategoriesTable;
+  article_tags: ArticleTagsTable;
+  settings: SettingsTable;
+  media: MediaTable;
+  redirects: RedirectsTable;
+}

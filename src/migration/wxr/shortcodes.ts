@@ -1,0 +1,105 @@
+/**
+ * WordPress core shortcodes and embeds, rewritten as plain HTML at import time (Broadsheet runs
+ * no shortcodes). Each rewrite honours WordPress's escape: `[[gallery]]` is the literal text
+ * `[gallery]`. Shortcodes from plugins are not known here and stay as text, visibly, so an editor
+ * can fix them; silently deleting content would be worse.
+ */
+import { decodeBasicEntities, escapeHtml } from "./html-escape.js";
+
+const ALIGN_CLASSES: ReadonlySet<string> = new Set(["alignleft", "alignright", "aligncenter", "alignnone"]);
+
+const SHORTCODE_ATTRIBUTE = /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s'"\]]+))/g;
+
+/** `key="value"`, `key='value'` and `key=value` pairs of a shortcode, keys lowercased. */
+export function parseShortcodeAttributes(text: string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const match of text.matchAll(SHORTCODE_ATTRIBUTE)) {
+    attributes[match[1].toLowerCase()] = decodeBasicEntities(match[2] ?? match[3] ?? match[4] ?? "");
+  }
+  return attributes;
+}
+
+/** `<p><a href="url">url</a></p>`: how an embed (YouTube, a tweet…) survives without an iframe. */
+export function linkParagraph(rawUrl: string): string {
+  const url = escapeHtml(decodeBasicEntities(rawUrl.trim()));
+  return `<p><a href="${url}">${url}</a></p>`;
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\/[^\s<>"]+$/i.test(text.trim());
+}
+
+/** A shortcode written `[[name]]` is WordPress's way of showing the shortcode itself as text. */
+function isEscaped(open: string, close: string): boolean {
+  return open === "[" && close === "]";
+}
+
+const CAPTION = /\[(\[?)(caption|wp_caption)\b([^\]]*)\]([\s\S]*?)\[\/\2\](\]?)/g;
+const CAPTION_MEDIA = /((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*<\/a>)?)([\s\S]*)/i;
+
+/**
+ * `[caption align="aligncenter"]<img …> Text[/caption]` → `<figure><img …><figcaption>Text`.
+ * As in WordPress, a `caption` attribute wins over text after the image.
+ */
+export function convertCaptions(html: string): string {
+  return html.replace(CAPTION, (match, open: string, _name, attributeText: string, inner: string, close: string) => {
+    if (isEscaped(open, close)) return match.slice(1, -1);
+    const attributes = parseShortcodeAttributes(attributeText);
+    const parts = CAPTION_MEDIA.exec(inner);
+    const media = (attributes.caption === undefined && parts ? parts[1] : inner).replace(/\s*\n\s*/g, " ").trim();
+    const caption = (attributes.caption ?? parts?.[2] ?? "").trim();
+    const align = ALIGN_CLASSES.has(attributes.align ?? "") ? ` ${attributes.align}` : "";
+    const figcaption = caption === "" ? "" : `<figcaption>${caption}</figcaption>`;
+    return `${open}<figure class="wp-caption${align}">${media}${figcaption}</figure>${close}`;
+  });
+}
+
+const EMBED = /\[(\[?)embed\b[^\]]*\]([\s\S]*?)\[\/embed\](\]?)/g;
+const URL_ON_OWN_LINE = /^([ \t]*)(https?:\/\/[^\s<>"]+)([ \t]*)$/gim;
+const URL_ALONE_IN_PARAGRAPH = /<p(?: [^>]*)?>\s*(https?:\/\/[^\s<>"]+)\s*<\/p>/gi;
+
+/**
+ * `[embed]url[/embed]` and a URL alone on its line (WordPress's oEmbed auto-embed) → a link
+ * paragraph. `isClassic` enables the own-line rule, which block content does not use.
+ */
+export function convertEmbeds(html: string, isClassic: boolean): string {
+  let text = html.replace(EMBED, (match, open: string, inner: string, close: string) => {
+    if (isEscaped(open, close)) return match.slice(1, -1);
+    return open + (isHttpUrl(inner) ? linkParagraph(inner) : inner) + close;
+  });
+  if (isClassic) {
+    text = text
+      .replace(URL_ON_OWN_LINE, (_match, _before, url: string) => linkParagraph(url))
+      .replace(URL_ALONE_IN_PARAGRAPH, (_match, url: string) => linkParagraph(url));
+  }
+  return text;
+}
+
+const DROPPED_SHORTCODE = /\[(\[?)(gallery|playlist)\b([^\]]*)\](\]?)/g;
+const MEDIA_SHORTCODE = /\[(\[?)(audio|video)\b([^\]]*)\](?:([\s\S]*?)\[\/\2\])?(\]?)/g;
+const MEDIA_SOURCE_KEYS = ["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mp3", "m4a", "ogg", "wav", "wma"];
+
+/**
+ * `[gallery]` and `[playlist]` are dropped: they name attachments by id, and attachments may come
+ * later in the export than the post, so their URLs are unknown here. Each dropped shortcode is
+ * reported in `dropped` for the import report. `[audio]`/`[video]` become a link to the file.
+ */
+export function convertMediaShortcodes(html: string, dropped: string[]): string {
+  return html
+    .replace(DROPPED_SHORTCODE, (match, open: string, name: string, attributeText: string, close: string) => {
+      if (isEscaped(open, close)) return match.slice(1, -1);
+      dropped.push(`[${name}${attributeText.trimEnd()}]`);
+      return open + close;
+    })
+    .replace(MEDIA_SHORTCODE, (match, open: string, name: string, attributeText: string, inner = "", close = "") => {
+      if (isEscaped(open, close)) return match.slice(1, -1);
+      const attributes = parseShortcodeAttributes(attributeText);
+      const source = MEDIA_SOURCE_KEYS.map((key) => attributes[key]).find((value) => value && isHttpUrl(value));
+      const url = source ?? (isHttpUrl(inner) ? inner : undefined);
+      if (url === undefined) {
+        dropped.push(`[${name}${attributeText.trimEnd()}]`);
+        return open + close;
+      }
+      return open + linkParagraph(url) + close;
+    });
+}

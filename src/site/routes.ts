@@ -1,0 +1,89 @@
+import fs from "node:fs";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "./context.js";
+import { renderThemePage } from "./page-context.js";
+import { getRedirect, pingDatabase } from "./store.js";
+
+const ASSET_TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  webp: "image/webp",
+  woff2: "font/woff2",
+  ico: "image/x-icon",
+};
+
+/** Site-wide routes: health, theme assets, stored redirects, and the designed 404 and 500 pages. */
+const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get("/healthz", async function showHealth(_request, reply) {
+    try {
+      await pingDatabase(ctx.db);
+      return reply.header("cache-control", "no-store").send({ status: "ok", database: ctx.dialect });
+    } catch {
+      return reply.code(503).header("cache-control", "no-store").send({ status: "unavailable" });
+    }
+  });
+
+  // Asset URLs carry a content hash, so a stored copy never goes stale: cache forever.
+  app.get<{ Params: { hash: string; "*": string } }>(
+    "/assets/:hash/*",
+    async function sendAsset(request, reply) {
+      const asset = ctx.theme.assets.get(request.params["*"]);
+      if (!asset || asset.hash !== request.params.hash) return reply.callNotFound();
+      const ext = asset.file.split(".").pop() ?? "";
+      return reply
+        .header("content-type", ASSET_TYPES[ext] ?? "application/octet-stream")
+        .header("cache-control", "public, max-age=31536000, immutable")
+        .send(fs.createReadStream(asset.file));
+    },
+  );
+
+  app.setNotFoundHandler(async function showNotFoundPage(request, reply) {
+    const path = request.url.split("?")[0];
+    if (request.method === "GET" || request.method === "HEAD") {
+      const redirect = await getRedirect(ctx.db, path);
+      if (redirect) return reply.redirect(redirect.to_path, redirect.status_code as 301 | 302);
+    }
+    return sendErrorPage(ctx, request, reply, 404);
+  });
+
+  app.setErrorHandler(async function showErrorPage(
+    error: Error & { statusCode?: number; validation?: unknown },
+    request,
+    reply,
+  ) {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, "request failed");
+    if (request.url.startsWith("/api/") || !(request.headers.accept ?? "").includes("text/html")) {
+      // Client errors say what was wrong; server errors say nothing about internals.
+      return reply.code(status).send({ error: status >= 500 ? "internal error" : error.message });
+    }
+    return sendErrorPage(ctx, request, reply, status, status >= 500 ? undefined : error.message);
+  });
+};
+
+/** Renders the theme's 404 or 500 page; never leaks internals. */
+export async function sendErrorPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message?: string,
+) {
+  const template = status === 404 ? "404" : "500";
+  try {
+    const html = await renderThemePage(ctx, request, template, { status, message: message ?? "" });
+    return reply.code(status).header("cache-control", "no-store").type("text/html; charset=utf-8").send(html);
+  } catch (error) {
+    request.log.error({ err: error }, "error page failed to render");
+    return reply
+      .code(status)
+      .type("text/plain; charset=utf-8")
+      .send(status === 404 ? "Not found" : "Something went wrong");
+  }
+}
+
+export default siteRoutes;

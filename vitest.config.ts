@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+// `npm test` (scripts/test.mjs) runs this twice: on SQLite, then with TEST_DATABASE=postgres.
+// Browser tests run only when BROWSER_TESTS=1 (scripts/test.mjs sets it when Chromium is installed).
+const browser = process.env.BROWSER_TESTS === "1";
+
+export default defineConfig({
+  test: {
+    include: browser ? ["test/browser/**/*.test.ts"] : ["src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: browser ? [] : ["test/browser/**", "node_modules/**", "dist/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    fileParallelism: !browser,
+    reporters: ["default"],
+  },
+});
