@@ -23,6 +23,7 @@ import { srcDir } from "./paths.js";
 import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
 import { SESSION_COOKIE } from "./site/requests.js";
+import pageCache from "./site/page-cache.js";
 import siteRoutes from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
 import { SettingsService } from "./site/settings.js";
@@ -37,6 +38,8 @@ declare module "fastify" {
 export interface BuildOptions {
   /** Pino logger options, or false for none (tests). */
   logger?: boolean | object;
+  /** Sees every route as it is added (the architecture test collects them this way). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 /**
@@ -52,7 +55,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
+    // Unknown JSON fields are an error to report, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   });
+
+  if (options.onRoute) {
+    const onRoute = options.onRoute;
+    app.addHook("onRoute", (route) => onRoute({ method: route.method, url: route.url }));
+  }
 
   const settings = new SettingsService(handle.db, config.now);
   const changes = new ContentChanges(handle.pgPool, (error) =>
@@ -73,6 +83,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     secret,
   };
   app.decorate("ctx", ctx);
+
+  // First, so a cached page is answered before any other hook runs (see src/site/page-cache.ts).
+  await app.register(pageCache, { ctx });
 
   await app.register(cookie, { secret });
   await app.register(formbody);

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { once } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
 import { Command, Option } from "commander";
 import { createApiToken, createUser } from "./accounts/service.js";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, type ConfigFlags, loadConfig } from "./config.js";
+import { backupDatabase } from "./db/backup.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 
@@ -129,6 +132,23 @@ token
         `Admin API token "${options.name}" (shown once; store it safely):\n${result.token}\n`,
       );
     });
+  });
+
+program
+  .command("backup")
+  .description("write a consistent copy of the database to FILE while the site runs (uploads: copy DATA_DIR/media)")
+  .argument("<file>", "where to write the backup (must not exist)")
+  .action(async (file: string) => {
+    const config = configFromFlags();
+    const handle = openDatabase(config.database);
+    try {
+      await backupDatabase(handle.db, config.database, file);
+      const bytes = fs.statSync(file).size;
+      process.stdout.write(`backup written to ${path.resolve(file)} (${(bytes / 1048576).toFixed(1)} MB)\n`);
+      process.stdout.write(`uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`);
+    } finally {
+      await handle.close();
+    }
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

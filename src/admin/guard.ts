@@ -18,6 +18,9 @@ export function requireStaffSession(app: FastifyInstance, ctx: AppContext): void
   });
   app.addHook("preHandler", (request, reply, done) => {
     if (request.method === "GET" || request.method === "HEAD") return done();
+    // A multipart body is streamed by the handler after this hook, so those forms carry the
+    // token in their action URL (`?_csrf=`); it is checked here exactly like a body token.
+    if (request.isMultipart()) request.body = { _csrf: queryCsrfToken(request) };
     app.csrfProtection(request, reply, done);
   });
   app.addHook("onSend", async (_request, reply, payload) => {
@@ -25,6 +28,11 @@ export function requireStaffSession(app: FastifyInstance, ctx: AppContext): void
     reply.header("cache-control", "no-store");
     return payload;
   });
+}
+
+function queryCsrfToken(request: FastifyRequest): string {
+  const token = (request.query as Record<string, unknown> | undefined)?._csrf;
+  return typeof token === "string" ? token : "";
 }
 
 /** Replies 403 with a page or JSON when `allowed` is false; returns true when it did. */

@@ -11,7 +11,7 @@ import type { Db } from "../db/database.js";
 import type { ArticleStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
-import { upsertRedirect } from "../site/store.js";
+import { addRedirect } from "../site/redirects.js";
 import { htmlToText, renderArticleMarkdown, truncateText } from "./markdown.js";
 import { mediaUrl } from "./media.js";
 import { articlePath } from "./permalinks.js";
@@ -538,7 +538,7 @@ export async function updateArticle(
       await store.replaceArticleTags(trx, id, await ensureTags(trx, input.tags, nowIso));
     if (input.sources !== undefined) await store.replaceArticleSources(trx, id, cleanSources(input.sources));
     if (existing.status === "published" && oldPath !== newPath)
-      await upsertRedirect(trx, oldPath, newPath, 301, nowIso);
+      await addRedirect(trx, oldPath, newPath, nowIso);
   });
   if (existing.status === "published" || schedule.status === "published")
     await ctx.changes.changed("article updated");

@@ -534,3 +534,96 @@ export async function listRecentMedia(db: Db, limit: number) {
     .limit(limit)
     .execute();
 }
+
+// ── reader pages: lead story, related stories, previous/next ───────────────
+
+/** The newest published sticky stories (the front page's lead), newest first. */
+export async function listStickyPublishedArticles(db: Db, limit: number): Promise<ArticleSummaryRow[]> {
+  return publishedListQuery(db, {})
+    .where("articles.is_sticky", "=", 1)
+    .select(summaryColumns)
+    .orderBy("articles.published_at", "desc")
+    .orderBy("articles.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Published stories sharing a category or tag with an article, those sharing a tag first (tags
+ * are the narrower link), then newest first. One bounded query.
+ */
+export async function listRelatedPublishedArticles(
+  db: Db,
+  article: { id: number; categoryIds: number[]; tagIds: number[] },
+  limit: number,
+): Promise<ArticleSummaryRow[]> {
+  if (article.categoryIds.length === 0 && article.tagIds.length === 0) return [];
+  const tagIds = article.tagIds.length ? article.tagIds : [-1];
+  const categoryIds = article.categoryIds.length ? article.categoryIds : [-1];
+  return publishedListQuery(db, { excludeIds: [article.id] })
+    .select(summaryColumns)
+    .select((eb) =>
+      eb
+        .case()
+        .when(
+          eb.exists(
+            eb
+              .selectFrom("article_tags")
+              .select("article_tags.article_id")
+              .whereRef("article_tags.article_id", "=", "articles.id")
+              .where("article_tags.tag_id", "in", tagIds),
+          ),
+        )
+        .then(1)
+        .else(0)
+        .end()
+        .as("shares_tag"),
+    )
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom("article_tags")
+            .select("article_tags.article_id")
+            .whereRef("article_tags.article_id", "=", "articles.id")
+            .where("article_tags.tag_id", "in", tagIds),
+        ),
+        eb.exists(
+          eb
+            .selectFrom("article_categories")
+            .select("article_categories.article_id")
+            .whereRef("article_categories.article_id", "=", "articles.id")
+            .where("article_categories.category_id", "in", categoryIds),
+        ),
+      ]),
+    )
+    .orderBy("shares_tag", "desc")
+    .orderBy("articles.published_at", "desc")
+    .orderBy("articles.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** The published story just before (`older`) or after (`newer`) one, by publication time. */
+export async function getAdjacentPublishedArticle(
+  db: Db,
+  article: { id: number; published_at: string },
+  direction: "older" | "newer",
+): Promise<ArticleSummaryRow | undefined> {
+  const older = direction === "older";
+  return publishedListQuery(db, { excludeIds: [article.id] })
+    .where((eb) =>
+      eb.or([
+        eb("articles.published_at", older ? "<" : ">", article.published_at),
+        eb.and([
+          eb("articles.published_at", "=", article.published_at),
+          eb("articles.id", older ? "<" : ">", article.id),
+        ]),
+      ]),
+    )
+    .select(summaryColumns)
+    .orderBy("articles.published_at", older ? "desc" : "asc")
+    .orderBy("articles.id", older ? "desc" : "asc")
+    .limit(1)
+    .executeTakeFirst();
+}

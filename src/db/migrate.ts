@@ -1,6 +1,7 @@
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from "kysely";
 import type { Db } from "./database.js";
 import * as m0001 from "./migrations/0001-foundation.js";
+import * as m0002 from "./migrations/0002-comments.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -8,6 +9,7 @@ import * as m0001 from "./migrations/0001-foundation.js";
  */
 const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
+  "0002-comments": m0002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

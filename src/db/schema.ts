@@ -131,6 +131,38 @@ export interface RedirectsTable {
   created_at: Timestamp;
 }
 
+export type CommentStatus = "pending" | "approved" | "spam" | "trash";
+
+export interface CommentsTable {
+  id: Id;
+  article_id: number;
+  parent_id: number | null;
+  /** The staff account that wrote it; null for readers. */
+  user_id: number | null;
+  status: CommentStatus;
+  /** What a trashed or spam-marked comment goes back to on restore. */
+  status_before_trash: CommentStatus | null;
+  name: string;
+  /** Private: never in a public response. */
+  email: string;
+  url: string;
+  /** The Markdown as written. */
+  body: string;
+  /** Sanitised HTML rendered from `body` at write time. */
+  body_html: string;
+  /** HMAC of the IP under the install secret; the IP itself is never stored. */
+  ip_hash: string;
+  user_agent: string;
+  spam_score: ColumnType<number, number | undefined, number>;
+  /** JSON array of why the comment was held or marked spam (which rule fired). */
+  moderation_reasons: ColumnType<string, string | undefined, string>;
+  notify_replies: ColumnType<number, number | undefined, number>;
+  /** When the author/parent notifications went out (once per comment). */
+  notified_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -145,4 +177,5 @@ export interface Database {
   settings: SettingsTable;
   media: MediaTable;
   redirects: RedirectsTable;
+  comments: CommentsTable;
 }

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "./context.js";
 import { renderThemePage } from "./page-context.js";
-import { getRedirect, pingDatabase } from "./store.js";
+import { findRedirect } from "./redirects.js";
+import { pingDatabase } from "./store.js";
 
 const ASSET_TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
@@ -41,11 +42,6 @@ const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
   );
 
   app.setNotFoundHandler(async function showNotFoundPage(request, reply) {
-    const path = request.url.split("?")[0];
-    if (request.method === "GET" || request.method === "HEAD") {
-      const redirect = await getRedirect(ctx.db, path);
-      if (redirect) return reply.redirect(redirect.to_path, redirect.status_code as 301 | 302);
-    }
     return sendErrorPage(ctx, request, reply, 404);
   });
 
@@ -73,6 +69,11 @@ export async function sendErrorPage(
   status: number,
   message?: string,
 ) {
+  if (status === 404 && (request.method === "GET" || request.method === "HEAD")) {
+    // A moved page (changed slug, imported WordPress link) answers with its redirect, not a 404.
+    const redirect = await findRedirect(ctx.db, request.url.split("?")[0]);
+    if (redirect) return reply.redirect(redirect.to_path, redirect.status_code as 301 | 302);
+  }
   const template = status === 404 ? "404" : "500";
   try {
     const html = await renderThemePage(ctx, request, template, { status, message: message ?? "" });

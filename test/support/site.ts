@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { createApiToken, createUser, startSession } from "../../src/accounts/service.js";
-import { buildApp } from "../../src/app.js";
+import { type BuildOptions, buildApp } from "../../src/app.js";
 import { type ArticleDetail, type ArticleInput, createArticle } from "../../src/articles/service.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { Role } from "../../src/db/schema.js";
@@ -56,7 +56,12 @@ let counter = 0;
 
 /** A running site on a fresh database, with factories for staff and articles. */
 export async function createTestSite(
-  options: { now?: string; settings?: Partial<SiteSettings>; config?: Partial<Config> } = {},
+  options: {
+    now?: string;
+    settings?: Partial<SiteSettings>;
+    config?: Partial<Config>;
+    onRoute?: BuildOptions["onRoute"];
+  } = {},
 ): Promise<TestSite> {
   const database = await createTestDatabase();
   const clock = new TestClock(new Date(options.now ?? "2026-05-22T10:00:00.000Z"));
@@ -67,7 +72,7 @@ export async function createTestSite(
     now: clock.now,
     ...options.config,
   };
-  const app = await buildApp(config, { logger: false });
+  const app = await buildApp(config, { logger: false, onRoute: options.onRoute });
   await app.ready();
   const ctx = app.ctx;
   if (options.settings) {

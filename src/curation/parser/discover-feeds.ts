@@ -1,4 +1,4 @@
-import { resolveHttpUrl } from "./clean.js";
+import { htmlToText, resolveHttpUrl } from "./clean.js";
 
 /** A feed a web page advertises with `<link rel="alternate">`. */
 export interface DiscoveredFeed {
@@ -62,16 +62,8 @@ function parseAttributes(source: string): Record<string, string> {
   for (const match of source.matchAll(ATTRIBUTE)) {
     const name = match[1].toLowerCase();
     if (name in attributes) continue;
-    attributes[name] = decodeAttributeEntities(match[2] ?? match[3] ?? match[4] ?? "");
+    // Attribute values may hold entities (&amp; in query strings, &raquo; in titles).
+    attributes[name] = htmlToText(match[2] ?? match[3] ?? match[4] ?? "");
   }
   return attributes;
-}
-
-/** The entities that realistically occur in a link's href or title. */
-function decodeAttributeEntities(value: string): string {
-  return value.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, decimal, hex, name) => {
-    if (decimal) return String.fromCodePoint(Number(decimal));
-    if (hex) return String.fromCodePoint(Number.parseInt(hex, 16));
-    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[String(name).toLowerCase()] ?? entity;
-  });
 }

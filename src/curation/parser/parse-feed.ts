@@ -118,7 +118,11 @@ export function parseFeed(input: ParseFeedInput): ParsedFeed {
   const documentBase = resolveHttpUrl(raw.base, input.url) ?? input.url;
   const siteUrl = canonicalizeUrl(raw.siteLink ?? "", documentBase);
   // Atom resolves against the document (RFC 4287); RSS links in practice are relative to the site.
-  const entryBaseDefault = raw.base || raw.format === "atom" ? documentBase : (siteUrl ?? documentBase);
+  const context: EntryContext = {
+    defaultBase: raw.base || raw.format === "atom" ? documentBase : (siteUrl ?? documentBase),
+    hasFeedXmlBase: Boolean(raw.base),
+    fetchedAt: input.fetchedAt,
+  };
 
   const items: ParsedItem[] = [];
   const seenKeys = new Set<string>();
@@ -126,7 +130,7 @@ export function parseFeed(input: ParseFeedInput): ParsedFeed {
   let empty = 0;
   let undated = 0;
   for (const entry of raw.entries) {
-    const item = normalizeEntry(entry, entryBaseDefault, input.fetchedAt);
+    const item = normalizeEntry(entry, context);
     if (!item) {
       empty++;
       continue;
@@ -169,12 +173,22 @@ function htmlPageError(html: string, url: string): FeedParseError {
   return new FeedParseError("html-page", `the address serves an HTML page, not a feed${hint}`, feeds);
 }
 
-function normalizeEntry(entry: RawEntry, defaultBase: string, fetchedAt: Date): ParsedItem | undefined {
-  const entryBase = resolveHttpUrl(entry.base, defaultBase) ?? defaultBase;
+/** What every entry of one feed is normalised against. */
+interface EntryContext {
+  /** Base for an entry's links when it has no xml:base of its own. */
+  defaultBase: string;
+  hasFeedXmlBase: boolean;
+  fetchedAt: Date;
+}
+
+function normalizeEntry(entry: RawEntry, context: EntryContext): ParsedItem | undefined {
+  const { fetchedAt } = context;
+  const entryBase = resolveHttpUrl(entry.base, context.defaultBase) ?? context.defaultBase;
   const url = firstDefined(entry.links, (link) => canonicalizeUrl(link, entryBase));
-  // Relative URLs in content: the explicit xml:base if any, else the article itself.
+  // Relative URLs in content: an xml:base in scope if any, else the article's own URL.
+  const hasXmlBase = Boolean(entry.base) || context.hasFeedXmlBase;
   const contentBase =
-    resolveHttpUrl(entry.contentBase, entryBase) ?? (entry.base ? entryBase : (url ?? entryBase));
+    resolveHttpUrl(entry.contentBase, entryBase) ?? (hasXmlBase ? entryBase : (url ?? entryBase));
 
   const contentHtml = entry.content ? feedTextToHtml(entry.content, contentBase) : undefined;
   let summaryHtml = entry.summary ? feedTextToHtml(entry.summary, contentBase) : "";

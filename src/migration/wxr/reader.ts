@@ -19,6 +19,7 @@ import {
 import { decodeWpSlug } from "./slug.js";
 import { AFTER_HEADER, CHILD_SCOPES, elementKey, FIELDS, type Scope } from "./structure.js";
 import { KEPT_POSTMETA_KEYS, OLD_SLUG_META_KEY, WxrError, type WxrRecord } from "./types.js";
+import { stripInvalidXmlCharacters } from "./xml-text.js";
 
 /** Options of `readWxr`. */
 export interface ReadWxrOptions {
@@ -28,11 +29,6 @@ export interface ReadWxrOptions {
 
 /** The WXR versions this reader understands (WordPress 2.1 to today). */
 export const SUPPORTED_WXR_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2"];
-
-// XML 1.0 forbids these control characters, yet WordPress exports them verbatim from post
-// content; saxes would reject the whole file over one. Removing them keeps line numbers intact.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const INVALID_XML_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 interface Frame {
   key: string;
@@ -70,7 +66,7 @@ class WxrParser {
 
   /** Feeds decoded text; throws `WxrError` when the document cannot be read further. */
   write(text: string): void {
-    const clean = text.replace(INVALID_XML_CHARACTERS, "");
+    const clean = stripInvalidXmlCharacters(text);
     if (!this.hasSeenMarkup) this.checkStartsWithMarkup(clean);
     this.guard(() => this.saxes.write(clean));
   }

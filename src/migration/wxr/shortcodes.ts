@@ -42,16 +42,21 @@ const CAPTION_MEDIA = /((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*<\/a>)?)([\s\S]*)/i;
  * As in WordPress, a `caption` attribute wins over text after the image.
  */
 export function convertCaptions(html: string): string {
-  return html.replace(CAPTION, (match, open: string, _name, attributeText: string, inner: string, close: string) => {
-    if (isEscaped(open, close)) return match.slice(1, -1);
-    const attributes = parseShortcodeAttributes(attributeText);
-    const parts = CAPTION_MEDIA.exec(inner);
-    const media = (attributes.caption === undefined && parts ? parts[1] : inner).replace(/\s*\n\s*/g, " ").trim();
-    const caption = (attributes.caption ?? parts?.[2] ?? "").trim();
-    const align = ALIGN_CLASSES.has(attributes.align ?? "") ? ` ${attributes.align}` : "";
-    const figcaption = caption === "" ? "" : `<figcaption>${caption}</figcaption>`;
-    return `${open}<figure class="wp-caption${align}">${media}${figcaption}</figure>${close}`;
-  });
+  return html.replace(
+    CAPTION,
+    (match, open: string, _name, attributeText: string, inner: string, close: string) => {
+      if (isEscaped(open, close)) return match.slice(1, -1);
+      const attributes = parseShortcodeAttributes(attributeText);
+      const parts = CAPTION_MEDIA.exec(inner);
+      const media = (attributes.caption === undefined && parts ? parts[1] : inner)
+        .replace(/\s*\n\s*/g, " ")
+        .trim();
+      const caption = (attributes.caption ?? parts?.[2] ?? "").trim();
+      const align = ALIGN_CLASSES.has(attributes.align ?? "") ? ` ${attributes.align}` : "";
+      const figcaption = caption === "" ? "" : `<figcaption>${caption}</figcaption>`;
+      return `${open}<figure class="wp-caption${align}">${media}${figcaption}</figure>${close}`;
+    },
+  );
 }
 
 const EMBED = /\[(\[?)embed\b[^\]]*\]([\s\S]*?)\[\/embed\](\]?)/g;
@@ -77,7 +82,20 @@ export function convertEmbeds(html: string, isClassic: boolean): string {
 
 const DROPPED_SHORTCODE = /\[(\[?)(gallery|playlist)\b([^\]]*)\](\]?)/g;
 const MEDIA_SHORTCODE = /\[(\[?)(audio|video)\b([^\]]*)\](?:([\s\S]*?)\[\/\2\])?(\]?)/g;
-const MEDIA_SOURCE_KEYS = ["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mp3", "m4a", "ogg", "wav", "wma"];
+const MEDIA_SOURCE_KEYS = [
+  "src",
+  "mp4",
+  "m4v",
+  "webm",
+  "ogv",
+  "wmv",
+  "flv",
+  "mp3",
+  "m4a",
+  "ogg",
+  "wav",
+  "wma",
+];
 
 /**
  * `[gallery]` and `[playlist]` are dropped: they name attachments by id, and attachments may come
@@ -91,15 +109,20 @@ export function convertMediaShortcodes(html: string, dropped: string[]): string 
       dropped.push(`[${name}${attributeText.trimEnd()}]`);
       return open + close;
     })
-    .replace(MEDIA_SHORTCODE, (match, open: string, name: string, attributeText: string, inner = "", close = "") => {
-      if (isEscaped(open, close)) return match.slice(1, -1);
-      const attributes = parseShortcodeAttributes(attributeText);
-      const source = MEDIA_SOURCE_KEYS.map((key) => attributes[key]).find((value) => value && isHttpUrl(value));
-      const url = source ?? (isHttpUrl(inner) ? inner : undefined);
-      if (url === undefined) {
-        dropped.push(`[${name}${attributeText.trimEnd()}]`);
-        return open + close;
-      }
-      return open + linkParagraph(url) + close;
-    });
+    .replace(
+      MEDIA_SHORTCODE,
+      (match, open: string, name: string, attributeText: string, inner = "", close = "") => {
+        if (isEscaped(open, close)) return match.slice(1, -1);
+        const attributes = parseShortcodeAttributes(attributeText);
+        const source = MEDIA_SOURCE_KEYS.map((key) => attributes[key]).find(
+          (value) => value && isHttpUrl(value),
+        );
+        const url = source ?? (isHttpUrl(inner) ? inner : undefined);
+        if (url === undefined) {
+          dropped.push(`[${name}${attributeText.trimEnd()}]`);
+          return open + close;
+        }
+        return open + linkParagraph(url) + close;
+      },
+    );
 }

@@ -67,11 +67,11 @@ export function normalizeSlug(raw: string, fallback: string): string {
 }
 
 /**
- * A slug for a category or tag. Terms referenced inside items carry no term id, so the fallback
- * for an untransliterable slug is a short hash of the original: the channel-level term and every
- * reference to it then agree.
+ * `normalizeSlug` with a fallback derived from the original, `<prefix>-<8 hex digits>`, for things
+ * referenced by slug rather than id (terms inside items carry no term id; authors are named by
+ * login): every reference to the same untransliterable slug then gets the same result.
  */
-export function normalizeTermSlug(raw: string, prefix: "category" | "tag"): string {
+export function normalizeSlugWithHashFallback(raw: string, prefix: string): string {
   const digest = createHash("sha256").update(decodeWpSlug(raw)).digest("hex").slice(0, 8);
   return normalizeSlug(raw, `${prefix}-${digest}`);
 }

@@ -1,0 +1,2 @@
+select "articles"."id", "articles"."title" from "articles" where "articles"."status" = ? and "articles"."is_page" = ? and exists (select "article_categories"."article_id" from "article_categories" where "article_categories"."article_id" = "articles"."id" and "article_categories"."category_id" = ?) order by "articles"."published_at" desc, "articles"."id" desc limit ? offset ?
+-- ["published",0,7,10,20]

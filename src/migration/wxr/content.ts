@@ -1,0 +1,279 @@
+/**
+ * WordPress post HTML → the clean, sanitised HTML Broadsheet stores. Classic-editor content gets
+ * WordPress's paragraphs (`autop.ts`); block-editor content loses its `<!-- wp:… -->` comments;
+ * both lose shortcodes and iframes (`shortcodes.ts`). Whatever comes out has passed the
+ * allow-list below: no script, style, iframe, event handler or `javascript:` URL.
+ */
+import sanitizeHtml from "sanitize-html";
+import { autop } from "./autop.js";
+import { decodeBasicEntities, escapeHtml } from "./html-escape.js";
+import { convertCaptions, convertEmbeds, convertMediaShortcodes, linkParagraph } from "./shortcodes.js";
+
+/** Sanitised HTML, and a note for each piece of content that could not be carried over. */
+export interface ConvertedContent {
+  html: string;
+  /** E.g. `[gallery ids="4,5"]`, `reusable block 12`, `wp:latest-posts`. */
+  dropped: string[];
+}
+
+/** Options of `convertPostContent`. */
+export interface ConvertContentOptions {
+  /** The old site's URL: root-relative links and images (`/wp-content/…`) are made absolute to it. */
+  siteUrl?: string;
+}
+
+/** Default length of a generated excerpt, in characters. */
+export const EXCERPT_MAX_CHARS = 300;
+
+/** A block's JSON attributes: WordPress escapes `--` inside them, so they never contain `-->`. */
+const BLOCK_ATTRIBUTES = String.raw`(\s+\{(?:(?!-->)[\s\S])*?\})?`;
+const BLOCK_COMMENT = /<!--\s+\/?wp:[\s\S]*?-->/g;
+const EMBED_BLOCK = new RegExp(
+  String.raw`<!--\s+wp:(embed|core-embed\/[a-z0-9-]+)${BLOCK_ATTRIBUTES}\s+-->([\s\S]*?)<!--\s+\/wp:\1\s+-->`,
+  "g",
+);
+const SELF_CLOSING_BLOCK = new RegExp(
+  String.raw`<!--\s+wp:([a-z0-9-]+(?:\/[a-z0-9-]+)?)${BLOCK_ATTRIBUTES}\s+\/-->`,
+  "g",
+);
+const MORE_OR_NEXTPAGE = /<!--(?:more|nextpage)\b[\s\S]*?-->/g;
+const PRE_BLOCK = /<pre\b[\s\S]*?<\/pre>/gi;
+const IFRAME = /<iframe\b[^>]*?\ssrc\s*=\s*(["'])(.*?)\1[^>]*>[\s\S]*?<\/iframe>/gi;
+const EMPTY_PARAGRAPH = /<p>(?:\s|&nbsp;|\u00a0|<br \/>)*<\/p>/g;
+/** Elements whose boundaries separate words when tags are stripped. */
+const WORD_BOUNDARY_TAG =
+  /<\/?(?:p|br|div|li|h[1-6]|blockquote|figure|figcaption|tr|td|th|pre|ul|ol|dl|dt|dd|hr|table)\b/gi;
+
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    ...["p", "br", "hr", "div", "span", "a", "strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup"],
+    ...["mark", "small", "abbr", "cite", "q", "code", "pre", "kbd", "samp", "var", "blockquote"],
+    ...["ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption"],
+    ...["img", "audio", "video", "source", "details", "summary"],
+    ...["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"],
+  ],
+  allowedAttributes: {
+    a: ["href", "title"],
+    img: ["src", "srcset", "sizes", "alt", "title", "width", "height"],
+    audio: ["src", "controls", "preload"],
+    video: ["src", "controls", "preload", "poster", "width", "height"],
+    source: ["src", "type"],
+    ol: ["start", "reversed", "type"],
+    li: ["value"],
+    th: ["colspan", "rowspan", "scope"],
+    td: ["colspan", "rowspan"],
+    abbr: ["title"],
+    q: ["cite"],
+    blockquote: ["cite"],
+    del: ["cite", "datetime"],
+    ins: ["cite", "datetime"],
+  },
+  // Alignment classes are the only WordPress presentation a theme can honour without inline style.
+  allowedClasses: {
+    "*": [
+      "alignleft",
+      "alignright",
+      "aligncenter",
+      "alignnone",
+      "alignwide",
+      "alignfull",
+      "has-text-align-*",
+    ],
+    figure: ["wp-caption", "wp-block-*"],
+  },
+  allowedSchemes: ["http", "https", "mailto", "tel"],
+  allowedSchemesByTag: { img: ["http", "https"], audio: ["http", "https"], video: ["http", "https"] },
+  allowProtocolRelative: true,
+  // The article title is the page's <h1>; a second one in the body breaks the outline.
+  transformTags: { h1: "h2" },
+  nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "template"],
+};
+
+/** Whether the content was written in the block editor (Gutenberg). */
+export function isBlockContent(html: string): boolean {
+  return /<!--\s+wp:/.test(html);
+}
+
+function blockEmbedUrl(attributesJson: string | undefined, inner: string): string | undefined {
+  if (attributesJson) {
+    try {
+      const attributes: unknown = JSON.parse(attributesJson);
+      if (typeof attributes === "object" && attributes !== null && "url" in attributes) {
+        if (typeof attributes.url === "string" && /^https?:\/\//i.test(attributes.url)) return attributes.url;
+      }
+    } catch {
+      // Malformed block attributes: fall back to the URL WordPress also prints inside the block.
+    }
+  }
+  return /https?:\/\/[^\s<>"]+/i.exec(inner.replace(/<[^>]*>/g, " "))?.[0];
+}
+
+/** Embed blocks → link paragraphs; reusable and dynamic blocks are reported; comments go. */
+function convertBlocks(html: string, dropped: string[]): string {
+  return html
+    .replace(EMBED_BLOCK, (match, _name, attributesJson: string | undefined, inner: string) => {
+      const url = blockEmbedUrl(attributesJson, inner);
+      if (url === undefined) return match;
+      const caption = /<figcaption[^>]*>([\s\S]*?)<\/figcaption>/i.exec(inner)?.[1]?.trim();
+      const link = linkParagraph(url);
+      return caption ? `<figure>${link}<figcaption>${caption}</figcaption></figure>` : link;
+    })
+    .replace(SELF_CLOSING_BLOCK, (_match, name: string, attributesJson: string | undefined) => {
+      // A self-closing block has no saved HTML: WordPress renders it (or, for wp:block, the
+      // reusable block it points to) on each request, so there is nothing to import.
+      const ref = name === "block" ? /"ref"\s*:\s*(\d+)/.exec(attributesJson ?? "")?.[1] : undefined;
+      dropped.push(ref === undefined ? `wp:${name}` : `reusable block ${ref}`);
+      return "";
+    })
+    .replace(BLOCK_COMMENT, "");
+}
+
+/** An `<iframe>` (YouTube, maps) becomes a link to what it showed. */
+function iframesToLinks(html: string): string {
+  return html.replace(IFRAME, (_match, _quote, source: string) => {
+    const url = source.startsWith("//") ? `https:${source}` : source;
+    return /^https?:\/\//i.test(url) ? linkParagraph(url) : "";
+  });
+}
+
+/** Replaces `<pre>` blocks with placeholders so no rewrite touches code samples. */
+function protectPreformatted(html: string): { text: string; restore: (text: string) => string } {
+  const blocks: string[] = [];
+  const text = html.replace(
+    PRE_BLOCK,
+    (block) => `<pre data-broadsheet-pre="${blocks.push(block) - 1}"></pre>`,
+  );
+  const restore = (value: string): string =>
+    value.replace(
+      /<pre data-broadsheet-pre="(\d+)"><\/pre>/g,
+      (_match, index: string) => blocks[Number(index)],
+    );
+  return { text, restore };
+}
+
+function sanitizeOptionsFor(siteUrl: string | undefined): sanitizeHtml.IOptions {
+  if (!siteUrl) return SANITIZE_OPTIONS;
+  const absolute = (value: string | undefined): string | undefined => {
+    if (value === undefined || !value.startsWith("/") || value.startsWith("//")) return value;
+    try {
+      return new URL(value, siteUrl).href;
+    } catch {
+      return value;
+    }
+  };
+  const absolutize =
+    (attribute: "href" | "src"): sanitizeHtml.Transformer =>
+    (tagName, attribs) => {
+      const value = absolute(attribs[attribute]);
+      return { tagName, attribs: value === undefined ? attribs : { ...attribs, [attribute]: value } };
+    };
+  return {
+    ...SANITIZE_OPTIONS,
+    transformTags: { ...SANITIZE_OPTIONS.transformTags, a: absolutize("href"), img: absolutize("src") },
+  };
+}
+
+/** Cleans arbitrary HTML with the article allow-list (no shortcode or paragraph handling). */
+export function sanitizeArticleHtml(html: string, options: ConvertContentOptions = {}): string {
+  return sanitizeHtml(html, sanitizeOptionsFor(options.siteUrl)).replace(EMPTY_PARAGRAPH, "").trim();
+}
+
+/**
+ * Converts a post's `content:encoded` to sanitised HTML, following WordPress's own order:
+ * embeds, then paragraphs (classic content only), then shortcodes.
+ */
+export function convertPostContent(raw: string, options: ConvertContentOptions = {}): ConvertedContent {
+  const dropped: string[] = [];
+  const normalized = raw.replace(/\r\n?/g, "\n");
+  const isBlocks = isBlockContent(normalized);
+  const { text: protectedText, restore } = protectPreformatted(normalized);
+  let text = isBlocks ? convertBlocks(protectedText, dropped) : protectedText;
+  text = convertEmbeds(text, !isBlocks);
+  text = convertCaptions(text);
+  text = convertMediaShortcodes(text, dropped);
+  text = iframesToLinks(text).replace(MORE_OR_NEXTPAGE, "");
+  // Removed block comments leave blank lines; between blocks they mean nothing.
+  text = isBlocks ? restore(text.replace(/\n\s*\n/g, "\n")) : autop(restore(text));
+  return { html: sanitizeArticleHtml(text, options), dropped };
+}
+
+/** Plain text of an HTML fragment: tags stripped (script and style with their content), entities decoded. */
+export function htmlToPlainText(html: string): string {
+  const stripped = sanitizeHtml(html.replace(WORD_BOUNDARY_TAG, " $&"), {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags: SANITIZE_OPTIONS.nonTextTags,
+  });
+  return decodeBasicEntities(stripped).replace(/\s+/g, " ").trim();
+}
+
+/** Cuts text at a word boundary to at most `maxChars`, adding an ellipsis when it cut. */
+function truncateText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let cut = text.slice(0, maxChars - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const lastSpace = cut.lastIndexOf(" ");
+  if (lastSpace > maxChars * 0.6) cut = cut.slice(0, lastSpace);
+  return `${cut.replace(/[\s,;:.–—-]+$/, "")}…`;
+}
+
+/** Blocks WordPress leaves out of generated excerpts (`excerpt_remove_blocks`): media, code, layout. */
+const NON_TEXT_BLOCK =
+  /<!--\s+wp:(image|gallery|embed|core-embed\/[a-z0-9-]+|video|audio|file|code|cover|media-text|buttons|separator|spacer)\b[\s\S]*?<!--\s+\/wp:\1\s+-->/g;
+const CAPTION_SHORTCODE = /\[(\[?)(caption|wp_caption)\b[^\]]*\][\s\S]*?\[\/\2\](\]?)/g;
+const CORE_SHORTCODE = /\[(\[?)\/?(?:embed|gallery|playlist|audio|video)\b[^\]]*\](\]?)/g;
+
+/** Removes a shortcode unless it is written escaped (`[[gallery]]`), which shows it as text. */
+function stripUnlessEscaped(match: string, open: string, close: string): string {
+  return open === "[" && close === "]" ? match.slice(1, -1) : " ";
+}
+
+/**
+ * Plain-text excerpt from an excerpt or a post body: the part before `<!--more-->`, without
+ * block comments or core shortcodes (a caption goes with its image, as in WordPress's
+ * `strip_shortcodes`), truncated at a word to `maxChars`.
+ */
+export function htmlToExcerptText(html: string, maxChars = EXCERPT_MAX_CHARS): string {
+  const teaser = html.split(/<!--more\b/)[0] ?? "";
+  const text = teaser
+    .replace(NON_TEXT_BLOCK, " ")
+    .replace(BLOCK_COMMENT, " ")
+    .replace(CAPTION_SHORTCODE, (match, open: string, _name, close: string) =>
+      stripUnlessEscaped(match, open, close),
+    )
+    .replace(CORE_SHORTCODE, (match, open: string, close: string) => stripUnlessEscaped(match, open, close));
+  return truncateText(htmlToPlainText(text), maxChars);
+}
+
+const COMMENT_LINK = /<a\b[^>]*?\shref\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi;
+
+/**
+ * A comment's text with its paragraphs (blank lines) and line breaks kept, for Broadsheet's
+ * plain comments. Links keep their address: `text (https://…)` unless the text is the address.
+ */
+export function commentHtmlToText(html: string): string {
+  const withLinks = html
+    .replace(/\r\n?/g, "\n")
+    .replace(COMMENT_LINK, (_match, _quote, href: string, inner: string) => {
+      const text = htmlToPlainText(inner);
+      const url = decodeBasicEntities(href).trim();
+      const isShown = /^(?:https?:|mailto:)/i.test(url) && text !== url;
+      // Re-escaped: the tags around it are stripped next, and "a < b" must stay text.
+      return escapeHtml(isShown ? `${text} (${url})` : text);
+    });
+  const withBreaks = withLinks
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/p>\s*/gi, "\n\n")
+    .replace(/<\/(?:blockquote|li|div|h[1-6])>/gi, "$&\n");
+  const stripped = sanitizeHtml(withBreaks, {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags: SANITIZE_OPTIONS.nonTextTags,
+  });
+  return decodeBasicEntities(stripped)
+    .split("\n")
+    .map((line) => line.replace(/[ \t\u00a0]+/g, " ").trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}

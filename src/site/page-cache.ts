@@ -1,0 +1,408 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import zlib from "node:zlib";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { dateArchiveRange } from "../articles/permalinks.js";
+import type { AppContext } from "./context.js";
+import { SESSION_COOKIE } from "./requests.js";
+import { formatSiteDate } from "./settings.js";
+
+/**
+ * The rendered-page cache for anonymous readers.
+ *
+ * How a route uses it: add `config: { pageCache: true }` to a GET route. Its 200 responses to
+ * anonymous readers are then stored (keyed by path + query), compressed once per encoding, and
+ * served by an `onRequest` hook before any other hook or handler runs: a Map lookup and one
+ * write of a stored Buffer with its stored headers (security headers included).
+ *
+ * What is never stored: responses to signed-in staff (a session cookie) or to requests carrying a
+ * bypass cookie (`pageCache.bypassCookie(name)`, for per-reader notices), responses that set a
+ * cookie, non-200 responses, streams, and responses a handler marked with `skipPageCache(reply)`.
+ * Those go out with `Cache-Control: private, no-store` so no proxy keeps them either.
+ *
+ * Invalidation: everything is dropped on any content change (`ctx.changes.onChange`, broadcast
+ * to every node on PostgreSQL) and at midnight in the site's zone (the masthead shows the date).
+ */
+
+/** What shared caches (a CDN, nginx) may do with a cached page: keep it a minute, serve it stale briefly while refetching. */
+export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
+const PRIVATE_CACHE_CONTROL = "private, no-store";
+/** Bodies smaller than this are not worth compressing. */
+const MIN_COMPRESS_BYTES = 256;
+const COMPRESSIBLE_TYPE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|feed\+json|ld\+json|javascript)|image\/svg\+xml)/;
+
+export type ContentEncoding = "br" | "gzip" | "identity";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Store this route's anonymous 200 responses in the page cache. */
+    pageCache?: boolean;
+  }
+  interface FastifyRequest {
+    /** Cache generation when the request started; -1 when it may not read or fill the cache. */
+    pageCacheGeneration: number;
+  }
+  interface FastifyReply {
+    /** Set by `skipPageCache(reply)`: this response is personal and must not be stored. */
+    pageCacheSkip: boolean;
+  }
+  interface FastifyInstance {
+    pageCache: PageCache;
+  }
+}
+
+interface PageVariant {
+  body: Buffer;
+  etag: string;
+  /** Everything a 200 carries: the route's headers plus validators and length. */
+  headers: OutgoingHttpHeaders;
+  notModifiedHeaders: OutgoingHttpHeaders;
+}
+
+interface CachedPage {
+  key: string;
+  hash: string;
+  compressible: boolean;
+  baseHeaders: OutgoingHttpHeaders;
+  variants: Partial<Record<ContentEncoding, PageVariant>>;
+  bytes: number;
+  /** Position stamp for the approximate LRU (see `touch`). */
+  stamp: number;
+}
+
+/** Headers never replayed from a stored response. */
+const DROPPED_HEADERS = new Set([
+  "content-length",
+  "content-encoding",
+  "etag",
+  "cache-control",
+  "vary",
+  "set-cookie",
+  "date",
+  "connection",
+  "transfer-encoding",
+  "keep-alive",
+]);
+
+/**
+ * Which encoding to send for an Accept-Encoding header: brotli, then gzip, honouring q-values
+ * (`br;q=0` refuses brotli); identity when neither is acceptable.
+ */
+export function negotiateEncoding(header: string | undefined): ContentEncoding {
+  if (!header) return "identity";
+  let br: number | undefined;
+  let gzip: number | undefined;
+  let star: number | undefined;
+  for (const part of header.split(",")) {
+    const [rawName, ...params] = part.split(";");
+    const name = rawName.trim().toLowerCase();
+    let q = 1;
+    for (const param of params) {
+      const [k, v] = param.split("=");
+      if (k?.trim().toLowerCase() === "q") q = Number.parseFloat(v ?? "") || 0;
+    }
+    if (name === "br") br = q;
+    else if (name === "gzip" || name === "x-gzip") gzip = q;
+    else if (name === "*") star = q;
+  }
+  br ??= star ?? 0;
+  gzip ??= star ?? 0;
+  if (br > 0 && br >= gzip) return "br";
+  if (gzip > 0) return "gzip";
+  return "identity";
+}
+
+function compress(body: Buffer, encoding: Exclude<ContentEncoding, "identity">): Buffer {
+  if (encoding === "br")
+    return zlib.brotliCompressSync(body, {
+      params: {
+        // Quality 5 compresses a 30 KB page in well under a millisecond and within ~10% of 11.
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 5,
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    });
+  return zlib.gzipSync(body, { level: 6 });
+}
+
+/** True when an If-None-Match header names this page (any of its encodings) or is `*`. */
+function matchesEtag(ifNoneMatch: string, hash: string): boolean {
+  return ifNoneMatch.includes(hash) || ifNoneMatch.trim() === "*";
+}
+
+export interface PageCacheOptions {
+  maxBytes: number;
+  now: () => Date;
+}
+
+/** A size-bounded, approximately-LRU store of rendered pages with their compressed variants. */
+export class PageCache {
+  private readonly entries = new Map<string, CachedPage>();
+  private readonly encodingByHeader = new Map<string, ContentEncoding>();
+  private bypassCookies: RegExp;
+  private readonly bypassCookieNames = [SESSION_COOKIE];
+  private usedBytes = 0;
+  private stampCounter = 0;
+  /** Bumped by `clear()`; a render that began under an older generation is not stored. */
+  generation = 0;
+  /** When the stored pages' masthead date runs out (ms since epoch). */
+  private freshUntil = Number.POSITIVE_INFINITY;
+  readonly maxBytes: number;
+  private readonly now: () => Date;
+
+  constructor(options: PageCacheOptions) {
+    this.maxBytes = options.maxBytes;
+    this.now = options.now;
+    this.bypassCookies = this.buildCookiePattern();
+  }
+
+  /** Requests carrying this cookie neither read nor fill the cache (a per-reader notice, a session). */
+  bypassCookie(name: string): void {
+    if (!this.bypassCookieNames.includes(name)) this.bypassCookieNames.push(name);
+    this.bypassCookies = this.buildCookiePattern();
+  }
+
+  /** True when the request must go past the cache (it carries a session or bypass cookie). */
+  isBypassed(cookieHeader: string | undefined): boolean {
+    return cookieHeader !== undefined && this.bypassCookies.test(cookieHeader);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.usedBytes;
+  }
+
+  /** Drops every stored page (content changed somewhere). */
+  clear(): void {
+    this.entries.clear();
+    this.usedBytes = 0;
+    this.generation += 1;
+    this.freshUntil = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Answers a request from the cache. Returns true when it was answered (200 or 304); false on a
+   * miss, leaving the response untouched. The hot path: one Map lookup, one header write.
+   */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const entry = this.entries.get(req.url as string);
+    if (entry === undefined) return false;
+    if (this.now().getTime() >= this.freshUntil) {
+      this.clear();
+      return false;
+    }
+    const encoding = entry.compressible ? this.encodingFor(req.headers["accept-encoding"]) : "identity";
+    const variant = entry.variants[encoding] ?? this.addVariant(entry, encoding);
+    this.touch(entry);
+    const ifNoneMatch = req.headers["if-none-match"];
+    if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, entry.hash)) {
+      res.writeHead(304, variant.notModifiedHeaders);
+      res.end();
+      return true;
+    }
+    res.writeHead(200, variant.headers);
+    if (req.method === "HEAD") res.end();
+    else res.end(variant.body);
+    return true;
+  }
+
+  /**
+   * Stores a rendered page and returns the variant to send for this request's encoding. Returns
+   * undefined (stores nothing) when the page is too big for the cache or the content changed
+   * while it was being rendered.
+   */
+  store(
+    key: string,
+    headers: OutgoingHttpHeaders,
+    body: Buffer,
+    generation: number,
+    freshUntil: number,
+  ): CachedPage | undefined {
+    if (generation !== this.generation || this.maxBytes === 0) return undefined;
+    const page = this.buildPage(key, headers, body);
+    // One page may take at most a quarter of the cache, so a huge page cannot flush everything.
+    if (page.bytes > this.maxBytes / 4) return undefined;
+    const previous = this.entries.get(key);
+    if (previous) {
+      this.entries.delete(key);
+      this.usedBytes -= previous.bytes;
+    }
+    this.entries.set(key, page);
+    this.usedBytes += page.bytes;
+    if (freshUntil < this.freshUntil) this.freshUntil = freshUntil;
+    this.evict();
+    return page;
+  }
+
+  /** The variant of a stored page for an encoding, compressing it on first use. */
+  variantFor(page: CachedPage, acceptEncoding: string | undefined): PageVariant {
+    const encoding = page.compressible ? this.encodingFor(acceptEncoding) : "identity";
+    return page.variants[encoding] ?? this.addVariant(page, encoding);
+  }
+
+  private buildPage(key: string, headers: OutgoingHttpHeaders, body: Buffer): CachedPage {
+    const baseHeaders: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== undefined && !DROPPED_HEADERS.has(name.toLowerCase())) baseHeaders[name.toLowerCase()] = value;
+    }
+    const contentType = String(baseHeaders["content-type"] ?? "");
+    const hash = createHash("sha256").update(body).digest("base64url").slice(0, 22);
+    const page: CachedPage = {
+      key,
+      hash,
+      compressible: COMPRESSIBLE_TYPE.test(contentType) && body.length >= MIN_COMPRESS_BYTES,
+      baseHeaders,
+      variants: {},
+      bytes: key.length * 2 + 512,
+      stamp: this.stampCounter++,
+    };
+    this.addVariant(page, "identity", body);
+    return page;
+  }
+
+  private addVariant(page: CachedPage, encoding: ContentEncoding, identityBody?: Buffer): PageVariant {
+    const body =
+      encoding === "identity"
+        ? (identityBody ?? (page.variants.identity as PageVariant).body)
+        : compress((page.variants.identity as PageVariant).body, encoding);
+    const etag = encoding === "identity" ? `"${page.hash}"` : `"${page.hash}-${encoding}"`;
+    const validators = {
+      etag,
+      "cache-control": PAGE_CACHE_CONTROL,
+      ...(page.compressible ? { vary: "Accept-Encoding" } : {}),
+    };
+    const variant: PageVariant = {
+      body,
+      etag,
+      headers: {
+        ...page.baseHeaders,
+        ...validators,
+        ...(encoding === "identity" ? {} : { "content-encoding": encoding }),
+        "content-length": body.length,
+      },
+      notModifiedHeaders: validators,
+    };
+    page.variants[encoding] = variant;
+    page.bytes += body.length;
+    if (this.entries.get(page.key) === page) {
+      this.usedBytes += body.length;
+      this.evict();
+    }
+    return variant;
+  }
+
+  /**
+   * Approximate LRU: a hit moves its page to the young end only once it has drifted into the
+   * older half, so hot pages cost a plain lookup on almost every hit.
+   */
+  private touch(page: CachedPage): void {
+    if (this.stampCounter - page.stamp > this.entries.size >> 1) {
+      page.stamp = this.stampCounter++;
+      this.entries.delete(page.key);
+      this.entries.set(page.key, page);
+    }
+  }
+
+  private evict(): void {
+    if (this.usedBytes <= this.maxBytes) return;
+    for (const [key, page] of this.entries) {
+      if (this.usedBytes <= this.maxBytes) break;
+      this.entries.delete(key);
+      this.usedBytes -= page.bytes;
+    }
+  }
+
+  private encodingFor(header: string | undefined): ContentEncoding {
+    if (header === undefined) return "identity";
+    let encoding = this.encodingByHeader.get(header);
+    if (encoding === undefined) {
+      encoding = negotiateEncoding(header);
+      // Browsers send a handful of distinct values; a bound keeps junk headers from growing it.
+      if (this.encodingByHeader.size < 256) this.encodingByHeader.set(header, encoding);
+    }
+    return encoding;
+  }
+
+  private buildCookiePattern(): RegExp {
+    const names = this.bypassCookieNames.map((n) => n.replace(/[^A-Za-z0-9_-]/g, "")).join("|");
+    return new RegExp(`(?:^|;\\s*)(?:${names})=`);
+  }
+}
+
+/** Marks a response as personal: it is sent with `Cache-Control: private, no-store` and never stored. */
+export function skipPageCache(reply: FastifyReply): void {
+  reply.pageCacheSkip = true;
+}
+
+/** Midnight after `now` in the site's zone: the masthead date on a stored page is right until then. */
+function nextSiteMidnight(now: Date, timezone: string): number {
+  const [y, m, d] = formatSiteDate(now, "yyyy-MM-dd", timezone).split("-").map(Number);
+  const range = dateArchiveRange(timezone, y, m, d);
+  return range ? Date.parse(range.until) : now.getTime() + 3_600_000;
+}
+
+const BYPASS = -1;
+
+/**
+ * Registers the cache's hook pair at the root: `onRequest` answers hits before any other hook,
+ * `onSend` stores cacheable responses and compresses what it sends. Register it before every
+ * other plugin so a hit does no other work.
+ */
+const pageCachePlugin: FastifyPluginAsync<{ ctx: Pick<AppContext, "config" | "now" | "changes" | "settings"> }> =
+  async (app: FastifyInstance, { ctx }) => {
+    const cache = new PageCache({ maxBytes: ctx.config.pageCacheMaxBytes, now: ctx.now });
+    ctx.changes.onChange(() => cache.clear());
+    app.decorate("pageCache", cache);
+    app.decorateRequest("pageCacheGeneration", BYPASS);
+    app.decorateReply("pageCacheSkip", false);
+
+    app.addHook("onRequest", function answerFromPageCache(request, reply, done) {
+      const raw = request.raw;
+      if ((raw.method !== "GET" && raw.method !== "HEAD") || cache.maxBytes === 0) return done();
+      if (cache.isBypassed(raw.headers.cookie)) return done();
+      request.pageCacheGeneration = cache.generation;
+      if (cache.serve(raw, reply.raw)) {
+        reply.hijack();
+        return;
+      }
+      done();
+    });
+
+    app.addHook("onSend", async function storeInPageCache(request: FastifyRequest, reply, payload) {
+      if (request.routeOptions.config.pageCache !== true) return payload;
+      const personal =
+        request.pageCacheGeneration === BYPASS || request.actor !== undefined || reply.pageCacheSkip;
+      if (personal || reply.hasHeader("set-cookie")) {
+        reply.header("cache-control", PRIVATE_CACHE_CONTROL);
+        return payload;
+      }
+      if (reply.statusCode !== 200 || request.method !== "GET") return payload;
+      if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
+      const body = typeof payload === "string" ? Buffer.from(payload) : payload;
+      const settings = await ctx.settings.get();
+      const page = cache.store(
+        request.url,
+        reply.getHeaders(),
+        body,
+        request.pageCacheGeneration,
+        nextSiteMidnight(ctx.now(), settings.timezone),
+      );
+      if (!page) return payload;
+      const variant = cache.variantFor(page, request.headers["accept-encoding"]);
+      const ifNoneMatch = request.headers["if-none-match"];
+      for (const [name, value] of Object.entries(variant.notModifiedHeaders)) reply.header(name, value);
+      if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, page.hash)) {
+        reply.code(304);
+        return null;
+      }
+      const encoding = variant.headers["content-encoding"];
+      if (encoding !== undefined) reply.header("content-encoding", encoding);
+      return variant.body;
+    });
+  };
+
+export default fp(pageCachePlugin, { name: "page-cache", fastify: "5.x" });
