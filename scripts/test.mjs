@@ -25,7 +25,12 @@ function run(label, command, args, env = {}) {
 
 function vitest(label, env) {
   const output = path.join(resultsDir, `${label.replace(/\W+/g, "-")}.json`);
-  run(label, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${output}`], env);
+  run(
+    label,
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${output}`],
+    env,
+  );
   if (!fs.existsSync(output)) return;
   const report = JSON.parse(fs.readFileSync(output, "utf8"));
   totals.passed += report.numPassedTests;
@@ -41,9 +46,13 @@ function canConnect(port, host = "127.0.0.1") {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
     socket.setTimeout(1000);
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+    const settle = (answered) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.once("connect", () => settle(true));
+    socket.once("error", () => settle(false));
+    socket.once("timeout", () => settle(false));
   });
 }
 
@@ -86,9 +95,11 @@ async function findOrStartPostgres() {
       ? spawnSync("runuser", ["-u", "postgres", "--", ...args], { stdio: "inherit" })
       : spawnSync(args[0], args.slice(1), { stdio: "inherit" });
   const data = path.join(dir, "data");
-  if (runAs([initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync"]).status !== 0) return undefined;
+  if (runAs([initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync"]).status !== 0)
+    return undefined;
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  if (runAs([pgCtl, "-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "start"]).status !== 0) return undefined;
+  if (runAs([pgCtl, "-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "start"]).status !== 0)
+    return undefined;
   process.stdout.write(`Started a throwaway PostgreSQL on 127.0.0.1:${port}\n`);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -111,7 +122,9 @@ if (postgres) {
     postgres.stop();
   }
 } else {
-  skippedParts.push("the PostgreSQL suite (no server on 127.0.0.1:5432, TEST_PG_URL unset, and no initdb: install postgresql)");
+  skippedParts.push(
+    "the PostgreSQL suite (no server on 127.0.0.1:5432, TEST_PG_URL unset, and no initdb: install postgresql)",
+  );
 }
 
 if (fs.existsSync("/usr/bin/chromium")) {

@@ -16,18 +16,22 @@ import adminRoutes from "./admin/routes.js";
 import contentApiRoutes from "./api/routes.js";
 import { mediaDir } from "./articles/media.js";
 import articlesRoutes from "./articles/routes.js";
+import commentsApiRoutes from "./comments/api-routes.js";
+import commentsRoutes from "./comments/routes.js";
 import type { Config } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { srcDir } from "./paths.js";
+import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
 import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
-import { SESSION_COOKIE } from "./site/requests.js";
 import pageCache from "./site/page-cache.js";
-import siteRoutes from "./site/routes.js";
+import { SESSION_COOKIE } from "./site/requests.js";
+import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
 import { SettingsService } from "./site/settings.js";
 import { ThemeRenderer } from "./site/theme.js";
+import syndicationRoutes from "./syndication/routes.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -147,11 +151,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (token) request.actor = await getSessionActor(ctx, token);
   });
 
+  installErrorPages(app, ctx);
   await app.register(siteRoutes, { ctx });
   await app.register(accountsRoutes, { ctx });
   await app.register(adminRoutes, { ctx, prefix: "/admin" });
   await app.register(contentApiRoutes, { ctx, prefix: "/api" });
   await app.register(articlesRoutes, { ctx });
+  await app.register(commentsRoutes, { ctx });
+  await app.register(commentsApiRoutes, { ctx, prefix: "/api/admin" });
+  app.addHook("onRequest", redirectLegacySearch);
+  await app.register(searchRoutes, { ctx });
+  await app.register(syndicationRoutes, { ctx });
 
   let stopSchedulers: (() => Promise<void>) | undefined;
   app.addHook("onReady", async () => {

@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
+import cliProgress from "cli-progress";
 import { Command, Option } from "commander";
 import { createApiToken, createUser } from "./accounts/service.js";
 import { buildApp } from "./app.js";
@@ -9,6 +10,8 @@ import { type Config, ConfigError, type ConfigFlags, loadConfig } from "./config
 import { backupDatabase } from "./db/backup.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { rebuildSearchIndex } from "./search/service.js";
+import { seedDemoContent } from "./site/demo/seed-demo.js";
 
 const program = new Command();
 program
@@ -147,6 +150,51 @@ program
       process.stdout.write(`backup written to ${path.resolve(file)} (${(bytes / 1048576).toFixed(1)} MB)\n`);
       process.stdout.write(`uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`);
     } finally {
+      await handle.close();
+    }
+  });
+
+program
+  .command("seed-demo")
+  .description("fill the site with demo stories, authors and pictures (safe to run twice)")
+  .action(async () => {
+    await withApp(async (app) => {
+      process.stdout.write("adding demo stories:\n");
+      const result = await seedDemoContent(app.ctx, (line) => process.stdout.write(`${line}\n`));
+      process.stdout.write(
+        `demo content: ${result.created} stories added, ${result.skipped} already there\n`,
+      );
+    });
+  });
+
+const search = program.command("search").description("the full-text search index");
+search
+  .command("reindex")
+  .description("rebuild the search index from every article (the site keeps searching meanwhile)")
+  .action(async () => {
+    const config = configFromFlags();
+    const handle = openDatabase(config.database);
+    const bar = new cliProgress.SingleBar(
+      { format: "indexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left", etaBuffer: 50 },
+      cliProgress.Presets.shades_classic,
+    );
+    const started = performance.now();
+    try {
+      await migrateToLatest(handle.db);
+      let isStarted = false;
+      const indexed = await rebuildSearchIndex(handle.db, {
+        onProgress: ({ done, total }) => {
+          if (!isStarted) bar.start(total, done);
+          else bar.update(done, {});
+          bar.setTotal(total);
+          isStarted = true;
+        },
+      });
+      bar.stop();
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`search index rebuilt: ${indexed} articles in ${seconds} s\n`);
+    } finally {
+      bar.stop();
       await handle.close();
     }
   });

@@ -37,7 +37,7 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("Flood waters reach the old town");
     expect(page.body).toContain("<strong>two metres</strong>");
-    expect(page.body).toMatch(/<a href="https:\/\/river-gazette.example\/flood" rel="noopener"[^>]*>Source link<\/a>/);
+    expect(page.body).toMatch(/<a [^>]*href="https:\/\/river-gazette.example\/flood" rel="noopener"[^>]*>Source link/);
     expect(page.body).toContain("River Gazette");
   });
 

@@ -35,7 +35,10 @@ test(`migrating an empty ${testDialect} database gives the committed schema`, as
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((t) => [
           t.name,
-          t.columns.map((c) => `${c.name} ${c.dataType}${c.isNullable ? "" : " not null"}${c.hasDefaultValue ? " default" : ""}`),
+          t.columns.map(
+            (c) =>
+              `${c.name} ${c.dataType}${c.isNullable ? "" : " not null"}${c.hasDefaultValue ? " default" : ""}`,
+          ),
         ]),
     ),
     indexes: await listIndexes(),

@@ -63,8 +63,14 @@ export function canPublishArticle(actor: Actor, article: ArticleOwnership): bool
   return actor.role === "author" && article.author_id === actor.id;
 }
 
-export function canDeleteArticle(actor: Actor, article: ArticleOwnership): boolean {
+/** Moving to the trash (recoverable) follows the publishing rule. */
+export function canTrashArticle(actor: Actor, article: ArticleOwnership): boolean {
   return canPublishArticle(actor, article);
+}
+
+/** Deleting for good is for editors only, as in WordPress's default roles. */
+export function canDeleteArticle(actor: Actor, _article: ArticleOwnership): boolean {
+  return isEditorOrAbove(actor);
 }
 
 /** Only editors may name another author as an article's byline. */

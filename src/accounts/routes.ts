@@ -1,13 +1,16 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { adminPageModel } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
+import { seedDemoContent } from "../site/demo/seed-demo.js";
 import { field, SESSION_COOKIE } from "../site/requests.js";
 import {
   authenticate,
   createUser,
   endSession,
+  getPasswordResetAccount,
   isSetupNeeded,
   SESSION_LIFETIME_DAYS,
+  setPasswordWithToken,
   startSession,
 } from "./service.js";
 
@@ -122,14 +125,61 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       }
       await ctx.settings.update({ title: values.site_title });
       await ctx.changes.changed("site set up");
-      if (values.demo) await seedDemoOnSetup(ctx, created.user.id);
+      if (values.demo) await seedDemoContent(ctx);
       await openSession(ctx, request, reply, created.user.id);
       return reply.redirect("/admin/", 303);
     },
   );
-};
 
-/** Filled in by the demo-content module; kept as a seam so setup does not depend on it directly. */
-async function seedDemoOnSetup(_ctx: AppContext, _adminId: number): Promise<void> {}
+  // A one-time link (`cli user reset-link EMAIL`) opens this page without a session.
+  app.get<{ Querystring: { token?: string } }>("/admin/set-password", async function showSetPasswordPage(request, reply) {
+    const token = field(request.query, "token");
+    const account = await getPasswordResetAccount(ctx, token);
+    return reply
+      .code(account ? 200 : 410)
+      .header("cache-control", "no-store")
+      .header("referrer-policy", "no-referrer")
+      .view(
+        "accounts/views/set-password",
+        await adminPageModel(ctx, request, reply, {
+          title: "Set your password",
+          token,
+          account: account ? { name: account.name, email: account.email } : null,
+          errors: account ? {} : { token: "This link has expired or was already used. Ask an admin for a new one." },
+        }),
+      );
+  });
+
+  app.post(
+    "/admin/set-password",
+    { config: loginLimit, preHandler: app.csrfProtection },
+    async function setPassword(request, reply) {
+      const token = field(request.body, "token");
+      const result = await setPasswordWithToken(
+        ctx,
+        token,
+        field(request.body, "password"),
+        field(request.body, "password_confirm"),
+      );
+      if ("errors" in result) {
+        const account = await getPasswordResetAccount(ctx, token);
+        return reply
+          .code(account ? 422 : 410)
+          .header("cache-control", "no-store")
+          .view(
+            "accounts/views/set-password",
+            await adminPageModel(ctx, request, reply, {
+              title: "Set your password",
+              token,
+              account: account ? { name: account.name, email: account.email } : null,
+              errors: result.errors,
+            }),
+          );
+      }
+      await openSession(ctx, request, reply, result.userId);
+      return reply.redirect("/admin/", 303);
+    },
+  );
+};
 
 export default accountsRoutes;

@@ -273,3 +273,60 @@ export async function authenticateApiToken(
   if (!admin) return { error: "invalid" };
   return { actor: { id: admin.id, role: "admin", name: row.name } };
 }
+
+/** How long a set-password link stays valid. */
+export const PASSWORD_RESET_LINK_HOURS = 72;
+
+/**
+ * Makes a one-time link with which a staff member sets a new password (imported authors have
+ * none). Earlier links of the account stop working. Returns `undefined` for an unknown email.
+ */
+export async function createPasswordResetLink(
+  ctx: Ctx & Pick<AppContext, "config">,
+  email: string,
+): Promise<{ url: string; expiresAt: string; user: store.UserRow } | undefined> {
+  const user = await store.getUserByEmail(ctx.db, normaliseEmail(email));
+  if (!user) return undefined;
+  const token = randomToken();
+  const now = ctx.now();
+  const expiresAt = new Date(now.getTime() + PASSWORD_RESET_LINK_HOURS * 3_600_000).toISOString();
+  await store.deletePasswordResetTokensOfUser(ctx.db, user.id);
+  await store.insertPasswordResetToken(ctx.db, {
+    token_hash: digestToken(token),
+    user_id: user.id,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+  });
+  return { url: `${ctx.config.siteUrl}/admin/set-password?token=${token}`, expiresAt, user };
+}
+
+/** The account a set-password link is for, or undefined for an unknown, used or expired link. */
+export async function getPasswordResetAccount(ctx: Pick<Ctx, "db" | "now">, token: string) {
+  if (token === "") return undefined;
+  const row = await store.getPasswordResetUser(ctx.db, digestToken(token), ctx.now().toISOString());
+  return row && row.is_disabled === 0 ? { id: row.id, name: row.name, email: row.email } : undefined;
+}
+
+/**
+ * Sets the password behind a one-time link and uses the link up; every session of the account
+ * is signed out. Returns field errors (`token` when the link is no longer valid).
+ */
+export async function setPasswordWithToken(
+  ctx: Ctx,
+  token: string,
+  password: string,
+  confirmation: string,
+): Promise<{ userId: number } | { errors: FieldErrors }> {
+  const account = await getPasswordResetAccount(ctx, token);
+  if (!account) return { errors: { token: "this link has expired or was already used: ask for a new one" } };
+  const problem = passwordProblem(password);
+  if (problem) return { errors: { password: problem } };
+  if (password !== confirmation) return { errors: { password_confirm: "does not match the password" } };
+  const tokenHash = digestToken(token);
+  if (!(await store.markPasswordResetTokenUsed(ctx.db, tokenHash, ctx.now().toISOString())))
+    return { errors: { token: "this link was already used: ask for a new one" } };
+  await store.updateUser(ctx.db, account.id, { password_hash: await hashPassword(password) }, ctx.now().toISOString());
+  await store.deleteSessionsOfUser(ctx.db, account.id);
+  await store.deletePasswordResetTokensOfUser(ctx.db, account.id, tokenHash);
+  return { userId: account.id };
+}

@@ -238,3 +238,44 @@ export async function updateApiTokenLastUsed(db: Db, id: number, now: string): P
 export async function revokeApiToken(db: Db, id: number, now: string): Promise<void> {
   await db.updateTable("api_tokens").set({ revoked_at: now }).where("id", "=", id).execute();
 }
+
+// ── one-time set-password links ─────────────────────────────────────────────
+
+export async function insertPasswordResetToken(
+  db: Db,
+  token: { token_hash: string; user_id: number; created_at: string; expires_at: string },
+): Promise<void> {
+  await db.insertInto("password_reset_tokens").values(token).execute();
+}
+
+/** The account behind an unused, unexpired set-password token, or undefined. */
+export async function getPasswordResetUser(db: Db, tokenHash: string, now: string) {
+  return db
+    .selectFrom("password_reset_tokens")
+    .innerJoin("users", "users.id", "password_reset_tokens.user_id")
+    .select(["users.id", "users.name", "users.email", "users.is_disabled"])
+    .where("password_reset_tokens.token_hash", "=", tokenHash)
+    .where("password_reset_tokens.used_at", "is", null)
+    .where("password_reset_tokens.expires_at", ">", now)
+    .executeTakeFirst();
+}
+
+/** Marks a token used; false when it was already used (two tabs submitting at once). */
+export async function markPasswordResetTokenUsed(db: Db, tokenHash: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable("password_reset_tokens")
+    .set({ used_at: now })
+    .where("token_hash", "=", tokenHash)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Retires every other outstanding link of an account once one is used or a new one is made. */
+export async function deletePasswordResetTokensOfUser(db: Db, userId: number, exceptHash?: string): Promise<void> {
+  await db
+    .deleteFrom("password_reset_tokens")
+    .where("user_id", "=", userId)
+    .$if(exceptHash !== undefined, (qb) => qb.where("token_hash", "!=", exceptHash!))
+    .execute();
+}

@@ -28,14 +28,19 @@ const MAX_FIELD_BYTES = 2 * 1024 * 1024;
  * (uploads are images capped by UPLOAD_MAX_BYTES). A file over the cap is read to its end and
  * flagged rather than thrown, so the rest of the form still arrives and can be shown again.
  */
-export async function readMultipartForm(request: FastifyRequest, maxFileBytes: number): Promise<MultipartForm> {
+export async function readMultipartForm(
+  request: FastifyRequest,
+  maxFileBytes: number,
+): Promise<MultipartForm> {
   const fields: FormFields = {};
   const truncatedFields: string[] = [];
   let file: UploadedFile | undefined;
-  const parts = request.parts({
+  // `throwFileSizeLimit` is honoured per call by @fastify/multipart but missing from its types.
+  const options: Parameters<FastifyRequest["parts"]>[0] & { throwFileSizeLimit: boolean } = {
     limits: { fields: MAX_FORM_FIELDS, fieldSize: MAX_FIELD_BYTES, files: 1, fileSize: maxFileBytes },
     throwFileSizeLimit: false,
-  });
+  };
+  const parts = request.parts(options);
   for await (const part of parts) {
     if (part.type === "file") {
       const data = await part.toBuffer();
@@ -46,7 +51,7 @@ export async function readMultipartForm(request: FastifyRequest, maxFileBytes: n
     }
     const value = typeof part.value === "string" ? part.value : "";
     if (part.valueTruncated) truncatedFields.push(part.fieldname);
-    (fields[part.fieldname] ??= []).push(value);
+    fields[part.fieldname] = [...(fields[part.fieldname] ?? []), value];
   }
   return { fields, file, truncatedFields };
 }

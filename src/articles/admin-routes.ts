@@ -6,6 +6,7 @@ import {
   canDeleteArticle,
   canEditArticle,
   canPublishArticle,
+  canTrashArticle,
   isEditorOrAbove,
 } from "../accounts/permissions.js";
 import { listUsers } from "../accounts/service.js";
@@ -135,14 +136,18 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         categories: article.categories.map((c) => c.name).join(", "),
         date_label:
           article.status === "published" || article.status === "scheduled"
-            ? formatSiteDate(article.published_at ?? article.updated_at, "d MMM yyyy, HH:mm", settings.timezone)
+            ? formatSiteDate(
+                article.published_at ?? article.updated_at,
+                "d MMM yyyy, HH:mm",
+                settings.timezone,
+              )
             : formatSiteDate(article.updated_at, "d MMM yyyy, HH:mm", settings.timezone),
         date_iso: article.published_at ?? article.updated_at,
         view_path: article.status === "published" ? article.path : "",
         can_edit: canEditArticle(actor, ownership),
-        can_trash: !isTrashed && canDeleteArticle(actor, ownership),
+        can_trash: !isTrashed && canTrashArticle(actor, ownership),
         can_restore: isTrashed && canEditArticle(actor, ownership),
-        can_delete: isTrashed && isEditorOrAbove(actor) && canDeleteArticle(actor, ownership),
+        can_delete: isTrashed && canDeleteArticle(actor, ownership),
       };
     });
     return reply.view(
@@ -199,20 +204,19 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const row = await getMedia(ctx, featuredId);
       if (row) featured = { ...row, url: `/media/${row.file_name}` };
     }
-    const scheduledLocal = values.published_at_local;
-    const isFutureTime =
-      scheduledLocal !== "" &&
-      scheduledLocal > formatSiteDate(now, "yyyy-MM-dd'T'HH:mm", settings.timezone);
+    const nowLocal = formatSiteDate(now, "yyyy-MM-dd'T'HH:mm", settings.timezone);
+    // Both are `yyyy-MM-ddTHH:mm` in the site's zone, so string order is time order.
+    const isFutureTime = values.published_at_local !== "" && values.published_at_local > nowLocal;
     const status = article?.status ?? "new";
     const isLive = status === "published" || status === "scheduled";
     const slugForLink = values.slug || article?.slug || "";
     const permalinkDate = article?.published_at ?? now.toISOString();
     const permalink = slugForLink
-      ? ctx.config.siteUrl + articlePath({ slug: slugForLink, published_at: permalinkDate }, settings.timezone)
+      ? ctx.config.siteUrl +
+        articlePath({ slug: slugForLink, published_at: permalinkDate }, settings.timezone)
       : "";
     const permalinkPrefix =
       ctx.config.siteUrl + articlePath({ slug: "", published_at: permalinkDate }, settings.timezone);
-    const csrfQuery = `?_csrf=${encodeURIComponent(reply.generateCsrf())}`;
     const model = await adminPageModel(ctx, request, reply, {
       title: article ? `Edit “${article.title}”` : "New story",
       section: "articles",
@@ -231,8 +235,9 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       has_errors: Object.keys(errors).length > 0,
       preview_html: state.previewHtml ?? null,
       timezone: settings.timezone,
+      now_local: nowLocal,
       permalink,
-      permalink_prefix: permalinkPrefix.replace(/\/$/, ""),
+      permalink_prefix: permalinkPrefix.replace(/\/+$/, ""),
       category_names: categories.map((c) => c.name),
       tag_names: tags.map((t) => t.name),
       recent_media: media.map((m) => ({
@@ -245,7 +250,12 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       featured: featured ? { id: String(featured.id), url: featured.url, alt: featured.alt } : null,
       authors: staff
         .filter((u) => u.is_disabled === 0 || String(u.id) === values.author_id)
-        .map((u) => ({ id: String(u.id), name: u.name, role: u.role, selected: String(u.id) === values.author_id })),
+        .map((u) => ({
+          id: String(u.id),
+          name: u.name,
+          role: u.role,
+          selected: String(u.id) === values.author_id,
+        })),
       may_assign_author: mayAssignAuthor,
       upload_max_mb: Math.round(ctx.config.uploadMaxBytes / 1048576),
       limits: LIMITS,
@@ -256,15 +266,17 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         publish_label: isFutureTime ? "Schedule" : "Publish",
         update: isLive && mayPublish,
         unpublish: isLive && mayPublish,
-        trash: !!article && status !== "trashed" && canDeleteArticle(actor, ownership),
+        trash: !!article && status !== "trashed" && canTrashArticle(actor, ownership),
         restore: status === "trashed" && !!article && canEditArticle(actor, ownership),
-        delete: status === "trashed" && !!article && isEditorOrAbove(actor) && canDeleteArticle(actor, ownership),
+        delete: status === "trashed" && !!article && canDeleteArticle(actor, ownership),
         preview: status !== "trashed",
       },
     });
     // The body is streamed for multipart forms, so its CSRF token rides in the action URL.
-    const formAction = `${article ? `/admin/articles/${article.id}/edit` : "/admin/articles/new"}${csrfQuery}`;
-    return reply.code(state.statusCode ?? 200).view("articles/views/editor", { ...model, form_action: formAction });
+    const formAction = `${article ? `/admin/articles/${article.id}/edit` : "/admin/articles/new"}?_csrf=${encodeURIComponent(model.csrf_token)}`;
+    return reply
+      .code(state.statusCode ?? 200)
+      .view("articles/views/editor", { ...model, form_action: formAction });
   }
 
   app.get("/articles/new", async function showNewArticlePage(request, reply) {
@@ -278,19 +290,22 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     });
   });
 
-  app.get<{ Params: { id: string } }>("/articles/:id/edit", async function showEditArticlePage(request, reply) {
-    const actor = actorOf(request);
-    const id = parseId(request.params.id);
-    const article = id ? await getArticle(ctx, id) : undefined;
-    if (!article) return reply.callNotFound();
-    if (denyUnless(canEditArticle(actor, ownershipOf(article)), request, reply)) return reply;
-    const settings = await ctx.settings.get();
-    return renderEditor(request, reply, {
-      article,
-      values: editorValuesFromArticle(article, settings.timezone),
-      errors: {},
-    });
-  });
+  app.get<{ Params: { id: string } }>(
+    "/articles/:id/edit",
+    async function showEditArticlePage(request, reply) {
+      const actor = actorOf(request);
+      const id = parseId(request.params.id);
+      const article = id ? await getArticle(ctx, id) : undefined;
+      if (!article) return reply.callNotFound();
+      if (denyUnless(canEditArticle(actor, ownershipOf(article)), request, reply)) return reply;
+      const settings = await ctx.settings.get();
+      return renderEditor(request, reply, {
+        article,
+        values: editorValuesFromArticle(article, settings.timezone),
+        errors: {},
+      });
+    },
+  );
 
   /** Trash, restore and delete: status changes that do not save what is in the form. */
   async function changeArticleState(
@@ -322,7 +337,11 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   }
 
   /** Handles every button of the editor form, for a new article or a stored one. */
-  async function submitEditorForm(request: FastifyRequest, reply: FastifyReply, existing: ArticleDetail | undefined) {
+  async function submitEditorForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    existing: ArticleDetail | undefined,
+  ) {
     const actor = actorOf(request);
     const settings = await ctx.settings.get();
     const errors: FieldErrors = {};
@@ -336,13 +355,13 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     }
     const action: EditorAction = parseEditorAction(body) ?? (existing ? "update" : "save_draft");
     if (existing && (action === "trash" || action === "restore" || action === "delete")) {
-      const returnTo =
-        action === "trash" ? "/admin/articles" : `/admin/articles/${existing.id}/edit`;
+      const returnTo = action === "trash" ? "/admin/articles" : `/admin/articles/${existing.id}/edit`;
       return changeArticleState(reply, actor, existing, action, returnTo);
     }
     const values = editorValuesFromForm(body);
     if (upload) {
-      if (upload.isTooLarge) errors.featured_image = `is larger than ${Math.round(ctx.config.uploadMaxBytes / 1048576)} MB`;
+      if (upload.isTooLarge)
+        errors.featured_image = `is larger than ${Math.round(ctx.config.uploadMaxBytes / 1048576)} MB`;
       else {
         const saved = await saveImage(
           ctx,
@@ -375,12 +394,14 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         errors: attachSourceErrors(values, fieldErrors),
         statusCode: 422,
       });
-    if (Object.keys(errors).length) return refuse({ ...validateArticleInput(mapped.input, !existing), ...errors });
+    if (Object.keys(errors).length)
+      return refuse({ ...validateArticleInput(mapped.input, !existing), ...errors });
 
     const mediaId = mapped.input.featured_media_id;
     if (mediaId && !upload) {
       const chosen = await getMedia(ctx, mediaId);
-      if (chosen && chosen.alt !== values.featured_alt.trim()) await updateMediaAlt(ctx, mediaId, values.featured_alt);
+      if (chosen && chosen.alt !== values.featured_alt.trim())
+        await updateMediaAlt(ctx, mediaId, values.featured_alt);
     }
     const result = existing
       ? await updateArticle(ctx, actor, existing.id, mapped.input)
@@ -404,7 +425,10 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     }
     const saved = result.article;
     if (saved.status === "published")
-      setFlash(reply, existing?.status === "published" ? "Changes published." : "Published. It is live on the site.");
+      setFlash(
+        reply,
+        existing?.status === "published" ? "Changes published." : "Published. It is live on the site.",
+      );
     else if (saved.status === "scheduled")
       setFlash(
         reply,
@@ -419,13 +443,16 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     return submitEditorForm(request, reply, undefined);
   });
 
-  app.post<{ Params: { id: string } }>("/articles/:id/edit", async function saveArticleFromForm(request, reply) {
-    const id = parseId(request.params.id);
-    const article = id ? await getArticle(ctx, id) : undefined;
-    if (!article) return reply.callNotFound();
-    if (denyUnless(canEditArticle(actorOf(request), ownershipOf(article)), request, reply)) return reply;
-    return submitEditorForm(request, reply, article);
-  });
+  app.post<{ Params: { id: string } }>(
+    "/articles/:id/edit",
+    async function saveArticleFromForm(request, reply) {
+      const id = parseId(request.params.id);
+      const article = id ? await getArticle(ctx, id) : undefined;
+      if (!article) return reply.callNotFound();
+      if (denyUnless(canEditArticle(actorOf(request), ownershipOf(article)), request, reply)) return reply;
+      return submitEditorForm(request, reply, article);
+    },
+  );
 
   app.post<{ Params: { id: string; action: string } }>(
     "/articles/:id/:action",
@@ -437,7 +464,12 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       if (!article) return reply.callNotFound();
       const actor = actorOf(request);
       const ownership = ownershipOf(article);
-      const allowed = action === "restore" ? canEditArticle(actor, ownership) : canDeleteArticle(actor, ownership);
+      const allowed =
+        action === "restore"
+          ? canEditArticle(actor, ownership)
+          : action === "delete"
+            ? canDeleteArticle(actor, ownership)
+            : canTrashArticle(actor, ownership);
       if (denyUnless(allowed, request, reply)) return reply;
       const returnTo = field(request.body, "return_to");
       return changeArticleState(

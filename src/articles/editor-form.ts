@@ -175,6 +175,7 @@ export function articleInputFromEditor(
     if (Number.isInteger(authorId)) input.author_id = authorId;
     else errors.author_id = "choose a staff member";
   }
+  // A published story whose time was cleared keeps its time rather than being re-dated to now.
   const isLive = options.existingStatus === "published" || options.existingStatus === "scheduled";
   if (values.published_at_local) {
     const utc = localDateTimeToUtc(values.published_at_local, timezone);
@@ -183,7 +184,6 @@ export function articleInputFromEditor(
   } else if (!isLive) {
     input.published_at = null;
   }
-  // A published story whose time was cleared keeps its time rather than being re-dated to now.
   if (action === "publish") input.status = "published";
   else if (action === "save_draft" || action === "unpublish") input.status = "draft";
   else if (action === "update" && !options.existingStatus) input.status = "draft";

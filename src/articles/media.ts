@@ -118,3 +118,40 @@ export async function listRecentMedia(ctx: Pick<Ctx, "db">, limit = 60) {
 export async function updateMediaAlt(ctx: Pick<Ctx, "db">, id: number, alt: string): Promise<void> {
   await store.updateMediaAlt(ctx.db, id, alt.trim().slice(0, 500));
 }
+
+/** MIME types by file extension, for files recorded by URL without being downloaded. */
+const MIME_BY_EXTENSION: Record<string, string> = {
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  svg: "image/svg+xml",
+  pdf: "application/pdf",
+  mp3: "audio/mpeg",
+  mp4: "video/mp4",
+};
+
+/**
+ * Records a file that stays where it is (an imported WordPress attachment): pages show it from
+ * `source_url`. `file_name` only has to be unique, so it is namespaced by `key`.
+ */
+export async function recordRemoteMedia(
+  ctx: Pick<Ctx, "db">,
+  file: { key: string; sourceUrl: string; fileName: string; alt: string; createdAt: string },
+): Promise<{ id: number }> {
+  const extension = file.fileName.split(".").at(-1)?.toLowerCase() ?? "";
+  const row = await store.insertMedia(ctx.db, {
+    file_name: `remote/${file.key}`.slice(0, 200),
+    original_name: file.fileName.slice(0, 255) || "file",
+    mime_type: MIME_BY_EXTENSION[extension] ?? "application/octet-stream",
+    byte_size: 0,
+    width: null,
+    height: null,
+    alt: file.alt.trim().slice(0, 500),
+    source_url: file.sourceUrl,
+    uploaded_by: null,
+    created_at: file.createdAt,
+  });
+  return { id: row.id };
+}

@@ -5,14 +5,17 @@ import {
   canDeleteArticle,
   canEditArticle,
   canPublishArticle,
+  canTrashArticle,
 } from "../accounts/permissions.js";
 import { getUserByEmail } from "../accounts/service.js";
+import { countApprovedComments } from "../comments/service.js";
 import type { Db } from "../db/database.js";
 import type { ArticleStatus } from "../db/schema.js";
+import { indexArticle, removeArticleFromIndex } from "../search/indexer.js";
 import type { AppContext } from "../site/context.js";
-import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
 import { addRedirect } from "../site/redirects.js";
-import { htmlToText, renderArticleMarkdown, truncateText } from "./markdown.js";
+import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { htmlToText, renderArticleMarkdown, sanitizeArticleHtml, truncateText } from "./markdown.js";
 import { mediaUrl } from "./media.js";
 import { articlePath } from "./permalinks.js";
 import * as store from "./store.js";
@@ -104,6 +107,8 @@ export interface ArticleSummary {
   tags: TermView[];
   sources: SourceLinkView[];
   featured_image: ImageView | null;
+  /** Approved reader comments. */
+  comment_count: number;
 }
 
 export interface ArticleDetail extends ArticleSummary {
@@ -193,7 +198,7 @@ export async function hydrateArticles(
   const ids = rows.map((r) => r.id);
   const settings = await ctx.settings.get();
   const base = ctx.config.siteUrl;
-  const [categories, tags, sources, authors, media] = await Promise.all([
+  const [categories, tags, sources, authors, media, commentCounts] = await Promise.all([
     store.listCategoriesOfArticles(ctx.db, ids),
     store.listTagsOfArticles(ctx.db, ids),
     store.listSourcesOfArticles(ctx.db, ids),
@@ -201,6 +206,7 @@ export async function hydrateArticles(
     store.listMediaByIds(ctx.db, [
       ...new Set(rows.flatMap((r) => (r.featured_media_id ? [r.featured_media_id] : []))),
     ]),
+    countApprovedComments(ctx, ids),
   ]);
   const group = <T extends { article_id: number }>(items: T[]) => {
     const map = new Map<number, T[]>();
@@ -230,6 +236,7 @@ export async function hydrateArticles(
       comments_open: row.comments_open === 1,
       is_page: row.is_page === 1,
       is_sticky: row.is_sticky === 1,
+      comment_count: commentCounts.get(row.id) ?? 0,
       author: {
         id: row.author_id,
         name: author?.name ?? "Unknown",
@@ -448,6 +455,7 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
     );
     await store.replaceArticleTags(trx, articleId, await ensureTags(trx, input.tags ?? [], nowIso));
     await store.replaceArticleSources(trx, articleId, cleanSources(input.sources ?? []));
+    await indexArticle(trx, articleId);
     return articleId;
   });
   if (schedule.status === "published") await ctx.changes.changed("article published");
@@ -485,7 +493,7 @@ export async function updateArticle(
     (requested === "published" || requested === "scheduled") && requested !== existing.status;
   if (goesPublic && !canPublishArticle(actor, existing))
     errors.status = "you may save drafts only; an editor publishes them";
-  if (requested === "trashed" && existing.status !== "trashed" && !canDeleteArticle(actor, existing))
+  if (requested === "trashed" && existing.status !== "trashed" && !canTrashArticle(actor, existing))
     errors.status = "you may not trash this article";
   if (Object.keys(errors).length) return { errors };
 
@@ -539,6 +547,7 @@ export async function updateArticle(
     if (input.sources !== undefined) await store.replaceArticleSources(trx, id, cleanSources(input.sources));
     if (existing.status === "published" && oldPath !== newPath)
       await addRedirect(trx, oldPath, newPath, nowIso);
+    await indexArticle(trx, id);
   });
   if (existing.status === "published" || schedule.status === "published")
     await ctx.changes.changed("article updated");
@@ -559,7 +568,10 @@ export async function deleteArticle(
   const existing = await store.getArticleById(ctx.db, id);
   if (!existing) return { notFound: true };
   if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
-  await store.deleteArticle(ctx.db, id);
+  await ctx.db.transaction().execute(async (trx) => {
+    await removeArticleFromIndex(trx, id);
+    await store.deleteArticle(trx, id);
+  });
   if (existing.status === "published") await ctx.changes.changed("article deleted");
   return { ok: true };
 }
@@ -582,3 +594,73 @@ export async function appendSourceLinks(
 }
 
 export { articlePath } from "./permalinks.js";
+
+/** An article brought over from another system (a WordPress import), its body already HTML. */
+export interface ImportedArticleInput {
+  title: string;
+  /** Wanted slug (`[a-z0-9-]`); `-2`, `-3`… is added when another article has it. */
+  slug: string;
+  excerpt: string;
+  /** HTML; sanitised again here with the article allow-list. */
+  bodyHtml: string;
+  status: ArticleStatus;
+  publishedAt: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  authorId: number;
+  categoryIds: number[];
+  tagIds: number[];
+  commentsOpen: boolean;
+  isPage: boolean;
+  isSticky: boolean;
+  featuredMediaId: number | null;
+}
+
+/**
+ * Stores an imported article as it was: its HTML becomes `body_html` directly (and the editable
+ * body, which Markdown renders back nearly unchanged), its dates and slug are kept. Writes on
+ * `ctx.db` as given, so the importer runs it inside its own per-post transaction; announcing the
+ * change is the importer's job (once, at the end), not this function's.
+ */
+export async function importArticle(
+  ctx: Pick<Ctx, "db" | "now">,
+  input: ImportedArticleInput,
+): Promise<{ id: number; slug: string; published_at: string | null }> {
+  const nowIso = ctx.now().toISOString();
+  const html = sanitizeArticleHtml(input.bodyHtml);
+  const base = isValidSlug(input.slug) ? input.slug : slugify(input.title) || "article";
+  const slug = await uniqueSlug(base, (s) => store.isSlugTaken(ctx.db, s));
+  const title = input.title.trim().slice(0, LIMITS.title) || "(untitled)";
+  const id = await store.insertArticle(ctx.db, {
+    title,
+    slug,
+    excerpt: truncateText(input.excerpt.trim(), LIMITS.excerpt) || truncateText(htmlToText(html), 280),
+    body: html,
+    body_html: html,
+    status: input.status,
+    published_at: input.publishedAt,
+    created_at: input.createdAt ?? input.publishedAt ?? nowIso,
+    updated_at: input.updatedAt ?? input.publishedAt ?? nowIso,
+    author_id: input.authorId,
+    featured_media_id: input.featuredMediaId,
+    comments_open: input.commentsOpen ? 1 : 0,
+    is_page: input.isPage ? 1 : 0,
+    is_sticky: input.isSticky ? 1 : 0,
+  });
+  await store.replaceArticleCategories(ctx.db, id, [...new Set(input.categoryIds)]);
+  await store.replaceArticleTags(ctx.db, id, [...new Set(input.tagIds)]);
+  await indexArticle(ctx.db, id);
+  return { id, slug, published_at: input.publishedAt };
+}
+
+/** Gives an article a featured image unless it has one (an import resolving a later attachment). */
+export async function attachFeaturedImageIfMissing(
+  ctx: Pick<Ctx, "db">,
+  articleId: number,
+  mediaId: number,
+): Promise<boolean> {
+  const existing = await store.getArticleById(ctx.db, articleId);
+  if (!existing || existing.featured_media_id !== null) return false;
+  await store.updateArticle(ctx.db, articleId, { featured_media_id: mediaId });
+  return true;
+}

@@ -550,58 +550,56 @@ export async function listStickyPublishedArticles(db: Db, limit: number): Promis
 
 /**
  * Published stories sharing a category or tag with an article, those sharing a tag first (tags
- * are the narrower link), then newest first. One bounded query.
+ * are the narrower link), then newest first. At most two bounded queries, each walking the
+ * published-date index from the newest story and stopping at `limit` matches: ranking every
+ * linked story first (one query with a computed sort key) read a whole category per page view.
  */
 export async function listRelatedPublishedArticles(
   db: Db,
   article: { id: number; categoryIds: number[]; tagIds: number[] },
   limit: number,
 ): Promise<ArticleSummaryRow[]> {
-  if (article.categoryIds.length === 0 && article.tagIds.length === 0) return [];
-  const tagIds = article.tagIds.length ? article.tagIds : [-1];
-  const categoryIds = article.categoryIds.length ? article.categoryIds : [-1];
-  return publishedListQuery(db, { excludeIds: [article.id] })
-    .select(summaryColumns)
-    .select((eb) =>
-      eb
-        .case()
-        .when(
-          eb.exists(
-            eb
-              .selectFrom("article_tags")
-              .select("article_tags.article_id")
-              .whereRef("article_tags.article_id", "=", "articles.id")
-              .where("article_tags.tag_id", "in", tagIds),
-          ),
-        )
-        .then(1)
-        .else(0)
-        .end()
-        .as("shares_tag"),
-    )
-    .where((eb) =>
-      eb.or([
-        eb.exists(
-          eb
-            .selectFrom("article_tags")
-            .select("article_tags.article_id")
-            .whereRef("article_tags.article_id", "=", "articles.id")
-            .where("article_tags.tag_id", "in", tagIds),
-        ),
-        eb.exists(
-          eb
-            .selectFrom("article_categories")
-            .select("article_categories.article_id")
-            .whereRef("article_categories.article_id", "=", "articles.id")
-            .where("article_categories.category_id", "in", categoryIds),
-        ),
-      ]),
-    )
-    .orderBy("shares_tag", "desc")
-    .orderBy("articles.published_at", "desc")
-    .orderBy("articles.id", "desc")
-    .limit(limit)
-    .execute();
+  const newestLinked = (
+    link: "article_tags" | "article_categories",
+    termIds: number[],
+    excludeIds: number[],
+    count: number,
+  ) =>
+    publishedListQuery(db, { excludeIds })
+      .where((eb) =>
+        link === "article_tags"
+          ? eb.exists(
+              eb
+                .selectFrom("article_tags")
+                .select("article_tags.article_id")
+                .whereRef("article_tags.article_id", "=", "articles.id")
+                .where("article_tags.tag_id", "in", termIds),
+            )
+          : eb.exists(
+              eb
+                .selectFrom("article_categories")
+                .select("article_categories.article_id")
+                .whereRef("article_categories.article_id", "=", "articles.id")
+                .where("article_categories.category_id", "in", termIds),
+            ),
+      )
+      .select(summaryColumns)
+      .orderBy("articles.published_at", "desc")
+      .orderBy("articles.id", "desc")
+      .limit(count)
+      .execute();
+  const sharingTag = article.tagIds.length
+    ? await newestLinked("article_tags", article.tagIds, [article.id], limit)
+    : [];
+  if (sharingTag.length >= limit || article.categoryIds.length === 0) return sharingTag;
+  // Fewer tag matches than wanted means every story sharing a tag is already in the list.
+  const sharingCategory = await newestLinked(
+    "article_categories",
+    article.categoryIds,
+    [article.id, ...sharingTag.map((row) => row.id)],
+    limit - sharingTag.length,
+  );
+  return [...sharingTag, ...sharingCategory];
 }
 
 /** The published story just before (`older`) or after (`newer`) one, by publication time. */
@@ -611,19 +609,24 @@ export async function getAdjacentPublishedArticle(
   direction: "older" | "newer",
 ): Promise<ArticleSummaryRow | undefined> {
   const older = direction === "older";
-  return publishedListQuery(db, { excludeIds: [article.id] })
-    .where((eb) =>
-      eb.or([
-        eb("articles.published_at", older ? "<" : ">", article.published_at),
-        eb.and([
-          eb("articles.published_at", "=", article.published_at),
-          eb("articles.id", older ? "<" : ">", article.id),
+  return (
+    publishedListQuery(db, { excludeIds: [article.id] })
+      // Redundant with the OR below, but a plain range lets the published-date index start at this
+      // story instead of walking every newer (or older) one.
+      .where("articles.published_at", older ? "<=" : ">=", article.published_at)
+      .where((eb) =>
+        eb.or([
+          eb("articles.published_at", older ? "<" : ">", article.published_at),
+          eb.and([
+            eb("articles.published_at", "=", article.published_at),
+            eb("articles.id", older ? "<" : ">", article.id),
+          ]),
         ]),
-      ]),
-    )
-    .select(summaryColumns)
-    .orderBy("articles.published_at", older ? "desc" : "asc")
-    .orderBy("articles.id", older ? "desc" : "asc")
-    .limit(1)
-    .executeTakeFirst();
+      )
+      .select(summaryColumns)
+      .orderBy("articles.published_at", older ? "desc" : "asc")
+      .orderBy("articles.id", older ? "desc" : "asc")
+      .limit(1)
+      .executeTakeFirst()
+  );
 }

@@ -41,3 +41,11 @@ export function containsInsensitive(column: Expression<string>, needle: string):
 export function toCount(value: string | number | bigint | null | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
+
+/** The UTC calendar month of a timestamp column as `YYYY-MM` (sitemaps group articles by it). */
+// biome-ignore lint/suspicious/noExplicitAny: see dialectOf
+export function utcYearMonth(db: Kysely<any>, column: Expression<string | null>): RawBuilder<string> {
+  return dialectOf(db) === "postgres"
+    ? sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM')`
+    : sql<string>`substr(${column}, 1, 7)`;
+}

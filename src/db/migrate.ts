@@ -2,6 +2,9 @@ import { type Migration, type MigrationProvider, type MigrationResultSet, Migrat
 import type { Db } from "./database.js";
 import * as m0001 from "./migrations/0001-foundation.js";
 import * as m0002 from "./migrations/0002-comments.js";
+import * as m0003 from "./migrations/0003-search.js";
+import * as m0005 from "./migrations/0005-wordpress-import.js";
+import * as m0006 from "./migrations/0006-performance-indexes.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -10,6 +13,9 @@ import * as m0002 from "./migrations/0002-comments.js";
 const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-comments": m0002,
+  "0003-search": m0003,
+  "0005-wordpress-import": m0005,
+  "0006-performance-indexes": m0006,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -163,6 +163,42 @@ export interface CommentsTable {
   updated_at: Timestamp;
 }
 
+/** What a WordPress thing became here, per source site (see src/migration/). */
+export interface WpImportMapTable {
+  source: string;
+  kind: string;
+  wp_key: string;
+  local_id: number;
+  guid: string | null;
+  created_at: Timestamp;
+}
+
+export type WordPressImportStatus = "running" | "completed" | "failed";
+
+/** One WordPress import run and its report (JSON), updated as it goes. */
+export interface WordPressImportsTable {
+  id: Id;
+  file_name: string;
+  status: WordPressImportStatus;
+  bytes_total: ColumnType<number, number | undefined, number>;
+  bytes_read: ColumnType<number, number | undefined, number>;
+  report: ColumnType<string, string | undefined, string>;
+  error: string | null;
+  started_by: number | null;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** One-time set-password links; only the token's digest is stored. */
+export interface PasswordResetTokensTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -178,4 +214,7 @@ export interface Database {
   media: MediaTable;
   redirects: RedirectsTable;
   comments: CommentsTable;
+  wp_import_map: WpImportMapTable;
+  wordpress_imports: WordPressImportsTable;
+  password_reset_tokens: PasswordResetTokensTable;
 }

@@ -30,7 +30,8 @@ export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=30
 const PRIVATE_CACHE_CONTROL = "private, no-store";
 /** Bodies smaller than this are not worth compressing. */
 const MIN_COMPRESS_BYTES = 256;
-const COMPRESSIBLE_TYPE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|feed\+json|ld\+json|javascript)|image\/svg\+xml)/;
+const COMPRESSIBLE_TYPE =
+  /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|feed\+json|ld\+json|javascript)|image\/svg\+xml)/;
 
 export type ContentEncoding = "br" | "gzip" | "identity";
 
@@ -247,7 +248,8 @@ export class PageCache {
   private buildPage(key: string, headers: OutgoingHttpHeaders, body: Buffer): CachedPage {
     const baseHeaders: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(headers)) {
-      if (value !== undefined && !DROPPED_HEADERS.has(name.toLowerCase())) baseHeaders[name.toLowerCase()] = value;
+      if (value !== undefined && !DROPPED_HEADERS.has(name.toLowerCase()))
+        baseHeaders[name.toLowerCase()] = value;
     }
     const contentType = String(baseHeaders["content-type"] ?? "");
     const hash = createHash("sha256").update(body).digest("base64url").slice(0, 22);
@@ -352,57 +354,58 @@ const BYPASS = -1;
  * `onSend` stores cacheable responses and compresses what it sends. Register it before every
  * other plugin so a hit does no other work.
  */
-const pageCachePlugin: FastifyPluginAsync<{ ctx: Pick<AppContext, "config" | "now" | "changes" | "settings"> }> =
-  async (app: FastifyInstance, { ctx }) => {
-    const cache = new PageCache({ maxBytes: ctx.config.pageCacheMaxBytes, now: ctx.now });
-    ctx.changes.onChange(() => cache.clear());
-    app.decorate("pageCache", cache);
-    app.decorateRequest("pageCacheGeneration", BYPASS);
-    app.decorateReply("pageCacheSkip", false);
+const pageCachePlugin: FastifyPluginAsync<{
+  ctx: Pick<AppContext, "config" | "now" | "changes" | "settings">;
+}> = async (app: FastifyInstance, { ctx }) => {
+  const cache = new PageCache({ maxBytes: ctx.config.pageCacheMaxBytes, now: ctx.now });
+  ctx.changes.onChange(() => cache.clear());
+  app.decorate("pageCache", cache);
+  app.decorateRequest("pageCacheGeneration", BYPASS);
+  app.decorateReply("pageCacheSkip", false);
 
-    app.addHook("onRequest", function answerFromPageCache(request, reply, done) {
-      const raw = request.raw;
-      if ((raw.method !== "GET" && raw.method !== "HEAD") || cache.maxBytes === 0) return done();
-      if (cache.isBypassed(raw.headers.cookie)) return done();
-      request.pageCacheGeneration = cache.generation;
-      if (cache.serve(raw, reply.raw)) {
-        reply.hijack();
-        return;
-      }
-      done();
-    });
+  app.addHook("onRequest", function answerFromPageCache(request, reply, done) {
+    const raw = request.raw;
+    if ((raw.method !== "GET" && raw.method !== "HEAD") || cache.maxBytes === 0) return done();
+    if (cache.isBypassed(raw.headers.cookie)) return done();
+    request.pageCacheGeneration = cache.generation;
+    if (cache.serve(raw, reply.raw)) {
+      reply.hijack();
+      return;
+    }
+    done();
+  });
 
-    app.addHook("onSend", async function storeInPageCache(request: FastifyRequest, reply, payload) {
-      if (request.routeOptions.config.pageCache !== true) return payload;
-      const personal =
-        request.pageCacheGeneration === BYPASS || request.actor !== undefined || reply.pageCacheSkip;
-      if (personal || reply.hasHeader("set-cookie")) {
-        reply.header("cache-control", PRIVATE_CACHE_CONTROL);
-        return payload;
-      }
-      if (reply.statusCode !== 200 || request.method !== "GET") return payload;
-      if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
-      const body = typeof payload === "string" ? Buffer.from(payload) : payload;
-      const settings = await ctx.settings.get();
-      const page = cache.store(
-        request.url,
-        reply.getHeaders(),
-        body,
-        request.pageCacheGeneration,
-        nextSiteMidnight(ctx.now(), settings.timezone),
-      );
-      if (!page) return payload;
-      const variant = cache.variantFor(page, request.headers["accept-encoding"]);
-      const ifNoneMatch = request.headers["if-none-match"];
-      for (const [name, value] of Object.entries(variant.notModifiedHeaders)) reply.header(name, value);
-      if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, page.hash)) {
-        reply.code(304);
-        return null;
-      }
-      const encoding = variant.headers["content-encoding"];
-      if (encoding !== undefined) reply.header("content-encoding", encoding);
-      return variant.body;
-    });
-  };
+  app.addHook("onSend", async function storeInPageCache(request: FastifyRequest, reply, payload) {
+    if (request.routeOptions.config.pageCache !== true) return payload;
+    const personal =
+      request.pageCacheGeneration === BYPASS || request.actor !== undefined || reply.pageCacheSkip;
+    if (personal || reply.hasHeader("set-cookie")) {
+      reply.header("cache-control", PRIVATE_CACHE_CONTROL);
+      return payload;
+    }
+    if (reply.statusCode !== 200 || request.method !== "GET") return payload;
+    if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
+    const body = typeof payload === "string" ? Buffer.from(payload) : payload;
+    const settings = await ctx.settings.get();
+    const page = cache.store(
+      request.url,
+      reply.getHeaders() as OutgoingHttpHeaders,
+      body,
+      request.pageCacheGeneration,
+      nextSiteMidnight(ctx.now(), settings.timezone),
+    );
+    if (!page) return payload;
+    const variant = cache.variantFor(page, request.headers["accept-encoding"]);
+    const ifNoneMatch = request.headers["if-none-match"];
+    for (const [name, value] of Object.entries(variant.notModifiedHeaders)) reply.header(name, value);
+    if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, page.hash)) {
+      reply.code(304);
+      return null;
+    }
+    const encoding = variant.headers["content-encoding"];
+    if (encoding !== undefined) reply.header("content-encoding", encoding);
+    return variant.body;
+  });
+};
 
 export default fp(pageCachePlugin, { name: "page-cache", fastify: "5.x" });

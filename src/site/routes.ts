@@ -1,5 +1,4 @@
-import fs from "node:fs";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "./context.js";
 import { renderThemePage } from "./page-context.js";
 import { findRedirect } from "./redirects.js";
@@ -16,7 +15,7 @@ const ASSET_TYPES: Record<string, string> = {
   ico: "image/x-icon",
 };
 
-/** Site-wide routes: health, theme assets, stored redirects, and the designed 404 and 500 pages. */
+/** Site-wide routes: health and theme assets. */
 const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get("/healthz", async function showHealth(_request, reply) {
     try {
@@ -34,13 +33,28 @@ const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
       const asset = ctx.theme.assets.get(request.params["*"]);
       if (!asset || asset.hash !== request.params.hash) return reply.callNotFound();
       const ext = asset.file.split(".").pop() ?? "";
+      const accepts = String(request.headers["accept-encoding"] ?? "");
+      const [body, encoding] =
+        asset.brotli && /\bbr\b/.test(accepts)
+          ? [asset.brotli, "br"]
+          : asset.gzip && /\bgzip\b/.test(accepts)
+            ? [asset.gzip, "gzip"]
+            : [asset.body, undefined];
+      if (encoding) reply.header("content-encoding", encoding);
+      if (asset.gzip) reply.header("vary", "Accept-Encoding");
       return reply
         .header("content-type", ASSET_TYPES[ext] ?? "application/octet-stream")
         .header("cache-control", "public, max-age=31536000, immutable")
-        .send(fs.createReadStream(asset.file));
+        .send(body);
     },
   );
+};
 
+/**
+ * The site-wide 404 and error pages, installed on the root instance so every feature's routes
+ * get them: readers see the theme's page, API clients a JSON error; a 500 never says what broke.
+ */
+export function installErrorPages(app: FastifyInstance, ctx: AppContext): void {
   app.setNotFoundHandler(async function showNotFoundPage(request, reply) {
     return sendErrorPage(ctx, request, reply, 404);
   });
@@ -59,7 +73,7 @@ const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
     }
     return sendErrorPage(ctx, request, reply, status, status >= 500 ? undefined : error.message);
   });
-};
+}
 
 /** Renders the theme's 404 or 500 page; never leaks internals. */
 export async function sendErrorPage(

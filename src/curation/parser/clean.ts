@@ -69,6 +69,8 @@ export function sanitizeItemHtml(html: string, baseUrl: string | undefined): str
 
 /** Flattens HTML to plain text: tags and scripts dropped, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {
+  // Most titles are plain text: skip the HTML parser when there is no tag or entity to handle.
+  if (!/[<&]/.test(html)) return html.replace(/\s+/g, " ").trim();
   const escapedText = sanitizeHtml(html.replace(BLOCK_BOUNDARY, " "), {
     allowedTags: [],
     allowedAttributes: {},

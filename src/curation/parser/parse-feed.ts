@@ -118,8 +118,9 @@ export function parseFeed(input: ParseFeedInput): ParsedFeed {
   const documentBase = resolveHttpUrl(raw.base, input.url) ?? input.url;
   const siteUrl = canonicalizeUrl(raw.siteLink ?? "", documentBase);
   // Atom resolves against the document (RFC 4287); RSS links in practice are relative to the site.
+  const resolvesAgainstDocument = Boolean(raw.base) || raw.format === "atom";
   const context: EntryContext = {
-    defaultBase: raw.base || raw.format === "atom" ? documentBase : (siteUrl ?? documentBase),
+    defaultBase: resolvesAgainstDocument ? documentBase : (siteUrl ?? documentBase),
     hasFeedXmlBase: Boolean(raw.base),
     fetchedAt: input.fetchedAt,
   };

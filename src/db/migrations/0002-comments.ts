@@ -43,7 +43,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["status", "created_at"])
     .execute();
   // "First-time commenter": has this email an approved comment yet?
-  await db.schema.createIndex("comments_email_status_idx").on("comments").columns(["email", "status"]).execute();
+  await db.schema
+    .createIndex("comments_email_status_idx")
+    .on("comments")
+    .columns(["email", "status"])
+    .execute();
   // Flood detection across nodes.
   await db.schema
     .createIndex("comments_ip_created_idx")

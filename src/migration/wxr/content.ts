@@ -6,8 +6,15 @@
  */
 import sanitizeHtml from "sanitize-html";
 import { autop } from "./autop.js";
+import { closerCache, replaceEnclosed } from "./enclosed.js";
 import { decodeBasicEntities, escapeHtml } from "./html-escape.js";
-import { convertCaptions, convertEmbeds, convertMediaShortcodes, linkParagraph } from "./shortcodes.js";
+import {
+  convertCaptions,
+  convertEmbeds,
+  convertMediaShortcodes,
+  linkParagraph,
+  removeCaptions,
+} from "./shortcodes.js";
 
 /** Sanitised HTML, and a note for each piece of content that could not be carried over. */
 export interface ConvertedContent {
@@ -25,20 +32,34 @@ export interface ConvertContentOptions {
 /** Default length of a generated excerpt, in characters. */
 export const EXCERPT_MAX_CHARS = 300;
 
+// Patterns stop at the next "<!--" or "[" where they can, and spans with a closing tag go
+// through replaceEnclosed: a hostile post must not make any of them scan quadratically.
 /** A block's JSON attributes: WordPress escapes `--` inside them, so they never contain `-->`. */
-const BLOCK_ATTRIBUTES = String.raw`(\s+\{(?:(?!-->)[\s\S])*?\})?`;
-const BLOCK_COMMENT = /<!--\s+\/?wp:[\s\S]*?-->/g;
-const EMBED_BLOCK = new RegExp(
-  String.raw`<!--\s+wp:(embed|core-embed\/[a-z0-9-]+)${BLOCK_ATTRIBUTES}\s+-->([\s\S]*?)<!--\s+\/wp:\1\s+-->`,
+const BLOCK_ATTRIBUTES = String.raw`(\s+\{(?:(?!-->|<!--)[\s\S])*?\})?`;
+const BLOCK_COMMENT = /<!--\s+\/?wp:(?:(?!<!--)[\s\S])*?-->/g;
+const EMBED_BLOCK_OPEN = new RegExp(
+  String.raw`<!--\s+wp:(embed|core-embed\/[a-z0-9-]+)${BLOCK_ATTRIBUTES}\s+-->`,
   "g",
 );
 const SELF_CLOSING_BLOCK = new RegExp(
   String.raw`<!--\s+wp:([a-z0-9-]+(?:\/[a-z0-9-]+)?)${BLOCK_ATTRIBUTES}\s+\/-->`,
   "g",
 );
-const MORE_OR_NEXTPAGE = /<!--(?:more|nextpage)\b[\s\S]*?-->/g;
-const PRE_BLOCK = /<pre\b[\s\S]*?<\/pre>/gi;
-const IFRAME = /<iframe\b[^>]*?\ssrc\s*=\s*(["'])(.*?)\1[^>]*>[\s\S]*?<\/iframe>/gi;
+/** Blocks WordPress leaves out of generated excerpts (`excerpt_remove_blocks`): media, code, layout. */
+const NON_TEXT_BLOCK_OPEN = new RegExp(
+  String.raw`<!--\s+wp:(image|gallery|embed|core-embed\/[a-z0-9-]+|video|audio|file|code|cover|media-text|buttons|separator|spacer)\b${BLOCK_ATTRIBUTES}\s+-->`,
+  "g",
+);
+const closingBlock = closerCache((name) => new RegExp(String.raw`<!--\s+\/wp:${name}\s+-->`, "g"));
+const MORE_OR_NEXTPAGE = /<!--(?:more|nextpage)\b(?:(?!<!--)[\s\S])*?-->/g;
+const PRE_OPEN = /<pre\b/gi;
+const PRE_CLOSE = /<\/pre\s*>/gi;
+const IFRAME_OPEN = /<iframe\b[^<>]*>/gi;
+const IFRAME_CLOSE = /<\/iframe\s*>/gi;
+const LINK_OPEN = /<a\b[^<>]*>/gi;
+const LINK_CLOSE = /<\/a\s*>/gi;
+const SOURCE_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
+const HREF_ATTRIBUTE = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 const EMPTY_PARAGRAPH = /<p>(?:\s|&nbsp;|\u00a0|<br \/>)*<\/p>/g;
 /** Elements whose boundaries separate words when tags are stripped. */
 const WORD_BOUNDARY_TAG =
@@ -82,7 +103,14 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     figure: ["wp-caption", "wp-block-*"],
   },
   allowedSchemes: ["http", "https", "mailto", "tel"],
-  allowedSchemesByTag: { img: ["http", "https"], audio: ["http", "https"], video: ["http", "https"] },
+  allowedSchemesByTag: {
+    img: ["http", "https"],
+    audio: ["http", "https"],
+    video: ["http", "https"],
+    source: ["http", "https"],
+  },
+  // poster is a URL too; sanitize-html checks only href, src and cite unless told.
+  allowedSchemesAppliedToAttributes: ["href", "src", "cite", "poster"],
   allowProtocolRelative: true,
   // The article title is the page's <h1>; a second one in the body breaks the outline.
   transformTags: { h1: "h2" },
@@ -105,19 +133,24 @@ function blockEmbedUrl(attributesJson: string | undefined, inner: string): strin
       // Malformed block attributes: fall back to the URL WordPress also prints inside the block.
     }
   }
-  return /https?:\/\/[^\s<>"]+/i.exec(inner.replace(/<[^>]*>/g, " "))?.[0];
+  return /https?:\/\/[^\s<>"]+/i.exec(inner.replace(/<[^<>]*>/g, " "))?.[0];
 }
 
 /** Embed blocks → link paragraphs; reusable and dynamic blocks are reported; comments go. */
 function convertBlocks(html: string, dropped: string[]): string {
-  return html
-    .replace(EMBED_BLOCK, (match, _name, attributesJson: string | undefined, inner: string) => {
-      const url = blockEmbedUrl(attributesJson, inner);
-      if (url === undefined) return match;
-      const caption = /<figcaption[^>]*>([\s\S]*?)<\/figcaption>/i.exec(inner)?.[1]?.trim();
+  const withEmbeds = replaceEnclosed(
+    html,
+    EMBED_BLOCK_OPEN,
+    (opener) => closingBlock(opener[1]),
+    (opener, inner) => {
+      const url = blockEmbedUrl(opener[2], inner);
+      if (url === undefined) return inner;
+      const caption = /<figcaption[^<>]*>([\s\S]*?)<\/figcaption>/i.exec(inner)?.[1]?.trim();
       const link = linkParagraph(url);
       return caption ? `<figure>${link}<figcaption>${caption}</figcaption></figure>` : link;
-    })
+    },
+  );
+  return withEmbeds
     .replace(SELF_CLOSING_BLOCK, (_match, name: string, attributesJson: string | undefined) => {
       // A self-closing block has no saved HTML: WordPress renders it (or, for wp:block, the
       // reusable block it points to) on each request, so there is nothing to import.
@@ -128,26 +161,40 @@ function convertBlocks(html: string, dropped: string[]): string {
     .replace(BLOCK_COMMENT, "");
 }
 
-/** An `<iframe>` (YouTube, maps) becomes a link to what it showed. */
-function iframesToLinks(html: string): string {
-  return html.replace(IFRAME, (_match, _quote, source: string) => {
-    const url = source.startsWith("//") ? `https:${source}` : source;
-    return /^https?:\/\//i.test(url) ? linkParagraph(url) : "";
-  });
+function attributeValue(tag: string, pattern: RegExp): string | undefined {
+  const match = pattern.exec(tag);
+  return match ? decodeBasicEntities(match[1] ?? match[2] ?? "") : undefined;
 }
 
-/** Replaces `<pre>` blocks with placeholders so no rewrite touches code samples. */
+/** An `<iframe>` (YouTube, maps) becomes a link to what it showed. */
+function iframesToLinks(html: string): string {
+  return replaceEnclosed(
+    html,
+    IFRAME_OPEN,
+    () => IFRAME_CLOSE,
+    (opener) => {
+      const source = attributeValue(opener[0], SOURCE_ATTRIBUTE) ?? "";
+      const url = source.startsWith("//") ? `https:${source}` : source;
+      return /^https?:\/\//i.test(url) ? linkParagraph(url) : "";
+    },
+  );
+}
+
+/**
+ * Replaces `<pre>` blocks with placeholders so no rewrite touches code samples. The placeholder
+ * is delimited by NUL, which `convertPostContent` removes from its input, so content cannot forge one.
+ */
 function protectPreformatted(html: string): { text: string; restore: (text: string) => string } {
   const blocks: string[] = [];
-  const text = html.replace(
-    PRE_BLOCK,
-    (block) => `<pre data-broadsheet-pre="${blocks.push(block) - 1}"></pre>`,
+  const text = replaceEnclosed(
+    html,
+    PRE_OPEN,
+    () => PRE_CLOSE,
+    (opener, inner, closer) => `\u0000${blocks.push(opener[0] + inner + closer[0]) - 1}\u0000`,
   );
   const restore = (value: string): string =>
-    value.replace(
-      /<pre data-broadsheet-pre="(\d+)"><\/pre>/g,
-      (_match, index: string) => blocks[Number(index)],
-    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the placeholder's delimiter
+    value.replace(/\u0000(\d+)\u0000/g, (_match, index: string) => blocks[Number(index)] ?? "");
   return { text, restore };
 }
 
@@ -184,7 +231,7 @@ export function sanitizeArticleHtml(html: string, options: ConvertContentOptions
  */
 export function convertPostContent(raw: string, options: ConvertContentOptions = {}): ConvertedContent {
   const dropped: string[] = [];
-  const normalized = raw.replace(/\r\n?/g, "\n");
+  const normalized = raw.replace(/\r\n?/g, "\n").replaceAll("\u0000", "");
   const isBlocks = isBlockContent(normalized);
   const { text: protectedText, restore } = protectPreformatted(normalized);
   let text = isBlocks ? convertBlocks(protectedText, dropped) : protectedText;
@@ -217,50 +264,45 @@ function truncateText(text: string, maxChars: number): string {
   return `${cut.replace(/[\s,;:.–—-]+$/, "")}…`;
 }
 
-/** Blocks WordPress leaves out of generated excerpts (`excerpt_remove_blocks`): media, code, layout. */
-const NON_TEXT_BLOCK =
-  /<!--\s+wp:(image|gallery|embed|core-embed\/[a-z0-9-]+|video|audio|file|code|cover|media-text|buttons|separator|spacer)\b[\s\S]*?<!--\s+\/wp:\1\s+-->/g;
-const CAPTION_SHORTCODE = /\[(\[?)(caption|wp_caption)\b[^\]]*\][\s\S]*?\[\/\2\](\]?)/g;
-const CORE_SHORTCODE = /\[(\[?)\/?(?:embed|gallery|playlist|audio|video)\b[^\]]*\](\]?)/g;
-
-/** Removes a shortcode unless it is written escaped (`[[gallery]]`), which shows it as text. */
-function stripUnlessEscaped(match: string, open: string, close: string): string {
-  return open === "[" && close === "]" ? match.slice(1, -1) : " ";
-}
+const CORE_SHORTCODE = /\[(\[?)\/?(?:embed|gallery|playlist|audio|video)\b[^\][]*\](\]?)/g;
 
 /**
  * Plain-text excerpt from an excerpt or a post body: the part before `<!--more-->`, without
- * block comments or core shortcodes (a caption goes with its image, as in WordPress's
- * `strip_shortcodes`), truncated at a word to `maxChars`.
+ * media blocks, block comments or core shortcodes (a caption goes with its image, as in
+ * WordPress's `strip_shortcodes`), truncated at a word to `maxChars`.
  */
 export function htmlToExcerptText(html: string, maxChars = EXCERPT_MAX_CHARS): string {
   const teaser = html.split(/<!--more\b/)[0] ?? "";
-  const text = teaser
-    .replace(NON_TEXT_BLOCK, " ")
-    .replace(BLOCK_COMMENT, " ")
-    .replace(CAPTION_SHORTCODE, (match, open: string, _name, close: string) =>
-      stripUnlessEscaped(match, open, close),
-    )
-    .replace(CORE_SHORTCODE, (match, open: string, close: string) => stripUnlessEscaped(match, open, close));
+  const withoutMedia = replaceEnclosed(
+    teaser,
+    NON_TEXT_BLOCK_OPEN,
+    (opener) => closingBlock(opener[1]),
+    () => " ",
+  );
+  const text = removeCaptions(withoutMedia.replace(BLOCK_COMMENT, " ")).replace(
+    CORE_SHORTCODE,
+    (match, open: string, close: string) => (open === "[" && close === "]" ? match.slice(1, -1) : " "),
+  );
   return truncateText(htmlToPlainText(text), maxChars);
 }
-
-const COMMENT_LINK = /<a\b[^>]*?\shref\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi;
 
 /**
  * A comment's text with its paragraphs (blank lines) and line breaks kept, for Broadsheet's
  * plain comments. Links keep their address: `text (https://…)` unless the text is the address.
  */
 export function commentHtmlToText(html: string): string {
-  const withLinks = html
-    .replace(/\r\n?/g, "\n")
-    .replace(COMMENT_LINK, (_match, _quote, href: string, inner: string) => {
+  const withLinks = replaceEnclosed(
+    html.replace(/\r\n?/g, "\n"),
+    LINK_OPEN,
+    () => LINK_CLOSE,
+    (opener, inner) => {
       const text = htmlToPlainText(inner);
-      const url = decodeBasicEntities(href).trim();
+      const url = (attributeValue(opener[0], HREF_ATTRIBUTE) ?? "").trim();
       const isShown = /^(?:https?:|mailto:)/i.test(url) && text !== url;
       // Re-escaped: the tags around it are stripped next, and "a < b" must stay text.
       return escapeHtml(isShown ? `${text} (${url})` : text);
-    });
+    },
+  );
   const withBreaks = withLinks
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/p>\s*/gi, "\n\n")

@@ -8,6 +8,10 @@ const WP_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/
 /** The placeholder WordPress stores when a date is unset (e.g. `post_date_gmt` of a draft). */
 export const WP_ZERO_DATE = "0000-00-00 00:00:00";
 
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /**
  * Reads a WordPress date as UTC. "" and 0000-00-00… are `zero`; anything that is not a real
  * calendar date (2021-02-30, 24:61) is `invalid` rather than silently rolled over by `Date`.
@@ -17,18 +21,19 @@ export function parseWpDate(value: string): WpDateResult {
   if (trimmed === "" || trimmed.startsWith("0000-00-00")) return { kind: "zero" };
   const match = WP_DATE.exec(trimmed);
   if (!match) return { kind: "invalid" };
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
-  const time = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(time);
-  const isExact =
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second;
-  if (!isExact || year < 1000) return { kind: "invalid" };
-  return { kind: "valid", iso: date.toISOString().replace(".000Z", "Z") };
+  const [, year, month, day, hour = "00", minute = "00", second = "00"] = match;
+  const isReal =
+    Number(year) >= 1000 &&
+    Number(month) >= 1 &&
+    Number(month) <= 12 &&
+    Number(day) >= 1 &&
+    Number(day) <= daysInMonth(Number(year), Number(month)) &&
+    Number(hour) < 24 &&
+    Number(minute) < 60 &&
+    Number(second) < 60;
+  return isReal
+    ? { kind: "valid", iso: `${year}-${month}-${day}T${hour}:${minute}:${second}Z` }
+    : { kind: "invalid" };
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -31,6 +31,13 @@ export function sniffXmlEncoding(head: Uint8Array, isComplete: boolean): string 
   return declared;
 }
 
+/** Hosts often hand out exports compressed; name the format so the message says what to do. */
+function archiveFormat(head: Uint8Array): string | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return "zip";
+  return undefined;
+}
+
 /**
  * Turns an XML byte stream into text chunk by chunk in the document's own encoding, without
  * splitting a multi-byte character across chunks. ISO-8859-1 and US-ASCII labels decode as
@@ -64,6 +71,13 @@ export class XmlTextDecoder {
 
   private trySniff(isComplete: boolean): string {
     const head = Buffer.concat(this.pending, this.pendingLength);
+    const archive = archiveFormat(head);
+    if (archive) {
+      throw new WxrError(
+        `not an XML file: this is a ${archive} archive; extract the .xml export from it first`,
+        1,
+      );
+    }
     const label = sniffXmlEncoding(head, isComplete);
     if (label === undefined) return "";
     try {

@@ -3,14 +3,11 @@
  * stores what these return; every judgement call (what a private post becomes, what is skipped)
  * is made here, once, and explained in `notes` where a person should know about it.
  */
-import type { ArticleStatus } from "../../db/schema.js";
+import type { ArticleStatus, CommentStatus, Role } from "../../db/schema.js";
 import { commentHtmlToText, convertPostContent, htmlToExcerptText, htmlToPlainText } from "./content.js";
 import { legacyPaths } from "./permalinks.js";
 import { normalizeSlug, normalizeSlugWithHashFallback } from "./slug.js";
 import type { WxrAuthor, WxrCategory, WxrComment, WxrPost, WxrTag } from "./types.js";
-
-/** A comment's moderation state in Broadsheet. */
-export type ImportedCommentStatus = "approved" | "pending" | "spam" | "trash";
 
 /** What the importer does with an item. */
 export type ItemImportKind = "article" | "page" | "attachment" | "skip";
@@ -38,7 +35,7 @@ export function mapPostStatus(wpStatus: string, isPasswordProtected = false): Ar
 }
 
 /** `wp:comment_approved` → comment status; an unknown value waits for moderation. */
-export function mapCommentStatus(approved: string): ImportedCommentStatus {
+export function mapCommentStatus(approved: string): CommentStatus {
   switch (approved) {
     case "1":
       return "approved";
@@ -193,14 +190,17 @@ export interface ImportedComment {
   wpId: number;
   /** The parent's WordPress id; `null` at the top of a thread. */
   parentWpId: number | null;
-  status: ImportedCommentStatus;
+  status: CommentStatus;
   /** Pingbacks and trackbacks are kept (nothing is lost) but marked, so a theme can set them apart. */
   isPingback: boolean;
   authorName: string;
   /** Lowercased; "" when the commenter gave none. Never shown publicly. */
   authorEmail: string;
   authorUrl: string;
+  /** Raw, for the comments service to hash into `ip_hash`: Broadsheet never stores an IP. */
   authorIp: string;
+  /** The WordPress user id (`WxrAuthor.wpId`) of a staff comment; `null` for a reader. */
+  userWpId: number | null;
   createdAt: string | null;
   /** Plain text with blank lines between paragraphs. */
   body: string;
@@ -218,6 +218,7 @@ export function mapWxrComment(comment: WxrComment): ImportedComment {
     authorEmail: comment.authorEmail.trim().toLowerCase(),
     authorUrl: /^https?:\/\//i.test(comment.authorUrl) ? comment.authorUrl : "",
     authorIp: comment.authorIp,
+    userWpId: comment.userId > 0 ? comment.userId : null,
     createdAt: comment.dateGmt,
     body: commentHtmlToText(comment.content),
   };
@@ -231,6 +232,8 @@ export interface ImportedAuthor {
   /** Lowercased; a reserved `.invalid` address when WordPress had none usable. */
   email: string;
   hasPlaceholderEmail: boolean;
+  /** Always "author": least privilege, since WXR does not say who was an editor or admin. */
+  role: Role;
 }
 
 /** Maps a `wp:author`. */
@@ -246,6 +249,7 @@ export function mapWxrAuthor(author: WxrAuthor): ImportedAuthor {
     // RFC 2606 reserves .invalid: the placeholder can never reach a real mailbox.
     email: isUsable ? email : `${slug}@wordpress-import.invalid`,
     hasPlaceholderEmail: !isUsable,
+    role: "author",
   };
 }
 

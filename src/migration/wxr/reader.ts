@@ -83,12 +83,11 @@ class WxrParser {
         this.saxes.line,
       );
     }
+    // saxes resets its position when it closes.
+    const lastLine = this.saxes.line;
     this.guard(() => this.saxes.close());
     if (!this.isSiteEmitted) {
-      throw new WxrError(
-        `not a WordPress export: no <channel> in <rss> (line ${this.saxes.line})`,
-        this.saxes.line,
-      );
+      throw new WxrError(`not a WordPress export: no <channel> in <rss> (line ${lastLine})`, lastLine);
     }
   }
 
@@ -101,12 +100,12 @@ class WxrParser {
     try {
       action();
     } catch (error) {
-      if (error instanceof WxrError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      const position = /^(\d+):(\d+): ([\s\S]*)$/.exec(message);
-      const line = position ? Number(position[1]) : this.saxes.line;
-      const column = position ? Number(position[2]) : this.saxes.column;
-      const reason = (position ? position[3] : message).replace(/\.$/, "");
+      // saxes reports well-formedness errors as "line:column: message"; anything else is a bug
+      // and must surface as itself, not as a complaint about the file.
+      const position = error instanceof Error ? /^(\d+):(\d+): ([\s\S]*)$/.exec(error.message) : null;
+      if (error instanceof WxrError || !position) throw error;
+      const [line, column] = [Number(position[1]), Number(position[2])];
+      const reason = position[3].replace(/\.$/, "");
       throw new WxrError(`not well-formed XML at line ${line}, column ${column}: ${reason}`, line, column);
     }
   }
@@ -155,6 +154,14 @@ class WxrParser {
   }
 
   private checkChannelChild(tag: SaxesTagNS, key: string, line: number): void {
+    const namespaceVersion = /^https?:\/\/wordpress\.org\/export\/([^/]+)\/$/.exec(tag.uri)?.[1];
+    if (tag.local === "wxr_version" && namespaceVersion !== undefined && key !== "wp:wxr_version") {
+      throw new WxrError(
+        `unsupported WXR version "${namespaceVersion}" (namespace ${tag.uri}) at line ${line}; ` +
+          `supported: ${SUPPORTED_WXR_VERSIONS.join(", ")}`,
+        line,
+      );
+    }
     if (tag.local === "wxr_version" && key !== "wp:wxr_version") {
       throw new WxrError(
         `not a WordPress export: <${tag.name}> at line ${line} is in namespace "${tag.uri}", ` +

@@ -262,6 +262,7 @@ export function buildItem(draft: ItemDraft): WxrItem | WxrFailure {
     oldSlugs: draft.oldSlugs,
     attachmentUrl: fields.trimmed("wp:attachment_url"),
     comments: draft.comments,
-    issues,
+    // Comments close (and report) before the item does; a report reads best top to bottom.
+    issues: issues.sort((a, b) => a.line - b.line),
   };
 }

@@ -4,6 +4,7 @@
  * `[gallery]`. Shortcodes from plugins are not known here and stay as text, visibly, so an editor
  * can fix them; silently deleting content would be worse.
  */
+import { closerCache, replaceEnclosed } from "./enclosed.js";
 import { decodeBasicEntities, escapeHtml } from "./html-escape.js";
 
 const ALIGN_CLASSES: ReadonlySet<string> = new Set(["alignleft", "alignright", "aligncenter", "alignnone"]);
@@ -34,54 +35,78 @@ function isEscaped(open: string, close: string): boolean {
   return open === "[" && close === "]";
 }
 
-const CAPTION = /\[(\[?)(caption|wp_caption)\b([^\]]*)\]([\s\S]*?)\[\/\2\](\]?)/g;
-const CAPTION_MEDIA = /((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*<\/a>)?)([\s\S]*)/i;
+// Attribute text stops at "[" as well as "]": an opener without its "]" must not make the
+// regex scan the rest of the post for every "[caption" (see enclosed.ts).
+const CAPTION_OPEN = /\[(\[?)(caption|wp_caption)\b([^\][]*)\]/g;
+const EMBED_OPEN = /\[(\[?)(embed)\b[^\][]*\]/g;
+const MEDIA_OPEN = /\[(\[?)(audio|video)\b([^\][]*)\]/g;
+const closingShortcode = closerCache((name) => new RegExp(String.raw`\[\/${name}\](\]?)`, "g"));
+const CAPTION_MEDIA = /((?:<a [^<>]+>\s*)?<img [^<>]+>(?:\s*<\/a>)?)([\s\S]*)/i;
+
+/**
+ * Replaces each enclosing shortcode `[name …]inner[/name]` with `convert(…)`, or with its own text
+ * minus the outer brackets when it is escaped as `[[name …]inner[/name]]`.
+ */
+function replaceShortcode(
+  html: string,
+  open: RegExp,
+  convert: (attributeText: string, inner: string, name: string) => string,
+): string {
+  return replaceEnclosed(
+    html,
+    open,
+    (opener) => closingShortcode(opener[2]),
+    (opener, inner, closer) => {
+      const [openBracket, closeBracket] = [opener[1], closer[1]];
+      if (isEscaped(openBracket, closeBracket))
+        return `${opener[0].slice(1)}${inner}${closer[0].slice(0, -1)}`;
+      return openBracket + convert(opener[3] ?? "", inner, opener[2]) + closeBracket;
+    },
+  );
+}
 
 /**
  * `[caption align="aligncenter"]<img …> Text[/caption]` → `<figure><img …><figcaption>Text`.
  * As in WordPress, a `caption` attribute wins over text after the image.
  */
 export function convertCaptions(html: string): string {
-  return html.replace(
-    CAPTION,
-    (match, open: string, _name, attributeText: string, inner: string, close: string) => {
-      if (isEscaped(open, close)) return match.slice(1, -1);
-      const attributes = parseShortcodeAttributes(attributeText);
-      const parts = CAPTION_MEDIA.exec(inner);
-      const media = (attributes.caption === undefined && parts ? parts[1] : inner)
-        .replace(/\s*\n\s*/g, " ")
-        .trim();
-      const caption = (attributes.caption ?? parts?.[2] ?? "").trim();
-      const align = ALIGN_CLASSES.has(attributes.align ?? "") ? ` ${attributes.align}` : "";
-      const figcaption = caption === "" ? "" : `<figcaption>${caption}</figcaption>`;
-      return `${open}<figure class="wp-caption${align}">${media}${figcaption}</figure>${close}`;
-    },
-  );
+  return replaceShortcode(html, CAPTION_OPEN, (attributeText, inner) => {
+    const attributes = parseShortcodeAttributes(attributeText);
+    const parts = CAPTION_MEDIA.exec(inner);
+    const media = (attributes.caption === undefined && parts ? parts[1] : inner)
+      .replace(/\s*\n\s*/g, " ")
+      .trim();
+    const caption = (attributes.caption ?? parts?.[2] ?? "").trim();
+    const align = ALIGN_CLASSES.has(attributes.align ?? "") ? ` ${attributes.align}` : "";
+    const figcaption = caption === "" ? "" : `<figcaption>${caption}</figcaption>`;
+    return `<figure class="wp-caption${align}">${media}${figcaption}</figure>`;
+  });
 }
 
-const EMBED = /\[(\[?)embed\b[^\]]*\]([\s\S]*?)\[\/embed\](\]?)/g;
+/** Removes captions with their image and text, as WordPress's `strip_shortcodes` does for excerpts. */
+export function removeCaptions(html: string): string {
+  return replaceShortcode(html, CAPTION_OPEN, () => " ");
+}
+
 const URL_ON_OWN_LINE = /^([ \t]*)(https?:\/\/[^\s<>"]+)([ \t]*)$/gim;
-const URL_ALONE_IN_PARAGRAPH = /<p(?: [^>]*)?>\s*(https?:\/\/[^\s<>"]+)\s*<\/p>/gi;
+const URL_ALONE_IN_PARAGRAPH = /<p(?: [^<>]*)?>\s*(https?:\/\/[^\s<>"]+)\s*<\/p>/gi;
 
 /**
  * `[embed]url[/embed]` and a URL alone on its line (WordPress's oEmbed auto-embed) → a link
  * paragraph. `isClassic` enables the own-line rule, which block content does not use.
  */
 export function convertEmbeds(html: string, isClassic: boolean): string {
-  let text = html.replace(EMBED, (match, open: string, inner: string, close: string) => {
-    if (isEscaped(open, close)) return match.slice(1, -1);
-    return open + (isHttpUrl(inner) ? linkParagraph(inner) : inner) + close;
-  });
-  if (isClassic) {
-    text = text
-      .replace(URL_ON_OWN_LINE, (_match, _before, url: string) => linkParagraph(url))
-      .replace(URL_ALONE_IN_PARAGRAPH, (_match, url: string) => linkParagraph(url));
-  }
-  return text;
+  const text = replaceShortcode(html, EMBED_OPEN, (_attributes, inner) =>
+    isHttpUrl(inner) ? linkParagraph(inner) : inner,
+  );
+  if (!isClassic) return text;
+  return text
+    .replace(URL_ON_OWN_LINE, (_match, _before, url: string) => linkParagraph(url))
+    .replace(URL_ALONE_IN_PARAGRAPH, (_match, url: string) => linkParagraph(url));
 }
 
-const DROPPED_SHORTCODE = /\[(\[?)(gallery|playlist)\b([^\]]*)\](\]?)/g;
-const MEDIA_SHORTCODE = /\[(\[?)(audio|video)\b([^\]]*)\](?:([\s\S]*?)\[\/\2\])?(\]?)/g;
+const DROPPED_SHORTCODE = /\[(\[?)(gallery|playlist)\b([^\][]*)\](\]?)/g;
+const SELF_CLOSING_MEDIA = /\[(\[?)(audio|video)\b([^\][]*)\](\]?)/g;
 const MEDIA_SOURCE_KEYS = [
   "src",
   "mp4",
@@ -97,32 +122,39 @@ const MEDIA_SOURCE_KEYS = [
   "wma",
 ];
 
+/** A link to the file an `[audio]`/`[video]` plays, or "" (and a note in `dropped`) without one. */
+function mediaLink(name: string, attributeText: string, inner: string, dropped: string[]): string {
+  const attributes = parseShortcodeAttributes(attributeText);
+  const source = MEDIA_SOURCE_KEYS.map((key) => attributes[key]).find((value) => value && isHttpUrl(value));
+  const url = source ?? (isHttpUrl(inner) ? inner : undefined);
+  if (url !== undefined) return linkParagraph(url);
+  dropped.push(`[${name}${attributeText.trimEnd()}]`);
+  return "";
+}
+
 /**
  * `[gallery]` and `[playlist]` are dropped: they name attachments by id, and attachments may come
  * later in the export than the post, so their URLs are unknown here. Each dropped shortcode is
  * reported in `dropped` for the import report. `[audio]`/`[video]` become a link to the file.
  */
 export function convertMediaShortcodes(html: string, dropped: string[]): string {
-  return html
-    .replace(DROPPED_SHORTCODE, (match, open: string, name: string, attributeText: string, close: string) => {
+  const withoutGalleries = html.replace(
+    DROPPED_SHORTCODE,
+    (match, open: string, name: string, attributeText: string, close: string) => {
       if (isEscaped(open, close)) return match.slice(1, -1);
       dropped.push(`[${name}${attributeText.trimEnd()}]`);
       return open + close;
-    })
-    .replace(
-      MEDIA_SHORTCODE,
-      (match, open: string, name: string, attributeText: string, inner = "", close = "") => {
-        if (isEscaped(open, close)) return match.slice(1, -1);
-        const attributes = parseShortcodeAttributes(attributeText);
-        const source = MEDIA_SOURCE_KEYS.map((key) => attributes[key]).find(
-          (value) => value && isHttpUrl(value),
-        );
-        const url = source ?? (isHttpUrl(inner) ? inner : undefined);
-        if (url === undefined) {
-          dropped.push(`[${name}${attributeText.trimEnd()}]`);
-          return open + close;
-        }
-        return open + linkParagraph(url) + close;
-      },
-    );
+    },
+  );
+  // Enclosing form first (`[video]url[/video]`), then what is left is self-closing.
+  const withEnclosedMedia = replaceShortcode(withoutGalleries, MEDIA_OPEN, (attributeText, inner, name) =>
+    mediaLink(name, attributeText, inner, dropped),
+  );
+  return withEnclosedMedia.replace(
+    SELF_CLOSING_MEDIA,
+    (match, open: string, name: string, attributeText: string, close: string) => {
+      if (isEscaped(open, close)) return match.slice(1, -1);
+      return open + mediaLink(name, attributeText, "", dropped) + close;
+    },
+  );
 }

@@ -11,6 +11,7 @@ const NAMESPACE_ALIASES: ReadonlyArray<[RegExp, string]> = [
   [/^http:\/\/purl\.org\/dc\/elements\/1\.1\/$/, "dc"],
 ];
 
+/** Where the reader is: the element group whose children it is reading. */
 export type Scope =
   | "document"
   | "rss"
@@ -109,11 +110,17 @@ export const AFTER_HEADER: ReadonlySet<string> = new Set([
   "item",
 ]);
 
+/** Namespace URI → key prefix; a file uses a handful of URIs, millions of times. */
+const prefixCache = new Map<string, string>();
+
 /** `wp:post_id`-style key of an element: a known namespace alias, else `{uri}local`. */
 export function elementKey(tag: SaxesTagNS): string {
   if (tag.uri === "") return tag.local;
-  for (const [pattern, alias] of NAMESPACE_ALIASES) {
-    if (pattern.test(tag.uri)) return `${alias}:${tag.local}`;
+  let prefix = prefixCache.get(tag.uri);
+  if (prefix === undefined) {
+    const alias = NAMESPACE_ALIASES.find(([pattern]) => pattern.test(tag.uri))?.[1];
+    prefix = alias === undefined ? `{${tag.uri}}` : `${alias}:`;
+    prefixCache.set(tag.uri, prefix);
   }
-  return `{${tag.uri}}${tag.local}`;
+  return prefix + tag.local;
 }

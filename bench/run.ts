@@ -1,0 +1,445 @@
+// `npm run bench -- [--articles 10000] [--comments 50000] [--seconds 10] …`: builds a throwaway
+// news site, serves it with the real server in a child process, loads it with autocannon and
+// compares every scenario with the ceiling (a bare Node http server). See docs/performance.md.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { rebuildSearchIndex } from "../src/search/service.js";
+import { type GeneratedSite, generateSite, type SiteSize } from "./generate.js";
+import { freePort, type ServerProcess, startNodeProcess, waitUntilListening } from "./processes.js";
+import { buildScenarios, type Measurement, measure, type ProbeResult, type Scenario } from "./scenarios.js";
+
+const root = path.resolve(import.meta.dirname, "..");
+const resultsDir = path.join(root, "bench", "results");
+
+const { values: flags } = parseArgs({
+  options: {
+    articles: { type: "string", default: "10000" },
+    categories: { type: "string", default: "10" },
+    authors: { type: "string", default: "20" },
+    comments: { type: "string", default: "50000" },
+    tags: { type: "string", default: "100" },
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "16" },
+    only: { type: "string" },
+    "cpu-prof": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (flags.help) {
+  process.stdout.write(`npm run bench -- [options]
+  --articles N      generated articles (10000)      --comments N   generated comments (50000)
+  --categories N    categories (10)                 --authors N    authors (20)
+  --tags N          tags (100)                      --seconds N    measured seconds per scenario (10)
+  --warmup N        warm-up seconds (2)             --connections N  concurrent connections (16)
+  --only a,b        run only these scenarios (keys as in the table)
+  --cpu-prof        write a V8 CPU profile of the server to bench/results/profiles/
+  --keep            keep the generated site (prints where) instead of deleting it
+DATABASE_URL=postgres://… benchmarks on a fresh PostgreSQL database created (and dropped) on that server.
+`);
+  process.exit(0);
+}
+
+function wholeNumber(name: keyof typeof flags, min: number): number {
+  const raw = String(flags[name]);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    process.stderr.write(`bench: --${name} must be a whole number ≥ ${min}, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const size: SiteSize = {
+  articles: wholeNumber("articles", 2),
+  categories: wholeNumber("categories", 1),
+  authors: wholeNumber("authors", 1),
+  comments: wholeNumber("comments", 0),
+  tags: wholeNumber("tags", 0),
+};
+const seconds = wholeNumber("seconds", 1);
+const warmupSeconds = wholeNumber("warmup", 0);
+const connections = wholeNumber("connections", 1);
+const only = flags.only ? new Set(flags.only.split(",").map((s) => s.trim())) : undefined;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+interface BenchDatabase {
+  dialect: "sqlite" | "postgres";
+  /** What the server is given as DATABASE_URL (unset for SQLite). */
+  url: string | undefined;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh DATA_DIR, and on PostgreSQL a fresh `broadsheet_bench_<random>` database on DATABASE_URL's server. */
+async function createBenchDatabase(): Promise<BenchDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "broadsheet-bench-"));
+  const removeDir = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const adminUrl = process.env.DATABASE_URL?.trim();
+  if (!adminUrl) return { dialect: "sqlite", url: undefined, dataDir, drop: removeDir };
+  if (!/^postgres(ql)?:\/\//.test(adminUrl)) throw new Error("bench: DATABASE_URL must be a postgres:// URL");
+  const name = `broadsheet_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    dialect: "postgres",
+    url: url.toString(),
+    dataDir,
+    async drop() {
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+        await removeDir();
+      }
+    },
+  };
+}
+
+/** Migrates, fills and indexes the site in-process, through the same app the server runs. */
+async function fillSite(database: BenchDatabase, now: Date): Promise<GeneratedSite> {
+  const config = loadConfig({
+    DATA_DIR: database.dataDir,
+    DATABASE_URL: database.url,
+    RUN_SCHEDULERS: "false",
+    LOG_LEVEL: "warn",
+  });
+  const app = await buildApp({ ...config, now: () => now }, { logger: false });
+  try {
+    await app.ready();
+    const settings = await app.ctx.settings.get();
+    log(`Generating ${size.articles} articles, ${size.comments} comments on ${database.dialect}…`);
+    const site = await generateSite(app.ctx.db, database.dialect, size, now, settings.timezone, log);
+    const started = performance.now();
+    const indexed = await rebuildSearchIndex(app.ctx.db);
+    log(`  search index: ${indexed} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return site;
+  } finally {
+    await app.close();
+  }
+}
+
+async function startSite(database: BenchDatabase): Promise<ServerProcess> {
+  const port = await freePort();
+  const profileDir = path.join(resultsDir, "profiles");
+  const nodeArgs = ["--import", "tsx"];
+  if (flags["cpu-prof"]) {
+    fs.mkdirSync(profileDir, { recursive: true });
+    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`);
+  }
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATA_DIR: database.dataDir,
+    DATABASE_URL: database.url,
+    // One log line per request costs a measurable share of a cached hit; warnings and errors still show.
+    LOG_LEVEL: "warn",
+    RUN_SCHEDULERS: "false",
+  };
+  if (database.url === undefined) delete env.DATABASE_URL;
+  const server = startNodeProcess(
+    [...nodeArgs, "src/cli.ts", "serve", "--host", "127.0.0.1", "--port", String(port)],
+    env,
+    root,
+    `http://127.0.0.1:${port}`,
+  );
+  await waitUntilListening(server, "/healthz", 60_000);
+  return server;
+}
+
+async function startCeiling(pageBytes: number): Promise<ServerProcess> {
+  const port = await freePort();
+  const server = startNodeProcess(
+    ["--import", "tsx", "bench/ceiling-server.ts", String(port), String(pageBytes)],
+    { ...process.env, NODE_ENV: "production" },
+    root,
+    `http://127.0.0.1:${port}`,
+  );
+  await waitUntilListening(server, "/", 30_000);
+  return server;
+}
+
+async function probe(origin: string, scenario: Scenario): Promise<ProbeResult> {
+  const response = await fetch(origin + scenario.probePath, {
+    redirect: "manual",
+    headers: { accept: "text/html" },
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: response.status, body: await response.text(), headers: response.headers };
+}
+
+interface ScenarioReport {
+  key: string;
+  label: string;
+  available: boolean;
+  /** Why a scenario was not measured. */
+  reason?: string;
+  result?: Measurement;
+  ratioToCeiling?: number;
+}
+
+/** Sends one real comment to see whether POST /comments exists and what it answers. */
+async function probeCommentPost(
+  origin: string,
+  scenario: Scenario,
+  page: ProbeResult,
+): Promise<string | undefined> {
+  const [request] = scenario.requests(page, origin);
+  if (!request) return "no comment form on the article page";
+  const response = await fetch(origin + request.path, {
+    method: "POST",
+    redirect: "manual",
+    headers: request.headers,
+    body: String(request.body).replace(/\[<id>\]/g, "probe"),
+    signal: AbortSignal.timeout(30_000),
+  });
+  await response.arrayBuffer();
+  if (response.status === 404) return "POST /comments answers 404";
+  if (!scenario.expectedStatuses.includes(response.status))
+    return `POST /comments answered ${response.status} to a well-formed comment`;
+  return undefined;
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+
+function printTable(ceiling: Measurement, reports: ScenarioReport[]): void {
+  const header = ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "RSS MB", "× ceiling"];
+  const rows: string[][] = [
+    [
+      "ceiling (bare node http)",
+      ceiling.requestsPerSecond.toFixed(0),
+      ms(ceiling.p50Ms),
+      ms(ceiling.p99Ms),
+      String(ceiling.errors + ceiling.unexpected),
+      String(ceiling.non2xx),
+      mb(ceiling.rssPeakBytes),
+      "1.00",
+    ],
+  ];
+  for (const report of reports) {
+    const r = report.result;
+    if (!r) {
+      rows.push([report.label, `not available: ${report.reason}`]);
+      continue;
+    }
+    rows.push([
+      report.label,
+      r.requestsPerSecond.toFixed(0),
+      ms(r.p50Ms),
+      ms(r.p99Ms),
+      String(r.errors + r.unexpected),
+      String(r.non2xx),
+      mb(r.rssPeakBytes),
+      (report.ratioToCeiling ?? 0).toFixed(2),
+    ]);
+  }
+  const measured = rows.filter((row) => row.length === header.length);
+  const widths = header.map((h, i) => Math.max(h.length, ...measured.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`;
+  log("");
+  log(line(header));
+  log(`|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`);
+  for (const row of rows)
+    log(row.length === header.length ? line(row) : `| ${row[0].padEnd(widths[0])} | ${row[1]} |`);
+}
+
+interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+function checkTargets(reports: ScenarioReport[]): TargetCheck[] {
+  const byKey = new Map(reports.map((r) => [r.key, r]));
+  const checks: TargetCheck[] = [];
+  const ratio = (key: string, min: number, what: string) => {
+    const report = byKey.get(key);
+    if (!report?.result) return;
+    checks.push({
+      target: `${what} ≥ ${min} × ceiling`,
+      measured: `${(report.ratioToCeiling ?? 0).toFixed(2)} ×`,
+      met: (report.ratioToCeiling ?? 0) >= min,
+    });
+  };
+  ratio("article-cached", 0.6, "cached article");
+  ratio("front", 0.6, "front page");
+  ratio("article-uncached", 0.15, "uncached article");
+  for (const key of ["article-cached", "front"]) {
+    const r = byKey.get(key)?.result;
+    if (!r) continue;
+    checks.push({
+      target: `${byKey.get(key)?.label} p99 ≤ 5 × p50`,
+      measured: `${ms(r.p99Ms)} ms = ${(r.p99Ms / Math.max(r.p50Ms, 1e-6)).toFixed(1)} × p50`,
+      met: r.p99Ms <= 5 * r.p50Ms,
+    });
+  }
+  const peak = Math.max(0, ...reports.map((r) => r.result?.rssPeakBytes ?? 0));
+  checks.push({
+    target: "server RSS under load < 200 MB",
+    measured: `${mb(peak)} MB peak`,
+    met: peak < 200 * 1048576,
+  });
+  return checks;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const now = new Date();
+  const database = await createBenchDatabase();
+  let server: ServerProcess | undefined;
+  let ceilingServer: ServerProcess | undefined;
+  try {
+    const site = await fillSite(database, now);
+    log("Starting the server (LOG_LEVEL=warn, RUN_SCHEDULERS=false)…");
+    server = await startSite(database);
+    const measureOptions = {
+      origin: server.origin,
+      seconds,
+      warmupSeconds,
+      connections,
+      serverPid: server.pid,
+    };
+
+    // Probe every scenario once: a feature that is not there is reported, never silently skipped.
+    const scenarios = buildScenarios(site).filter((s) => !only || only.has(s.key));
+    const probes = new Map<string, ProbeResult>();
+    const reports: ScenarioReport[] = [];
+    for (const scenario of scenarios) {
+      const result = await probe(server.origin, scenario);
+      probes.set(scenario.key, result);
+      let reason: string | undefined;
+      if (scenario.method === "POST") {
+        reason =
+          result.status === 200
+            ? await probeCommentPost(server.origin, scenario, result)
+            : `article page answered ${result.status}`;
+      } else if (!scenario.expectedStatuses.includes(result.status)) {
+        reason = `${scenario.probePath} answers ${result.status}`;
+      }
+      reports.push({ key: scenario.key, label: scenario.label, available: reason === undefined, reason });
+    }
+
+    const articleProbe = await fetch(server.origin + site.featuredArticle.path, {
+      headers: { "accept-encoding": "identity" },
+    });
+    const pageBytes = Buffer.byteLength(await articleProbe.text());
+    log(`Article page: ${pageBytes} bytes. Measuring the ceiling (bare node http, same size)…`);
+    ceilingServer = await startCeiling(pageBytes);
+    const ceilingOptions = { ...measureOptions, origin: ceilingServer.origin, serverPid: ceilingServer.pid };
+    const ceilingBefore = await measure([{ method: "GET", path: "/" }], [200], ceilingOptions);
+
+    for (const [index, scenario] of scenarios.entries()) {
+      const report = reports[index];
+      if (!report.available) {
+        log(`  ${scenario.label}: not available (${report.reason})`);
+        continue;
+      }
+      const requests = scenario.requests(probes.get(scenario.key) as ProbeResult, server.origin);
+      log(`  ${scenario.label}: ${warmupSeconds} s warm-up, ${seconds} s measured…`);
+      report.result = await measure(requests, scenario.expectedStatuses, measureOptions);
+      if (scenario.key === "article-uncached" && report.result.total > site.articlePaths.length - 1)
+        log(
+          `    note: ${report.result.total} requests over ${site.articlePaths.length - 1} articles: later passes may hit the cache`,
+        );
+      if (scenario.key === "post-comment") {
+        const statuses = Object.entries(report.result.statuses)
+          .map(([status, n]) => `${n}× ${status}`)
+          .join(", ");
+        log(`    answers: ${statuses}`);
+      }
+    }
+
+    // The ceiling is measured before and after the scenarios and the mean is used, so a machine
+    // that gets busier or quieter during the run skews the ratios less.
+    log("  ceiling again (bare node http)…");
+    const ceilingAfter = await measure([{ method: "GET", path: "/" }], [200], ceilingOptions);
+    await ceilingServer.stop();
+    ceilingServer = undefined;
+    const ceiling: Measurement = {
+      ...ceilingBefore,
+      requestsPerSecond: (ceilingBefore.requestsPerSecond + ceilingAfter.requestsPerSecond) / 2,
+      p50Ms: (ceilingBefore.p50Ms + ceilingAfter.p50Ms) / 2,
+      p99Ms: (ceilingBefore.p99Ms + ceilingAfter.p99Ms) / 2,
+      rssPeakBytes: Math.max(ceilingBefore.rssPeakBytes, ceilingAfter.rssPeakBytes),
+    };
+    for (const report of reports)
+      if (report.result) report.ratioToCeiling = report.result.requestsPerSecond / ceiling.requestsPerSecond;
+    log(
+      `  ceiling: ${ceilingBefore.requestsPerSecond.toFixed(0)} req/s before, ${ceilingAfter.requestsPerSecond.toFixed(0)} after`,
+    );
+    printTable(ceiling, reports);
+    const targets = checkTargets(reports);
+    log("");
+    for (const check of targets) log(`${check.met ? "✓" : "✗"} ${check.target}: ${check.measured}`);
+    const elapsed = (performance.now() - started) / 1000;
+    log(
+      `\n${database.dialect}, ${size.articles} articles, ${size.comments} comments, ${connections} connections, ${seconds} s per scenario; whole run ${elapsed.toFixed(0)} s.`,
+    );
+
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const output = path.join(resultsDir, "latest.json");
+    const cpus = os.cpus();
+    fs.writeFileSync(
+      output,
+      `${JSON.stringify(
+        {
+          date: now.toISOString(),
+          machine: {
+            cpus: cpus.length,
+            cpuModel: cpus[0]?.model ?? "",
+            memoryBytes: os.totalmem(),
+            node: process.version,
+          },
+          database: database.dialect,
+          size,
+          options: { seconds, warmupSeconds, connections, logLevel: "warn" },
+          articlePageBytes: pageBytes,
+          ceiling: { ...ceiling, before: ceilingBefore, after: ceilingAfter },
+          scenarios: reports,
+          targets,
+          elapsedSeconds: Math.round(elapsed),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    log(`Results written to ${path.relative(process.cwd(), output)}`);
+    if (flags["cpu-prof"])
+      log(`CPU profile: ${path.join(resultsDir, "profiles")} (open in Chrome DevTools › Performance)`);
+  } finally {
+    await ceilingServer?.stop();
+    await server?.stop();
+    if (flags.keep)
+      log(
+        `Kept the generated site: DATA_DIR=${database.dataDir}${database.url ? ` DATABASE_URL=${database.url}` : ""}`,
+      );
+    else await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

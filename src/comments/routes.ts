@@ -1,0 +1,300 @@
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { getArticlePage, provideMostCommented } from "../articles/public-site.js";
+import { type ArticleDetail, getPublishedArticleBySlug } from "../articles/service.js";
+import type { AppContext } from "../site/context.js";
+import { renderThemePage } from "../site/page-context.js";
+import { field, wantsJson } from "../site/requests.js";
+import { sendErrorPage } from "../site/routes.js";
+import {
+  COMMENTER_COOKIE,
+  forgetCommenter,
+  PERSONAL_COMMENT_COOKIES,
+  rememberCommenter,
+  rememberHeldComment,
+} from "./cookies.js";
+import { buildCommentsFeed } from "./feeds.js";
+import { unsubscribeFromReplies } from "./notifications.js";
+import {
+  buildCommentsSection,
+  type CommentFormState,
+  type CommentSubmission,
+  getCommentView,
+  HONEYPOT_FIELD,
+  listMostCommentedArticles,
+  submitComment,
+} from "./service.js";
+
+/** Comments one address may post per minute before 429 (per node: the limiter keeps counts in memory). */
+export const COMMENT_POSTS_PER_MINUTE = 5;
+/** A comment form is a few kilobytes at most; anything far larger is refused before parsing. */
+export const COMMENT_REQUEST_MAX_BYTES = 64 * 1024;
+/** The front page's "Most commented" list counts comments of the last this many days. */
+export const MOST_COMMENTED_DAYS = 7;
+
+const RSS_TYPE = "application/rss+xml; charset=utf-8";
+const RATE_LIMITED_MESSAGE = "You are sending comments too quickly. Please wait a minute, then send again.";
+
+type PermalinkParams = { year: string; month: string; day: string; slug: string };
+
+/**
+ * True when a state-changing post comes from this site: its Origin (or, failing that, its
+ * Referer) is the configured site URL or the host the request was sent to. The anonymous
+ * comment form sits on cached pages and carries no CSRF token, so this is its CSRF defence.
+ */
+export function isSameSitePost(
+  headers: { origin?: string; referer?: string },
+  siteUrl: string,
+  requestOrigin: string,
+): boolean {
+  const claimed = headers.origin ?? headers.referer;
+  if (!claimed || claimed === "null") return false;
+  let origin: string;
+  try {
+    origin = new URL(claimed).origin;
+  } catch {
+    return false;
+  }
+  // Both sides through URL, so "http://host:80" and "http://host" compare equal.
+  const originOf = (value: string) => {
+    try {
+      return new URL(value).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  return origin === originOf(siteUrl) || origin === originOf(requestOrigin);
+}
+
+function requestOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+function submissionFrom(body: unknown): CommentSubmission {
+  const checked = (name: string) => ["1", "on", "yes", "true"].includes(field(body, name));
+  return {
+    articleId: field(body, "article_id"),
+    parentId: field(body, "parent_id"),
+    name: field(body, "name"),
+    email: field(body, "email"),
+    url: field(body, "url"),
+    body: field(body, "body"),
+    honeypot: field(body, HONEYPOT_FIELD),
+    remember: checked("remember"),
+    notifyReplies: checked("notify_replies"),
+  };
+}
+
+/** A site-relative path to return to, or "/" for anything that could leave the site. */
+function safeReturnPath(raw: string): string {
+  return /^\/(?![/\\])[^\s]*$/.test(raw) ? raw : "/";
+}
+
+/**
+ * Parses `application/x-www-form-urlencoded` strictly enough to notice bad text: bytes that
+ * are not UTF-8 and broken %-escapes both become U+FFFD, which validation then refuses by field
+ * (instead of the lenient default parser passing "%FF" through as if it were text).
+ */
+function parseFormStrictly(raw: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null);
+  for (const pair of raw.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const decode = (part: string) => {
+      const spaced = part.replace(/\+/g, " ");
+      try {
+        return decodeURIComponent(spaced);
+      } catch {
+        return new URLSearchParams(`x=${part}`).get("x") ?? "\uFFFD";
+      }
+    };
+    const key = decode(eq === -1 ? pair : pair.slice(0, eq));
+    const value = decode(eq === -1 ? "" : pair.slice(eq + 1));
+    const existing = result[key];
+    result[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return result;
+}
+
+/** Reader-facing comment routes: the form post, remember-me, comment feeds and unsubscribe links. */
+const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const secureCookies = ctx.config.siteUrl.startsWith("https:");
+  // Tell the page cache (when present) that these cookies make a page personal.
+  const pageCache = (app as unknown as { pageCache?: { bypassCookie(name: string): void } }).pageCache;
+  for (const name of PERSONAL_COMMENT_COOKIES) pageCache?.bypassCookie(name);
+  provideMostCommented(ctx, (limit) => listMostCommentedArticles(ctx, limit, MOST_COMMENTED_DAYS));
+
+  app.removeContentTypeParser("application/x-www-form-urlencoded");
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "buffer", bodyLimit: COMMENT_REQUEST_MAX_BYTES },
+    (_request, body, done) => done(null, parseFormStrictly(new TextDecoder("utf-8").decode(body as Buffer))),
+  );
+
+  async function renderArticleWithForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    article: ArticleDetail,
+    form: CommentFormState,
+    status: number,
+  ) {
+    // The same page the reader was on (related stories and all), with their form handed back.
+    const page = await getArticlePage(ctx, article.slug);
+    const html = await renderThemePage(ctx, request, "article", {
+      ...(page ?? { article }),
+      ...(await buildCommentsSection(ctx, request, article, form)),
+      page_title: article.title,
+    });
+    return reply
+      .code(status)
+      .header("cache-control", "private, no-store")
+      .type("text/html; charset=utf-8")
+      .send(html);
+  }
+
+  function refuse(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+    reply.code(status).header("cache-control", "private, no-store");
+    if (wantsJson(request)) return reply.send({ error: message });
+    return reply.type("text/plain; charset=utf-8").send(message);
+  }
+
+  app.setErrorHandler(async function showCommentError(error: FastifyError, request, reply) {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status === 429) {
+      // A flood must stay cheap to refuse (no database, no article page), yet a real reader keeps
+      // their text: a small page hands it back in a form they can send again once the wait is over.
+      if (wantsJson(request)) return refuse(request, reply, 429, RATE_LIMITED_MESSAGE);
+      const submission = submissionFrom(request.body);
+      const referer = request.headers.referer ?? "";
+      const back = isSameSitePost({ referer }, ctx.config.siteUrl, requestOrigin(request))
+        ? safeReturnPath(new URL(referer).pathname)
+        : "/";
+      return reply
+        .code(429)
+        .header("cache-control", "private, no-store")
+        .view("comments/views/rate-limited", {
+          message: RATE_LIMITED_MESSAGE,
+          retry_after_seconds: Number(reply.getHeader("retry-after")) || 60,
+          back_url: back,
+          values: submission,
+        });
+    }
+    if (status === 413) return refuse(request, reply, 413, "Your comment is too large to send.");
+    if (status === 415) return refuse(request, reply, 415, "Comments are sent as a web form.");
+    if (status < 500) return refuse(request, reply, status, "The comment could not be read.");
+    request.log.error({ err: error }, "comment request failed");
+    return sendErrorPage(ctx, request, reply, 500);
+  });
+
+  app.post(
+    "/comments",
+    {
+      bodyLimit: COMMENT_REQUEST_MAX_BYTES,
+      config: {
+        rateLimit: {
+          max: COMMENT_POSTS_PER_MINUTE,
+          timeWindow: 60_000,
+          hook: "preHandler",
+          errorResponseBuilder: (_request, context) =>
+            Object.assign(new Error(RATE_LIMITED_MESSAGE), { statusCode: context.statusCode }),
+        },
+      },
+    },
+    async function submitCommentForm(request, reply) {
+      if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
+        return refuse(request, reply, 403, "Comments can only be sent from this site's own pages.");
+      const submission = submissionFrom(request.body);
+      const result = await submitComment(ctx, submission, {
+        ip: request.ip,
+        userAgent: request.headers["user-agent"] ?? "",
+        actor: request.actor,
+      });
+      if (result.outcome === "no-article") {
+        if (result.httpStatus === 404 && !wantsJson(request)) return sendErrorPage(ctx, request, reply, 404);
+        return refuse(request, reply, result.httpStatus, result.message);
+      }
+      if (result.outcome === "rejected") {
+        if (wantsJson(request))
+          return reply
+            .code(result.httpStatus)
+            .header("cache-control", "private, no-store")
+            .send({ error: result.form.message, fields: result.form.errors });
+        return renderArticleWithForm(request, reply, result.article, result.form, result.httpStatus);
+      }
+
+      if (!request.actor) {
+        if (submission.remember) rememberCommenter(reply, result.commenter, secureCookies);
+        else if (request.cookies[COMMENTER_COOKIE]) forgetCommenter(reply);
+      }
+      const { article, commentId, status } = result;
+      reply.header("cache-control", "private, no-store");
+      if (status === "approved") {
+        if (wantsJson(request)) {
+          const comment = await getCommentView(ctx, article, commentId);
+          const html = await ctx.theme.render("partials/comment-items", {
+            comment_items: comment ? [comment] : [],
+          });
+          return reply
+            .code(201)
+            .send({ status, comment: { id: commentId, parent_id: comment?.parent_id, html } });
+        }
+        return reply.redirect(`${article.path}#comment-${commentId}`, 303);
+      }
+      // Held and spam-marked comments both read "awaiting moderation": a spammer learns nothing.
+      rememberHeldComment(request, reply, article.id, commentId, secureCookies);
+      if (wantsJson(request))
+        return reply.code(202).send({
+          status: "held",
+          message: "Your comment is awaiting moderation. It will appear here once an editor approves it.",
+        });
+      return reply.redirect(`${article.path}#comment-held`, 303);
+    },
+  );
+
+  app.post("/comments/forget", async function forgetCommenterDetails(request, reply) {
+    if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
+      return refuse(request, reply, 403, "This form can only be sent from this site's own pages.");
+    forgetCommenter(reply);
+    return reply.redirect(`${safeReturnPath(field(request.body, "return_to"))}#respond`, 303);
+  });
+
+  app.get(
+    "/comments/feed/",
+    { config: { pageCache: true } },
+    async function showCommentsFeed(_request, reply) {
+      return reply.type(RSS_TYPE).send(await buildCommentsFeed(ctx));
+    },
+  );
+  app.get("/comments/feed", async function addFeedSlash(_request, reply) {
+    return reply.redirect("/comments/feed/", 301);
+  });
+
+  app.get<{ Params: PermalinkParams }>(
+    "/:year/:month/:day/:slug/feed/",
+    { config: { pageCache: true } },
+    async function showArticleCommentsFeed(request, reply) {
+      const { year, month, day, slug } = request.params;
+      const article = await getPublishedArticleBySlug(ctx, slug);
+      if (!article || article.path !== `/${year}/${month}/${day}/${slug}/`)
+        return sendErrorPage(ctx, request, reply, 404);
+      return reply.type(RSS_TYPE).send(await buildCommentsFeed(ctx, article));
+    },
+  );
+
+  app.get<{ Querystring: { comment?: string; token?: string } }>(
+    "/comments/unsubscribe",
+    async function unsubscribeReplies(request, reply) {
+      const id = Number(request.query.comment);
+      const done =
+        Number.isInteger(id) && id > 0 && (await unsubscribeFromReplies(ctx, id, request.query.token ?? ""));
+      const settings = await ctx.settings.get();
+      return reply
+        .code(done ? 200 : 400)
+        .header("cache-control", "private, no-store")
+        .view("comments/views/unsubscribed", { done, site_title: settings.title });
+    },
+  );
+};
+
+export default commentsRoutes;

@@ -1,0 +1,343 @@
+import type { SessionActor } from "../accounts/service.js";
+import { normaliseEmail } from "../accounts/service.js";
+import {
+  type ArticleDetail,
+  type ArticleSummary,
+  getArticle,
+  listArticlesForAdmin,
+} from "../articles/service.js";
+import type { CommentStatus } from "../db/schema.js";
+import type { AppContext } from "../site/context.js";
+import { keyedHash } from "../site/context.js";
+import { notifyApprovedComment } from "./notifications.js";
+import { assessComment, COMMENT_FLOOD_WINDOW_MINUTES, type CommentAssessment } from "./policy.js";
+import { countLinks, renderCommentMarkdown } from "./render.js";
+import { areCommentsOpen, depthOf } from "./section.js";
+import * as store from "./store.js";
+import { type FieldErrors, validateCommentFields } from "./validation.js";
+
+export { hasPersonalCommentState } from "./cookies.js";
+export {
+  areCommentsOpen,
+  buildCommentsSection,
+  type CommentsSection,
+  type CommentView,
+  getCommentView,
+  HONEYPOT_FIELD,
+} from "./section.js";
+
+type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "changes" | "secret" | "log">;
+
+/** User agents are kept only this long: enough to spot a bot, too short to fingerprint. */
+export const USER_AGENT_MAX = 200;
+/** What the "Leave a Reply" form posts. */
+export interface CommentSubmission {
+  articleId: string;
+  parentId: string;
+  name: string;
+  email: string;
+  url: string;
+  body: string;
+  honeypot: string;
+  remember: boolean;
+  notifyReplies: boolean;
+}
+
+/** Who is posting: the IP is hashed before it is stored; staff post as their account. */
+export interface Commenter {
+  ip: string;
+  userAgent: string;
+  actor?: SessionActor;
+}
+
+/** The form as the reader filled it, with what is wrong, for a re-rendered page. */
+export interface CommentFormState {
+  values: {
+    parent_id: string;
+    name: string;
+    email: string;
+    url: string;
+    body: string;
+    remember: boolean;
+    notify_replies: boolean;
+  };
+  errors: FieldErrors;
+  message: string;
+}
+
+export type SubmitResult =
+  | {
+      outcome: "accepted";
+      article: ArticleDetail;
+      commentId: number;
+      status: CommentStatus;
+      /** The cleaned name, email and website (for the remember-me cookie). */
+      commenter: { name: string; email: string; url: string };
+    }
+  | { outcome: "rejected"; article: ArticleDetail; httpStatus: 403 | 409 | 422; form: CommentFormState }
+  | { outcome: "no-article"; httpStatus: 400 | 404; message: string };
+
+function parseId(raw: string): number | undefined {
+  const trimmed = raw.trim();
+  if (!/^\d{1,12}$/.test(trimmed)) return undefined;
+  const id = Number(trimmed);
+  return id > 0 ? id : undefined;
+}
+
+function formStateOf(submission: CommentSubmission, errors: FieldErrors, message: string): CommentFormState {
+  return {
+    values: {
+      parent_id: submission.parentId,
+      name: submission.name,
+      email: submission.email,
+      url: submission.url,
+      body: submission.body,
+      remember: submission.remember,
+      notify_replies: submission.notifyReplies,
+    },
+    errors,
+    message,
+  };
+}
+
+/**
+ * Takes a comment from the "Leave a Reply" form (or a signed-in staff member) through every
+ * rule: the article must be published and open, the fields valid, a parent approved and not
+ * too deep, the text not a duplicate; then the moderation policy and spam signals decide its
+ * status and the reasons are stored. Nothing is stored when the result is "rejected".
+ */
+export async function submitComment(
+  ctx: Ctx,
+  submission: CommentSubmission,
+  commenter: Commenter,
+  options: { evenIfClosed?: boolean } = {},
+): Promise<SubmitResult> {
+  const articleId = parseId(submission.articleId);
+  if (articleId === undefined)
+    return {
+      outcome: "no-article",
+      httpStatus: 400,
+      message: "The comment does not say which story it is for.",
+    };
+  const article = await getArticle(ctx, articleId);
+  if (article?.status !== "published")
+    return {
+      outcome: "no-article",
+      httpStatus: 404,
+      message: "That story does not exist or is not published.",
+    };
+  const settings = await ctx.settings.get();
+  const now = ctx.now();
+  if (!options.evenIfClosed && !areCommentsOpen(article, settings, now))
+    return {
+      outcome: "rejected",
+      article,
+      httpStatus: 403,
+      form: formStateOf(submission, {}, "Comments are closed on this story."),
+    };
+
+  const staff = commenter.actor;
+  const { errors, clean } = validateCommentFields(submission, { staff: staff !== undefined });
+  const fields = staff
+    ? {
+        name: staff.name,
+        email: normaliseEmail(staff.email),
+        url: `${ctx.config.siteUrl}/author/${staff.slug}/`,
+        body: clean.body,
+      }
+    : clean;
+
+  let parentId: number | null = null;
+  if (submission.parentId.trim() !== "" && submission.parentId.trim() !== "0") {
+    const wanted = parseId(submission.parentId);
+    const links = wanted === undefined ? [] : await store.listCommentLinks(ctx.db, article.id);
+    const parent = links.find((l) => l.id === wanted);
+    if (!parent) errors.parent_id = "is not to a comment on this story";
+    else if (parent.status !== "approved") errors.parent_id = "is to a comment that is not published";
+    else if (depthOf(parent.id, links) >= settings.commentMaxDepth)
+      errors.parent_id = `goes too deep: replies nest at most ${settings.commentMaxDepth} levels`;
+    else parentId = parent.id;
+  }
+  if (Object.keys(errors).length > 0)
+    return {
+      outcome: "rejected",
+      article,
+      httpStatus: 422,
+      form: formStateOf(
+        submission,
+        errors,
+        "Your comment was not sent. Please correct what is marked below.",
+      ),
+    };
+
+  if (await store.findDuplicateComment(ctx.db, article.id, fields.email, fields.body))
+    return {
+      outcome: "rejected",
+      article,
+      httpStatus: 409,
+      form: formStateOf(
+        submission,
+        { body: "is the same as a comment you already sent on this story" },
+        "Duplicate comment: it looks as though you have already said that.",
+      ),
+    };
+
+  const bodyHtml = renderCommentMarkdown(fields.body);
+  const ipHash = keyedHash(ctx.secret, commenter.ip);
+  let assessment: CommentAssessment;
+  if (staff) {
+    assessment = { status: "approved", score: 0, reasons: [] };
+  } else {
+    const floodSince = new Date(now.getTime() - COMMENT_FLOOD_WINDOW_MINUTES * 60_000).toISOString();
+    const [hasApproved, recentFromSameIp] = await Promise.all([
+      store.hasApprovedCommentByEmail(ctx.db, fields.email),
+      store.countCommentsFromIpSince(ctx.db, ipHash, floodSince),
+    ]);
+    assessment = assessComment(
+      {
+        ...fields,
+        ip: commenter.ip,
+        linkCount: countLinks(bodyHtml),
+        honeypotFilled: submission.honeypot.trim() !== "",
+        isFirstTime: !hasApproved,
+        recentFromSameIp,
+      },
+      settings,
+    );
+  }
+
+  const nowIso = now.toISOString();
+  const commentId = await store.insertComment(ctx.db, {
+    article_id: article.id,
+    parent_id: parentId,
+    user_id: staff?.id ?? null,
+    status: assessment.status,
+    status_before_trash: null,
+    name: fields.name,
+    email: fields.email,
+    url: fields.url,
+    body: fields.body,
+    body_html: bodyHtml,
+    ip_hash: ipHash,
+    user_agent: commenter.userAgent.slice(0, USER_AGENT_MAX),
+    spam_score: assessment.score,
+    moderation_reasons: JSON.stringify(assessment.reasons),
+    notify_replies: submission.notifyReplies && !staff ? 1 : 0,
+    notified_at: null,
+    created_at: nowIso,
+    updated_at: nowIso,
+  });
+  if (assessment.status === "approved") {
+    await ctx.changes.changed(`comment ${commentId} approved on article ${article.id}`);
+    notifyApprovedComment(ctx, commentId);
+  }
+  return {
+    outcome: "accepted",
+    article,
+    commentId,
+    status: assessment.status,
+    commenter: { name: fields.name, email: fields.email, url: fields.url },
+  };
+}
+
+/** Approved-comment counts of many articles in one grouped query (0 for none). */
+export async function countApprovedComments(
+  ctx: Pick<Ctx, "db">,
+  articleIds: number[],
+): Promise<Map<number, number>> {
+  const rows = await store.countApprovedCommentsOfArticles(ctx.db, articleIds);
+  const counts = new Map(articleIds.map((id) => [id, 0]));
+  for (const row of rows) counts.set(row.article_id, row.count);
+  return counts;
+}
+
+/** The published articles with the most approved comments in the last `sinceDays` days, most first. */
+export async function listMostCommentedArticles(
+  ctx: Pick<Ctx, "db" | "settings" | "config" | "now">,
+  limit: number,
+  sinceDays: number,
+): Promise<ArticleSummary[]> {
+  const now = ctx.now();
+  const since = new Date(now.getTime() - sinceDays * 86_400_000).toISOString();
+  const ranked = await store.listMostCommentedArticleIds(ctx.db, since, now.toISOString(), limit);
+  if (ranked.length === 0) return [];
+  const ids = ranked.map((r) => r.article_id);
+  const { items } = await listArticlesForAdmin(ctx, { ids, status: "published" }, 1, ids.length);
+  const byId = new Map(items.map((a) => [a.id, a]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A comment brought over from another system (a WordPress import). */
+export interface ImportedCommentInput {
+  articleId: number;
+  parentId: number | null;
+  userId: number | null;
+  status: CommentStatus;
+  name: string;
+  email: string;
+  url: string;
+  /** Plain text as the commenter wrote it (paragraphs as blank lines); not Markdown. */
+  text: string;
+  /** The commenter's IP as the old system kept it; only its keyed hash is stored. */
+  ip: string;
+  createdAt: string;
+}
+
+/** Plain text → Markdown that renders back to the same text (punctuation Markdown reads is escaped). */
+function plainTextToMarkdown(text: string): string {
+  // Addresses stay untouched so they are still linked; only the words around them are escaped.
+  return text
+    .split(/(https?:\/\/[^\s<>"]+)/)
+    .map((part, index) =>
+      index % 2 === 1
+        ? part
+        : part
+            .replace(/[\\`*_[\]<>&!~|#]/g, "\\$&")
+            .replace(/^[-+=]/gm, "\\$&")
+            .replace(/^(\d+)([.)])/gm, "$1\\$2"),
+    )
+    .join("");
+}
+
+/**
+ * Stores an imported comment as it was decided on the old site: its status, date, thread and
+ * commenter are kept, and neither the spam rules nor notifications run. Writes on `ctx.db` as
+ * given (the importer's per-post transaction); the importer announces the change once at the end.
+ */
+export async function importComment(
+  ctx: Pick<Ctx, "db" | "secret">,
+  input: ImportedCommentInput,
+): Promise<number> {
+  const body = plainTextToMarkdown(input.text);
+  return store.insertComment(ctx.db, {
+    article_id: input.articleId,
+    parent_id: input.parentId,
+    user_id: input.userId,
+    status: input.status,
+    status_before_trash: null,
+    name: input.name.trim().slice(0, 100) || "Anonymous",
+    email: normaliseEmail(input.email).slice(0, 254),
+    url: input.url.slice(0, 200),
+    body,
+    body_html: renderCommentMarkdown(body),
+    ip_hash: input.ip ? keyedHash(ctx.secret, input.ip) : "",
+    user_agent: "",
+    spam_score: 0,
+    moderation_reasons: JSON.stringify(["imported from WordPress"]),
+    notify_replies: 0,
+    // Old comments must never trigger "new comment" emails, now or later.
+    notified_at: input.createdAt,
+    created_at: input.createdAt,
+    updated_at: input.createdAt,
+  });
+}
+
+/** Every comment of an article, all statuses, private fields included (for a full export), oldest first. */
+export async function listArticleCommentsForExport(ctx: Pick<Ctx, "db">, articleId: number) {
+  const links = await store.listCommentLinks(ctx.db, articleId);
+  const rows = await store.listCommentsByIds(
+    ctx.db,
+    links.map((link) => link.id),
+  );
+  return rows.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
+}

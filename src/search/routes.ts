@@ -1,0 +1,111 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { listingSeo } from "../articles/seo.js";
+import type { AppContext } from "../site/context.js";
+import { renderThemePage } from "../site/page-context.js";
+import { field, parsePageNumber } from "../site/requests.js";
+import {
+  listSearchCategories,
+  noResultsHelp,
+  type SearchOutcome,
+  searchSite,
+  suggestArticles,
+} from "./service.js";
+
+/** Anonymous searches and suggestions are stored by the page cache (dropped on any content change). */
+const cached = { config: { pageCache: true } } as const;
+
+/** `/search?…` for a query, its filters and a page; empty filters are left out. */
+function searchUrl(
+  outcome: SearchOutcome,
+  overrides: { page?: number; withoutFilters?: boolean } = {},
+): string {
+  const params = new URLSearchParams({ q: outcome.query });
+  if (!overrides.withoutFilters) {
+    if (outcome.filters.category) params.set("category", outcome.filters.category);
+    if (outcome.filters.from) params.set("from", outcome.filters.from);
+    if (outcome.filters.to) params.set("to", outcome.filters.to);
+  }
+  if (outcome.filters.sort === "newest") params.set("sort", "newest");
+  const page = overrides.page ?? 1;
+  if (page > 1) params.set("page", String(page));
+  return `/search?${params.toString()}`;
+}
+
+/**
+ * WordPress's search address `/?s=words` (bookmarks, other sites' links, browser keyword
+ * searches) leads to `/search?q=words`. Registered at the root because `/` is the front page's route.
+ */
+export async function redirectLegacySearch(request: FastifyRequest, reply: FastifyReply) {
+  if (request.method !== "GET" && request.method !== "HEAD") return;
+  if (!request.url.startsWith("/?")) return;
+  const s = (request.query as Record<string, unknown> | undefined)?.s;
+  if (s === undefined) return;
+  const words = field({ s }, "s");
+  return reply.redirect(`/search?q=${encodeURIComponent(words)}`, 301);
+}
+
+/** The reader's search page and the masthead box's suggestions. */
+const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get("/search", cached, async function showSearchPage(request, reply) {
+    const query = request.query;
+    const outcome = await searchSite(ctx, {
+      q: field(query, "q"),
+      category: field(query, "category"),
+      from: field(query, "from"),
+      to: field(query, "to"),
+      sort: field(query, "sort"),
+      page: parsePageNumber(field(query, "page")) ?? 1,
+    });
+    const settings = await ctx.settings.get();
+    const [categories, help] = await Promise.all([
+      listSearchCategories(ctx),
+      outcome.searched && outcome.total > 0 ? undefined : noResultsHelp(ctx),
+    ]);
+    const heading = outcome.searched ? `Search results for “${outcome.query}”` : "Search";
+    const html = await renderThemePage(ctx, request, "search", {
+      page_title: heading,
+      body_class: "page search-page",
+      // Results pages stay out of search engines: endless, thin, and a crawl trap.
+      seo: listingSeo(
+        { title: settings.title, tagline: settings.tagline, url: ctx.config.siteUrl },
+        { heading, description: `Search ${settings.title}.`, path: "/search", noindex: true },
+      ),
+      search_query: outcome.query,
+      search: {
+        ...outcome,
+        has_filters: !!(outcome.filters.category || outcome.filters.from || outcome.filters.to),
+        url_without_filters: searchUrl(outcome, { withoutFilters: true }),
+        prev_url: outcome.page > 1 ? searchUrl(outcome, { page: outcome.page - 1 }) : "",
+        next_url: outcome.page < outcome.pages ? searchUrl(outcome, { page: outcome.page + 1 }) : "",
+        first_number: (outcome.page - 1) * outcome.perPage + 1,
+        last_number: (outcome.page - 1) * outcome.perPage + outcome.results.length,
+        error_messages: Object.values(outcome.errors),
+        total_without_filters: outcome.totalWithoutFilters,
+      },
+      categories: categories.map((c) => ({
+        name: c.name,
+        slug: c.slug,
+        selected: c.slug === outcome.filters.category,
+      })),
+      latest: help?.latest ?? [],
+      help_categories: (help?.categories ?? []).map((c) => ({ name: c.name, url: `/category/${c.slug}/` })),
+    });
+    return reply.type("text/html; charset=utf-8").send(html);
+  });
+
+  // WordPress's pretty search address /search/words/.
+  app.get<{ Params: { words: string } }>(
+    "/search/:words/",
+    async function redirectPrettySearch(request, reply) {
+      return reply.redirect(`/search?q=${encodeURIComponent(request.params.words)}`, 301);
+    },
+  );
+
+  app.get("/search/suggest", cached, async function suggestStories(request, reply) {
+    const q = field(request.query, "q");
+    const suggestions = await suggestArticles(ctx, q);
+    return reply.type("application/json; charset=utf-8").send({ query: q.trim(), suggestions });
+  });
+};
+
+export default searchRoutes;

@@ -1,0 +1,418 @@
+import { type RawBuilder, sql } from "kysely";
+import type { Db } from "../db/database.js";
+import { dialectOf, toCount } from "../db/dialect.js";
+import type { ArticleStatus } from "../db/schema.js";
+import { type ParsedQuery, toFts5Match, toTsquery, wantedWords } from "./query.js";
+import { foldedWords, foldingTranslation, HIGHLIGHT_MARKERS } from "./text.js";
+
+/**
+ * The full-text index: table `article_search`, one row per article. SQLite keeps it in an FTS5
+ * virtual table (rowid = article id); PostgreSQL in a plain table with a weighted tsvector and a
+ * GIN index. Status is not indexed: it is read from `articles` at query time, so publishing,
+ * scheduling and trashing never leave the index stale.
+ */
+
+/** What the index holds for one article: original text (for snippets), searched with title > excerpt > body. */
+export interface SearchDocument {
+  articleId: number;
+  title: string;
+  excerpt: string;
+  body: string;
+}
+
+export interface ArticleTextRow {
+  id: number;
+  title: string;
+  excerpt: string;
+  body_html: string;
+}
+
+export interface SearchFilter {
+  /** `published` for readers; `any` for the newsroom (drafts, scheduled and trash too). */
+  visibility: "published" | "any";
+  categoryId?: number;
+  /** Inclusive lower and exclusive upper bound on published_at. */
+  from?: string;
+  until?: string;
+  /** Match titles only (as-you-type suggestions). */
+  titleOnly?: boolean;
+  sort: "relevance" | "newest";
+  limit: number;
+  offset: number;
+}
+
+export interface SearchHitPage {
+  /** Matching articles in all pages. */
+  total: number;
+  /** This page's article ids, best first. */
+  ids: number[];
+}
+
+/** An article row as list pages use it, with the database's highlighting of the matched words. */
+export interface HighlightedArticleRow {
+  id: number;
+  title: string;
+  slug: string;
+  excerpt: string;
+  status: ArticleStatus;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+  author_id: number;
+  featured_media_id: number | null;
+  comments_open: number;
+  is_page: number;
+  is_sticky: number;
+  title_marked: string | null;
+  excerpt_marked: string | null;
+  body_marked: string | null;
+}
+
+/** bm25 weights of the title, excerpt and body columns: a title hit outranks a body hit. */
+const BM25_WEIGHTS = sql.raw("10.0, 4.0, 1.0");
+const SNIPPET_TOKENS = 32;
+
+const articleColumns = sql.raw(
+  [
+    "id",
+    "title",
+    "slug",
+    "excerpt",
+    "status",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "author_id",
+    "featured_media_id",
+    "comments_open",
+    "is_page",
+    "is_sticky",
+  ]
+    .map((c) => `articles.${c}`)
+    .join(", "),
+);
+
+/** The filters both dialects share, as `and …` clauses on `articles`. */
+function articleFilters(filter: SearchFilter): RawBuilder<unknown> {
+  const clauses: RawBuilder<unknown>[] = [];
+  if (filter.visibility === "published") clauses.push(sql`and articles.status = 'published'`);
+  if (filter.categoryId !== undefined)
+    clauses.push(
+      sql`and exists (select 1 from article_categories where article_categories.article_id = articles.id and article_categories.category_id = ${filter.categoryId})`,
+    );
+  if (filter.from !== undefined) clauses.push(sql`and articles.published_at >= ${filter.from}`);
+  if (filter.until !== undefined) clauses.push(sql`and articles.published_at < ${filter.until}`);
+  return sql.join(clauses, sql` `);
+}
+
+// ── SQLite (FTS5) ───────────────────────────────────────────────────────────
+
+/** The ranked-ids query on SQLite; exported for the SQL snapshot test. */
+export function searchSqliteQuery(query: ParsedQuery, filter: SearchFilter) {
+  const match = toFts5Match(query, { titleOnly: filter.titleOnly });
+  const order =
+    filter.sort === "newest"
+      ? sql`hits.published_at desc, hits.id desc`
+      : sql`hits.score, hits.published_at desc, hits.id desc`;
+  // bm25() only works in the query that runs the MATCH, and a window function (the total)
+  // moves that query into a subquery: so rank in a materialised CTE, count and page outside it.
+  // The covering index spares reading each matched article's row (its status sits after the body).
+  return sql<{ id: number; total: number }>`
+    with hits as materialized (
+      select articles.id as id, articles.published_at as published_at,
+        bm25(article_search, ${BM25_WEIGHTS}) as score
+      from article_search
+      join articles indexed by articles_search_filter_idx on articles.id = article_search.rowid
+      where article_search match ${match} ${articleFilters(filter)}
+    )
+    select hits.id as id, count(*) over () as total
+    from hits
+    order by ${order}
+    limit ${filter.limit} offset ${filter.offset}`;
+}
+
+/** Ranked matches on SQLite: bm25 over title, excerpt and body. */
+export async function searchSqlite(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<SearchHitPage> {
+  const { rows } = await searchSqliteQuery(query, filter).execute(db);
+  return { total: toCount(rows[0]?.total), ids: rows.map((r) => r.id) };
+}
+
+async function countSqlite(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number> {
+  const match = toFts5Match(query, { titleOnly: filter.titleOnly });
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from article_search
+    join articles indexed by articles_search_filter_idx on articles.id = article_search.rowid
+    where article_search match ${match} ${articleFilters(filter)}`.execute(db);
+  return toCount(rows[0]?.n);
+}
+
+/**
+ * Ids written into the SQL as literals. Workaround: with a MATCH in the same query, SQLite
+ * 3.53's FTS5 ignores a rowid constraint whose value is a bound parameter and returns every
+ * match (with one row's highlights attached to another's id); literal values are honoured.
+ */
+function integerList(ids: number[]) {
+  const safe = ids.filter((id) => Number.isSafeInteger(id));
+  return sql.raw(safe.length ? safe.join(", ") : "null");
+}
+
+async function highlightSqlite(db: Db, query: ParsedQuery, ids: number[]): Promise<HighlightedArticleRow[]> {
+  const { start, end } = HIGHLIGHT_MARKERS;
+  const { rows } = await sql<HighlightedArticleRow>`
+    select ${articleColumns},
+      highlight(article_search, 0, ${start}, ${end}) as title_marked,
+      snippet(article_search, 1, ${start}, ${end}, '…', ${SNIPPET_TOKENS}) as excerpt_marked,
+      snippet(article_search, 2, ${start}, ${end}, '…', ${SNIPPET_TOKENS}) as body_marked
+    from article_search
+    join articles on articles.id = article_search.rowid
+    where article_search match ${toFts5Match(query)}
+      and article_search.rowid in (${integerList(ids)})`.execute(db);
+  return rows;
+}
+
+async function upsertSqlite(db: Db, documents: SearchDocument[]): Promise<void> {
+  await sql`delete from article_search where rowid in (${sql.join(documents.map((d) => d.articleId))})`.execute(
+    db,
+  );
+  await sql`insert into article_search (rowid, title, excerpt, body) values ${sql.join(
+    documents.map((d) => sql`(${d.articleId}, ${d.title}, ${d.excerpt}, ${d.body})`),
+  )}`.execute(db);
+}
+
+async function deleteSqlite(db: Db, articleId: number): Promise<void> {
+  await sql`delete from article_search where rowid = ${articleId}`.execute(db);
+}
+
+async function deleteOrphansSqlite(db: Db): Promise<void> {
+  await sql`delete from article_search where rowid not in (select id from articles)`.execute(db);
+}
+
+async function optimizeSqlite(db: Db): Promise<void> {
+  // Merges the index's b-trees into one after a bulk load: faster queries, smaller file.
+  await sql`insert into article_search (article_search) values ('optimize')`.execute(db);
+}
+
+// ── PostgreSQL (tsvector) ───────────────────────────────────────────────────
+
+const TS_CONFIG = sql.lit("simple");
+const headlineOptions = (highlightAll: boolean) =>
+  [
+    `StartSel=${HIGHLIGHT_MARKERS.start}`,
+    `StopSel=${HIGHLIGHT_MARKERS.end}`,
+    highlightAll ? "HighlightAll=true" : 'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "',
+  ].join(", ");
+const folding = foldingTranslation();
+
+/** The ranked-ids query on PostgreSQL; exported for the SQL snapshot test. */
+export function searchPostgresQuery(query: ParsedQuery, filter: SearchFilter) {
+  const tsquery = sql`to_tsquery(${TS_CONFIG}, ${toTsquery(query, { titleOnly: filter.titleOnly })})`;
+  const order =
+    filter.sort === "newest"
+      ? sql`articles.published_at desc nulls last, articles.id desc`
+      : sql`ts_rank(article_search.search_vector, ${tsquery}) desc, articles.published_at desc nulls last, articles.id desc`;
+  return sql<{ id: number; total: number }>`
+    select articles.id as id, count(*) over () as total
+    from article_search
+    join articles on articles.id = article_search.article_id
+    where article_search.search_vector @@ ${tsquery} ${articleFilters(filter)}
+    order by ${order}
+    limit ${filter.limit} offset ${filter.offset}`;
+}
+
+/** Ranked matches on PostgreSQL: ts_rank with weights A (title), B (excerpt), C (body). */
+export async function searchPostgres(
+  db: Db,
+  query: ParsedQuery,
+  filter: SearchFilter,
+): Promise<SearchHitPage> {
+  if (toTsquery(query) === "") return { total: 0, ids: [] };
+  const { rows } = await searchPostgresQuery(query, filter).execute(db);
+  return { total: toCount(rows[0]?.total), ids: rows.map((r) => r.id) };
+}
+
+async function countPostgres(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number> {
+  const tsquery = toTsquery(query, { titleOnly: filter.titleOnly });
+  if (tsquery === "") return 0;
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from article_search
+    join articles on articles.id = article_search.article_id
+    where article_search.search_vector @@ to_tsquery(${TS_CONFIG}, ${tsquery}) ${articleFilters(filter)}`.execute(
+    db,
+  );
+  return toCount(rows[0]?.n);
+}
+
+async function highlightPostgres(
+  db: Db,
+  query: ParsedQuery,
+  ids: number[],
+): Promise<HighlightedArticleRow[]> {
+  // The index holds folded words, but snippets show the original text, whose own lexemes keep
+  // their accents ("café"). So the words to highlight are the document's lexemes that fold to a
+  // wanted word, OR-ed into a tsquery of exact lexemes for ts_headline.
+  const wanted = wantedWords(query);
+  const folded = (column: RawBuilder<unknown>) => sql`translate(${column}, ${folding.from}, ${folding.to})`;
+  const word = sql.ref("doc_word.lexeme");
+  const { rows } = await sql<HighlightedArticleRow>`
+    select ${articleColumns},
+      ts_headline(${TS_CONFIG}, article_search.title, marks.q, ${headlineOptions(true)}) as title_marked,
+      ts_headline(${TS_CONFIG}, article_search.excerpt, marks.q, ${headlineOptions(false)}) as excerpt_marked,
+      ts_headline(${TS_CONFIG}, article_search.body, marks.q, ${headlineOptions(false)}) as body_marked
+    from article_search
+    join articles on articles.id = article_search.article_id
+    cross join lateral (
+      select string_agg('''' || replace(replace(${word}, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery as q
+      from unnest(tsvector_to_array(to_tsvector(${TS_CONFIG},
+        article_search.title || ' ' || article_search.excerpt || ' ' || article_search.body))) as doc_word(lexeme)
+      where ${folded(word)} = any(${wanted.exact}::text[])
+        or ${folded(word)} like any(${wanted.prefixes.map((p) => `${p}%`)}::text[])
+    ) as marks
+    where article_search.article_id in (${sql.join(ids)})`.execute(db);
+  return rows;
+}
+
+function postgresVector(d: SearchDocument) {
+  return sql`setweight(to_tsvector(${TS_CONFIG}, ${foldedWords(d.title)}), 'A')
+    || setweight(to_tsvector(${TS_CONFIG}, ${foldedWords(d.excerpt)}), 'B')
+    || setweight(to_tsvector(${TS_CONFIG}, ${foldedWords(d.body)}), 'C')`;
+}
+
+async function upsertPostgres(db: Db, documents: SearchDocument[]): Promise<void> {
+  await sql`insert into article_search (article_id, title, excerpt, body, search_vector) values ${sql.join(
+    documents.map((d) => sql`(${d.articleId}, ${d.title}, ${d.excerpt}, ${d.body}, ${postgresVector(d)})`),
+  )}
+    on conflict (article_id) do update set title = excluded.title, excerpt = excluded.excerpt,
+      body = excluded.body, search_vector = excluded.search_vector`.execute(db);
+}
+
+async function deletePostgres(db: Db, articleId: number): Promise<void> {
+  await sql`delete from article_search where article_id = ${articleId}`.execute(db);
+}
+
+async function deleteOrphansPostgres(db: Db): Promise<void> {
+  // The foreign key removes entries with their article; this only guards a hand-edited database.
+  await sql`delete from article_search where not exists (select 1 from articles where articles.id = article_search.article_id)`.execute(
+    db,
+  );
+}
+
+async function optimizePostgres(db: Db): Promise<void> {
+  await sql`analyze article_search`.execute(db);
+}
+
+// ── the one interface ───────────────────────────────────────────────────────
+
+interface SearchBody {
+  search(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<SearchHitPage>;
+  count(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number>;
+  highlight(db: Db, query: ParsedQuery, ids: number[]): Promise<HighlightedArticleRow[]>;
+  upsert(db: Db, documents: SearchDocument[]): Promise<void>;
+  remove(db: Db, articleId: number): Promise<void>;
+  removeOrphans(db: Db): Promise<void>;
+  optimize(db: Db): Promise<void>;
+}
+
+const bodies: Record<"sqlite" | "postgres", SearchBody> = {
+  sqlite: {
+    search: searchSqlite,
+    count: countSqlite,
+    highlight: highlightSqlite,
+    upsert: upsertSqlite,
+    remove: deleteSqlite,
+    removeOrphans: deleteOrphansSqlite,
+    optimize: optimizeSqlite,
+  },
+  postgres: {
+    search: searchPostgres,
+    count: countPostgres,
+    highlight: highlightPostgres,
+    upsert: upsertPostgres,
+    remove: deletePostgres,
+    removeOrphans: deleteOrphansPostgres,
+    optimize: optimizePostgres,
+  },
+};
+
+const bodyOf = (db: Db): SearchBody => bodies[dialectOf(db)];
+
+/** One page of matching article ids, best first, with the total; `searchSqlite` or `searchPostgres`. */
+export async function searchArticles(
+  db: Db,
+  query: ParsedQuery,
+  filter: SearchFilter,
+): Promise<SearchHitPage> {
+  const page = await bodyOf(db).search(db, query, filter);
+  // A page past the end returns no rows and so no window count: count separately.
+  if (page.ids.length === 0 && filter.offset > 0)
+    return { total: await bodyOf(db).count(db, query, filter), ids: [] };
+  return page;
+}
+
+/** How many articles match (no ranking). */
+export async function countSearchMatches(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number> {
+  return bodyOf(db).count(db, query, filter);
+}
+
+/** The given matched articles with their title and snippets highlighted; unordered. */
+export async function listHighlightedArticles(
+  db: Db,
+  query: ParsedQuery,
+  ids: number[],
+): Promise<HighlightedArticleRow[]> {
+  if (ids.length === 0) return [];
+  return bodyOf(db).highlight(db, query, ids);
+}
+
+/** Writes (or rewrites) the index entries of these articles. */
+export async function upsertSearchDocuments(db: Db, documents: SearchDocument[]): Promise<void> {
+  if (documents.length === 0) return;
+  await bodyOf(db).upsert(db, documents);
+}
+
+export async function deleteSearchDocument(db: Db, articleId: number): Promise<void> {
+  await bodyOf(db).remove(db, articleId);
+}
+
+/** Removes entries whose article no longer exists. */
+export async function deleteOrphanSearchDocuments(db: Db): Promise<void> {
+  await bodyOf(db).removeOrphans(db);
+}
+
+/** Compacts (SQLite) or re-analyses (PostgreSQL) the index after a rebuild. */
+export async function optimizeSearchIndex(db: Db): Promise<void> {
+  await bodyOf(db).optimize(db);
+}
+
+/** The text of one article for indexing, or undefined when it does not exist. */
+export async function getArticleText(db: Db, id: number): Promise<ArticleTextRow | undefined> {
+  return db
+    .selectFrom("articles")
+    .select(["id", "title", "excerpt", "body_html"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** A batch of articles after `afterId`, by id, for a full rebuild. */
+export async function listArticleTexts(db: Db, afterId: number, limit: number): Promise<ArticleTextRow[]> {
+  return db
+    .selectFrom("articles")
+    .select(["id", "title", "excerpt", "body_html"])
+    .where("id", ">", afterId)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+export async function countArticles(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("articles")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return toCount(row?.n);
+}
+
+/** Index entries, for the rebuild's report and tests. */
+export async function countSearchDocuments(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from article_search`.execute(db);
+  return toCount(rows[0]?.n);
+}

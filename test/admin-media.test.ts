@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { followRedirect, postAdminForm } from "./support/admin-forms.js";
+import { multipartForm, TINY_PNG } from "./support/multipart-form.js";
+import { createTestSite, type TestSite, testDialect } from "./support/site.js";
+
+describe(`the media library on ${testDialect}`, () => {
+  let site: TestSite;
+  let cookie: string;
+  beforeAll(async () => {
+    site = await createTestSite();
+    cookie = await site.sessionCookie(await site.newUser({ role: "author" }));
+  });
+  afterAll(async () => site?.close());
+
+  async function upload(fileName: string, data: Buffer, alt: string, withToken = true) {
+    const page = await site.request({ method: "GET", url: "/admin/media", cookie });
+    const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.body)![1];
+    const csrf = page.cookies.find((c) => c.name === "_csrf");
+    const form = await multipartForm({ alt }, [{ field: "file", fileName, data, type: "image/png" }]);
+    return site.request({
+      method: "POST",
+      url: withToken ? action.replace(/&amp;/g, "&") : "/admin/media",
+      cookie: `${cookie}; _csrf=${csrf?.value}`,
+      headers: form.headers,
+      payload: form.payload,
+    });
+  }
+
+  const storedFiles = () =>
+    (fs.readdirSync(path.join(site.config.dataDir, "media"), { recursive: true }) as string[]).filter((f) =>
+      f.endsWith(".png"),
+    );
+
+  test("a writer uploads an image with alt text and corrects the alt text later", async () => {
+    const uploaded = await upload("quay.png", TINY_PNG, "The quay at dawn");
+    expect(uploaded.statusCode).toBe(303);
+    const page = await followRedirect(site, uploaded, cookie);
+    expect(page.body).toContain("Image uploaded.");
+    expect(page.body).not.toContain('id="file-error"');
+    expect(page.body).toMatch(/<img src="\/media\/2026\/05\/[\w-]+\.png" alt="The quay at dawn"/);
+    expect(page.body).toContain("quay.png · 1×1");
+
+    const id = /id="media-(\d+)"/.exec(page.body)![1];
+    const saved = await postAdminForm(site, "/admin/media", `/admin/media/${id}/alt`, cookie, {
+      alt: "The quay at sunrise",
+    });
+    expect(saved.statusCode).toBe(303);
+    expect((await followRedirect(site, saved, cookie)).body).toContain('alt="The quay at sunrise"');
+  });
+
+  test("a text file named .png is refused and nothing is stored", async () => {
+    const before = storedFiles();
+    const refused = await upload("notes.png", Buffer.from("hello, I am text"), "Kept alt");
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain(
+      'id="file-error">Image only JPEG, PNG, GIF and WebP images can be uploaded',
+    );
+    expect(refused.body).toContain('value="Kept alt"');
+    expect(storedFiles()).toEqual(before);
+  });
+
+  test("an upload without its CSRF token is refused", async () => {
+    const before = storedFiles();
+    const refused = await upload("sneaky.png", TINY_PNG, "", false);
+    expect(refused.statusCode).toBe(403);
+    expect(storedFiles()).toEqual(before);
+  });
+});

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { followRedirect, postAdminForm } from "./support/admin-forms.js";
+import { createTestSite, type TestSite, testDialect } from "./support/site.js";
+
+const validSettings = {
+  title: "The Harbour Herald",
+  tagline: "Tides and times",
+  language: "en-GB",
+  timezone: "Europe/London",
+  dateFormat: "EEEE d MMMM yyyy",
+  postsPerPage: "12",
+  feedFullText: "on",
+  commentsOpenByDefault: "on",
+  commentModeration: "all",
+  commentMaxLinks: "3",
+  commentModerationKeywords: "casino\nfree money\n",
+  commentDisallowedKeywords: "",
+  commentCloseAfterDays: "30",
+  commentMaxDepth: "4",
+};
+
+describe(`site settings on ${testDialect}`, () => {
+  let site: TestSite;
+  let adminCookie: string;
+  beforeAll(async () => {
+    site = await createTestSite();
+    adminCookie = await site.sessionCookie(await site.newUser({ role: "admin" }));
+  });
+  afterAll(async () => site?.close());
+
+  test("an admin saves the settings and the public site follows them", async () => {
+    await site.newArticle({ title: "Local news", categories: ["Local"] });
+    await site.newArticle({ title: "Port news", categories: ["Port"] });
+    const saved = await postAdminForm(site, "/admin/settings", "/admin/settings", adminCookie, {
+      ...validSettings,
+      nav_slug: ["local", "port"],
+      nav_order: ["2", "1"],
+    });
+    expect(saved.statusCode).toBe(303);
+    const page = await followRedirect(site, saved, adminCookie);
+    expect(page.body).toContain("Settings saved.");
+    expect(page.body).toContain('value="The Harbour Herald"');
+    expect(page.body).toContain("<option selected>Europe/London</option>");
+    expect(page.body).toContain("Friday 22 May 2026");
+
+    const settings = await site.ctx.settings.get();
+    expect(settings).toMatchObject({
+      title: "The Harbour Herald",
+      postsPerPage: 12,
+      language: "en-GB",
+      commentModeration: "all",
+      commentModerationKeywords: ["casino", "free money"],
+      commentNotifyAuthors: false,
+      navCategorySlugs: ["port", "local"],
+    });
+    const front = await site.request({ method: "GET", url: "/" });
+    expect(front.body).toContain("The Harbour Herald");
+    expect(front.body).toContain("Friday 22 May 2026");
+    expect(front.body.indexOf("/category/port/")).toBeLessThan(front.body.indexOf("/category/local/"));
+  });
+
+  test("invalid settings are refused with a message per field and everything typed kept", async () => {
+    const before = await site.ctx.settings.get();
+    const refused = await postAdminForm(site, "/admin/settings", "/admin/settings", adminCookie, {
+      ...validSettings,
+      title: "",
+      tagline: "Kept tagline",
+      timezone: "Mars/Olympus",
+      dateFormat: "yyyy-MM-dd bbbbbb qqqqqq",
+      postsPerPage: "lots",
+      commentMaxDepth: "40",
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('id="title-error">Site title must be 1 to 100 characters');
+    expect(refused.body).toContain('id="timezone-error">Time zone must be an IANA time zone');
+    expect(refused.body).toContain(
+      'id="postsPerPage-error">Stories per page must be a whole number from 1 to 100',
+    );
+    expect(refused.body).toContain('id="commentMaxDepth-error">');
+    expect(refused.body).toContain('value="Kept tagline"');
+    expect(refused.body).toContain('value="lots"');
+    expect(await site.ctx.settings.get()).toEqual(before);
+  });
+
+  test("the date format example follows what is typed", async () => {
+    const example = await site.request({
+      method: "GET",
+      url: "/admin/settings/date-example?dateFormat=EEE.%20MMM%20do%2C%20yyyy&timezone=Pacific%2FAuckland",
+      cookie: adminCookie,
+      headers: { accept: "application/json" },
+    });
+    expect(example.json()).toEqual({ example: "Fri. May 22nd, 2026" });
+    const bad = await site.request({
+      method: "GET",
+      url: "/admin/settings/date-example?dateFormat=&timezone=UTC",
+      cookie: adminCookie,
+      headers: { accept: "application/json" },
+    });
+    expect(bad.statusCode).toBe(422);
+  });
+
+  test("only admins open the settings", async () => {
+    const editorCookie = await site.sessionCookie(await site.newUser({ role: "editor" }));
+    expect(
+      (await site.request({ method: "GET", url: "/admin/settings", cookie: editorCookie })).statusCode,
+    ).toBe(403);
+    const form = await site.formSession("/admin/", editorCookie);
+    const forged = await site.request({
+      method: "POST",
+      url: "/admin/settings",
+      cookie: form.cookie,
+      payload: { _csrf: form.token, ...validSettings, title: "Hijacked" },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect((await site.ctx.settings.get()).title).not.toBe("Hijacked");
+  });
+});

@@ -1,0 +1,55 @@
+import zlib from "node:zlib";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTestSite, type TestSite, testDialect } from "./support/site.js";
+
+describe(`site plumbing on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+  });
+  afterAll(async () => site?.close());
+
+  test("/healthz reports the database in use", async () => {
+    const response = await site.request({ method: "GET", url: "/healthz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok", database: testDialect });
+  });
+
+  test("theme assets are served under a content hash, compressed when asked, and cached forever", async () => {
+    const url = site.ctx.theme.assetUrl("site.css");
+    expect(url).toMatch(/^\/assets\/[0-9a-f]{12}\/site\.css$/);
+    const plain = await site.request({ method: "GET", url });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers["content-type"]).toContain("text/css");
+    expect(plain.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    const brotli = await site.request({ method: "GET", url, headers: { "accept-encoding": "gzip, br" } });
+    expect(brotli.headers["content-encoding"]).toBe("br");
+    expect(zlib.brotliDecompressSync(brotli.rawPayload).toString()).toBe(plain.body);
+    const gzip = await site.request({ method: "GET", url, headers: { "accept-encoding": "gzip" } });
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(zlib.gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+    const stale = await site.request({ method: "GET", url: "/assets/000000000000/site.css" });
+    expect(stale.statusCode).toBe(404);
+  });
+
+  test("pages carry a strict Content-Security-Policy and the other security headers", async () => {
+    const response = await site.request({ method: "GET", url: "/" });
+    const csp = String(response.headers["content-security-policy"]);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  });
+
+  test("an unknown page gets the designed 404 page", async () => {
+    const response = await site.request({
+      method: "GET",
+      url: "/no/such/page",
+      headers: { accept: "text/html" },
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers["content-type"]).toContain("text/html");
+    expect(response.body).toContain("Page not found");
+  });
+});
