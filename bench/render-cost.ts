@@ -55,7 +55,10 @@ async function main(): Promise<void> {
     // The generator writes rows directly: tell the app its content changed, as a publish would.
     await app.ctx.changes.changed("bench: generated site");
     const renders = Number(flags.renders);
-    const deepPage = Math.max(1, Math.min(50, Math.floor(site.articlePaths.length / 10 / settings.postsPerPage)));
+    const deepPage = Math.max(
+      1,
+      Math.min(50, Math.floor(site.articlePaths.length / 10 / settings.postsPerPage)),
+    );
     const kinds: Record<string, (i: number) => string> = {
       article: (i) => site.articlePaths[1 + (i % (site.articlePaths.length - 1))],
       front: () => "/",
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
       log(
         `${kind.padEnd(18)} ${results[0].toFixed(3)} ms/render (best of ${results.length}; all: ${results
           .map((r) => r.toFixed(3))
-          .join(", ")}) · ${Math.round(bytes / 1024)} KB`,
+          .join(", ")}) · ${Math.round(bytes / 1024)} KB · ${app.ctx.theme.fragments.size} fragments held`,
       );
     }
     if (inspector && flags.profile) {
@@ -105,6 +108,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`render-cost failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  process.stderr.write(
+    `render-cost failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
+  );
   process.exit(1);
 });

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/search-latency.ts                          # SQLite, in a temporary folder
  *   npx tsx bench/search-latency.ts --postgres postgres://postgres@127.0.0.1:5432/postgres
- *   npx tsx bench/search-latency.ts --articles 20000
+ *   npx tsx bench/search-latency.ts --articles 20000 --queries 500 --keep
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -27,7 +27,9 @@ const option = (name: string) => {
 const ARTICLES = Number(option("articles") ?? 100_000);
 const PG_ADMIN_URL = option("postgres");
 const BATCH = 1000;
-const QUERIES = 300;
+const QUERIES = Number(option("queries") ?? 300);
+/** Keep the generated database (its URL or folder is printed) to study query plans afterwards. */
+const KEEP = args.includes("--keep");
 
 // Deterministic text: a seeded generator, a Zipf-distributed vocabulary of real news words
 // followed by made-up ones, so common words match tens of thousands of stories and rare ones a few.
@@ -226,7 +228,8 @@ async function main() {
     report("all queries", all);
   } finally {
     await app.close();
-    await database.drop();
+    if (KEEP) console.log(`kept the database: ${database.url ?? database.dataDir}`);
+    else await database.drop();
   }
 }
 

@@ -19,13 +19,16 @@ import articlesRoutes from "./articles/routes.js";
 import commentsApiRoutes from "./comments/api-routes.js";
 import commentsRoutes from "./comments/routes.js";
 import type { Config } from "./config.js";
+import curationApiRoutes from "./curation/api-routes.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { redirectLegacyPostLinks } from "./migration/legacy-paths.js";
 import { srcDir } from "./paths.js";
 import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
 import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
 import pageCache from "./site/page-cache.js";
+import { registerThemeFragments } from "./site/page-context.js";
 import { SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
@@ -90,6 +93,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // First, so a cached page is answered before any other hook runs (see src/site/page-cache.ts).
   await app.register(pageCache, { ctx });
+  registerThemeFragments(app, ctx);
 
   await app.register(cookie, { secret });
   await app.register(formbody);
@@ -159,7 +163,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(articlesRoutes, { ctx });
   await app.register(commentsRoutes, { ctx });
   await app.register(commentsApiRoutes, { ctx, prefix: "/api/admin" });
+  await app.register(curationApiRoutes, { ctx, prefix: "/api/admin" });
   app.addHook("onRequest", redirectLegacySearch);
+  app.addHook("onRequest", redirectLegacyPostLinks(ctx));
   await app.register(searchRoutes, { ctx });
   await app.register(syndicationRoutes, { ctx });
 

@@ -4,12 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { Command, Option } from "commander";
-import { createApiToken, createUser } from "./accounts/service.js";
+import { createApiToken, createPasswordResetLink, createUser } from "./accounts/service.js";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, type ConfigFlags, loadConfig } from "./config.js";
+import { registerSourcesCommands } from "./curation/cli-commands.js";
 import { backupDatabase } from "./db/backup.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { exportWordPress, formatImportReport, importWordPressFile, isCleanImport } from "./migration/service.js";
 import { rebuildSearchIndex } from "./search/service.js";
 import { seedDemoContent } from "./site/demo/seed-demo.js";
 
@@ -122,6 +124,20 @@ user
     });
   });
 
+user
+  .command("reset-link")
+  .description("print a one-time link with which a staff member sets a password (imported authors have none)")
+  .argument("<email>", "the account's email")
+  .action(async (email: string) => {
+    await withApp(async (app) => {
+      const link = await createPasswordResetLink(app.ctx, email);
+      if (!link) fail(`no staff account with the email ${email}`);
+      process.stdout.write(
+        `one-time link for ${link.user.name} <${link.user.email}>, valid until ${link.expiresAt}:\n${link.url}\n`,
+      );
+    });
+  });
+
 const token = program.command("token").description("manage Admin API tokens");
 token
   .command("create")
@@ -133,6 +149,64 @@ token
       if ("errors" in result) fail(`--name ${result.errors.name}`);
       process.stdout.write(
         `Admin API token "${options.name}" (shown once; store it safely):\n${result.token}\n`,
+      );
+    });
+  });
+
+const importCommand = program.command("import").description("bring content in from another system");
+importCommand
+  .command("wordpress")
+  .description("import a WordPress export (WXR): posts, pages, authors, terms, comments, old URLs; safe to run again")
+  .argument("<file>", "the .xml file from WordPress's Tools → Export")
+  .option("--fetch-media", "download attachments (images) into the media library instead of linking them")
+  .option("--post-types <types>", "WordPress post types imported as articles, comma-separated", "post")
+  .action(async (file: string, options: { fetchMedia?: boolean; postTypes: string }) => {
+    if (!fs.existsSync(file)) fail(`no such file: ${file}`);
+    await withApp(async (app) => {
+      const bar = new cliProgress.SingleBar(
+        { format: "importing [{bar}] {percentage}% | {value}/{total} MB | {eta_formatted} left", etaBuffer: 100 },
+        cliProgress.Presets.shades_classic,
+      );
+      const toMb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+      let isStarted = false;
+      const started = performance.now();
+      const { report } = await importWordPressFile(app.ctx, file, {
+        fetchMedia: !!options.fetchMedia,
+        articlePostTypes: options.postTypes.split(",").map((type) => type.trim()).filter(Boolean),
+        onProgress: (bytesRead, bytesTotal) => {
+          if (!isStarted) bar.start(toMb(bytesTotal), 0);
+          isStarted = true;
+          bar.update(toMb(bytesRead));
+        },
+      }).finally(() => bar.stop());
+      const seconds = (performance.now() - started) / 1000;
+      process.stdout.write(`${formatImportReport(report).join("\n")}\n`);
+      const stored = report.counts.posts.imported + report.counts.pages.imported + report.counts.comments.imported;
+      process.stdout.write(`took ${seconds.toFixed(1)} s (${Math.round(stored / Math.max(seconds, 0.001))} posts+comments/s)\n`);
+      if (report.counts.authors.imported > 0)
+        process.stdout.write("imported authors have no password: give each one `broadsheet user reset-link EMAIL`\n");
+      if (!isCleanImport(report)) process.exitCode = 1;
+    });
+  });
+
+const exportCommand = program.command("export").description("write the site's content out for another system");
+exportCommand
+  .command("wordpress")
+  .description("export authors, categories, tags, articles, pages and comments as a WordPress WXR file")
+  .argument("<file>", "where to write the .xml file (must not exist)")
+  .action(async (file: string) => {
+    await withApp(async (app) => {
+      let output: fs.WriteStream;
+      try {
+        output = fs.createWriteStream(file, { flags: "wx" });
+        await once(output, "open");
+      } catch (error) {
+        fail(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const summary = await exportWordPress(app.ctx, output);
+      process.stdout.write(
+        `exported to ${path.resolve(file)}: ${summary.posts} posts, ${summary.pages} pages, ${summary.comments} comments, ` +
+          `${summary.authors} authors, ${summary.categories} categories, ${summary.tags} tags, ${summary.attachments} images\n`,
       );
     });
   });
@@ -166,6 +240,8 @@ program
       );
     });
   });
+
+registerSourcesCommands(program, withApp, fail);
 
 const search = program.command("search").description("the full-text search index");
 search

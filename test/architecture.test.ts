@@ -56,8 +56,8 @@ describe(`every admin route refuses anonymous requests on ${testDialect}`, () =>
   });
   afterAll(async () => site?.close());
 
-  // Pages that must open without a session: signing in, first-run setup and the admin's static files.
-  const openToAnonymous = [/^\/admin\/login$/, /^\/admin\/setup$/, /^\/admin\/logout$/, /^\/admin\/assets\//];
+  // Pages that must open without a session: signing in, first-run setup, one-time set-password links and the admin's static files.
+  const openToAnonymous = [/^\/admin\/login$/, /^\/admin\/setup$/, /^\/admin\/logout$/, /^\/admin\/set-password$/, /^\/admin\/assets\//];
 
   test("admin pages redirect to sign-in and Admin API routes answer 401", async () => {
     const guarded = routes.filter(

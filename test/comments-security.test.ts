@@ -295,7 +295,7 @@ describe(`commenter emails stay private on ${testDialect}`, () => {
       ];
       const approvedPost = await postComment(
         site,
-        readerFields(article.id, { email: emails[0], body: "Visible remark" }),
+        readerFields(article.id, { email: emails[0], body: "Visible remark", remember: "1" }),
       );
       const approvedId = Number(
         (await listCommentsForModeration(app.ctx.db, { status: "pending" }, { limit: 10, offset: 0 }))[0].id,
@@ -326,6 +326,10 @@ describe(`commenter emails stay private on ${testDialect}`, () => {
         rateLimited.push(r.body);
       }
       const heldCookie = cookieFrom(heldPost, "bs_comment_held");
+      // Remembered details are the reader's browser's business: the page never carries them.
+      const rememberedCookie = `bs_commenter=${encodeURIComponent(
+        approvedPost.cookies.find((c) => c.name === "bs_commenter")?.value ?? "",
+      )}`;
 
       const publicResponses: { url: string; body: string }[] = [
         { url: "POST /comments (approved)", body: approvedPost.body },
@@ -336,6 +340,7 @@ describe(`commenter emails stay private on ${testDialect}`, () => {
         ["/", undefined],
         [article.path, undefined],
         [article.path, heldCookie],
+        [article.path, rememberedCookie],
         [`${article.path}feed/`, undefined],
         ["/comments/feed/", undefined],
         ["/feed/", undefined],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getArticle } from "../src/articles/service.js";
+import * as articlesStore from "../src/articles/store.js";
 import { moderateComments } from "../src/comments/moderation.js";
 import { getCommentById } from "../src/comments/store.js";
 import { keyedHash } from "../src/site/context.js";
@@ -184,9 +185,15 @@ describe(`reader comments on ${testDialect}`, () => {
         body: "My long and carefully written comment\nwith two lines.",
         remember: "1",
       }),
+      // Details remembered from an earlier visit never replace what the reader just typed.
+      {
+        cookie: `bs_commenter=${encodeURIComponent(JSON.stringify({ name: "Old Name", email: "old@example.org", url: "" }))}`,
+      },
     );
     expect(response.statusCode).toBe(422);
     expect(response.headers["cache-control"]).toBe("private, no-store");
+    expect(response.body).not.toContain("Old Name");
+    expect(response.body).not.toContain("old@example.org");
     expect(response.body).toContain('value="Kept Name"');
     expect(response.body).toContain('value="not-an-email"');
     expect(response.body).toContain('value="javascript:alert(1)"');
@@ -591,26 +598,39 @@ describe(`reader comments on ${testDialect}`, () => {
     }
   });
 
-  test("a reader who asks to be remembered finds the form filled in next time, and can clear it", async () => {
+  /** The raw (percent-encoded) value of a cookie as the browser stores and sends it. */
+  const rawCookieValue = (response: { headers: Record<string, unknown> }, name: string) => {
+    const header = response.headers["set-cookie"];
+    const lines = (Array.isArray(header) ? header : [header]).map(String);
+    const line = lines.find((l) => l.startsWith(`${name}=`));
+    if (!line) throw new Error(`expected the response to set cookie ${name}`);
+    return line.slice(name.length + 1, line.indexOf(";"));
+  };
+
+  test("a reader who asks to be remembered gets a cookie only their browser reads, and can clear it", async () => {
     const article = await site.newArticle();
-    const posted = await postComment(
-      site,
-      readerFields(article.id, {
-        name: "Remy Remembered",
-        email: "remy@example.org",
-        url: "https://remy.example",
-        remember: "1",
-      }),
-    );
+    const details = { name: "Remy Remembered", email: "remy@example.org", url: "https://remy.example" };
+    const posted = await postComment(site, readerFields(article.id, { ...details, remember: "1" }));
+    expect(posted.statusCode).toBe(303);
     const remembered = posted.cookies.find((c) => c.name === "bs_commenter");
-    expect(remembered?.httpOnly).toBe(true);
+    // Readable by the page's script (comments.js), sent only on same-site navigation.
+    expect(remembered?.httpOnly ?? false).toBe(false);
+    expect(remembered?.sameSite).toBe("Lax");
+    expect(remembered?.secure ?? false).toBe(false);
+    expect(remembered?.path).toBe("/");
     expect(remembered?.maxAge).toBe(365 * 86_400);
-    const cookie = cookieFrom(posted, "bs_commenter");
-    const page = await articlePage(article.path, cookie);
-    expect(page.body).toContain('value="Remy Remembered"');
-    expect(page.body).toContain('value="remy@example.org"');
-    expect(page.body).toContain('value="https://remy.example"');
-    expect(page.body).toContain("Forget my saved name, email and website");
+    // Unsigned JSON, percent-encoded: exactly what comments.js decodes.
+    const raw = rawCookieValue(posted, "bs_commenter");
+    expect(JSON.parse(decodeURIComponent(raw))).toEqual(details);
+    const cookie = `bs_commenter=${raw}`;
+
+    // Sending it back again without ticking the box clears it; a reader who never ticked it gets none.
+    const unticked = await postComment(site, readerFields(article.id), { cookie });
+    const cleared = unticked.cookies.find((c) => c.name === "bs_commenter");
+    expect(cleared?.value).toBe("");
+    expect(cleared?.expires?.getTime()).toBe(0);
+    const never = await postComment(site, readerFields(article.id));
+    expect(never.cookies.some((c) => c.name === "bs_commenter")).toBe(false);
 
     const forgotten = await site.request({
       method: "POST",
@@ -621,8 +641,7 @@ describe(`reader comments on ${testDialect}`, () => {
     });
     expect(forgotten.statusCode).toBe(303);
     expect(forgotten.headers.location).toBe(`${article.path}#respond`);
-    const cleared = forgotten.cookies.find((c) => c.name === "bs_commenter");
-    expect(cleared?.value).toBe("");
+    expect(forgotten.cookies.find((c) => c.name === "bs_commenter")?.value).toBe("");
     const offSite = await site.request({
       method: "POST",
       url: "/comments/forget",
@@ -630,6 +649,57 @@ describe(`reader comments on ${testDialect}`, () => {
       headers: { "content-type": "application/x-www-form-urlencoded", origin: SITE_ORIGIN },
     });
     expect(offSite.headers.location).toBe("/#respond");
+  });
+
+  test("a remembered reader gets the same cached page as everyone, with no name or email of theirs in it", async () => {
+    const article = await site.newArticle();
+    const details = { name: "Cara Cached", email: "cara.cached@example.org", url: "https://cara.example" };
+    const posted = await postComment(site, readerFields(article.id, { ...details, remember: "1" }));
+    const cookie = `bs_commenter=${rawCookieValue(posted, "bs_commenter")}`;
+
+    const mine = await articlePage(article.path, cookie);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.headers["cache-control"]).toBe("public, max-age=60, stale-while-revalidate=300");
+    expect(mine.body).not.toContain(details.email);
+    expect(mine.body).not.toContain(details.name);
+    expect(mine.body).not.toContain(details.url);
+    expect(mine.body).toMatch(/id="comment-field-name"[^>]*value=""/);
+    expect(mine.body).not.toMatch(/id="comment-field-remember"[^>]*checked/);
+    // The forget control is there for the script to reveal; the script learns the cookie's name here.
+    expect(mine.body).toMatch(
+      /<form action="\/comments\/forget" method="post" class="comment-forget"[^>]* hidden>/,
+    );
+    expect(mine.body).toContain('data-remembered-cookie="bs_commenter"');
+
+    // Changed behind the cache's back: both readers still get the stored page, so both were served from it.
+    await articlesStore.updateArticle(site.ctx.db, article.id, { title: "Silently retitled" });
+    const someoneElse = await articlePage(article.path);
+    const mineAgain = await articlePage(article.path, `theme=dark; ${cookie}`);
+    for (const page of [someoneElse, mineAgain]) {
+      expect(page.headers.etag).toBe(mine.headers.etag);
+      expect(page.body).not.toContain("Silently retitled");
+    }
+    // A cookie that is not even JSON changes nothing either: the server never reads it.
+    const garbled = await articlePage(article.path, "bs_commenter=%E0%A4%A{not json");
+    expect(garbled.statusCode).toBe(200);
+    expect(garbled.headers.etag).toBe(mine.headers.etag);
+    await site.ctx.changes.changed("test: drop the silently stale page");
+  });
+
+  test("behind HTTPS the remembered-details cookie is Secure", async () => {
+    const secureSite = await createTestSite({ config: { siteUrl: "https://news.test" } });
+    try {
+      const article = await secureSite.newArticle();
+      const posted = await postComment(secureSite, readerFields(article.id, { remember: "1" }), {
+        origin: "https://news.test",
+      });
+      expect(posted.statusCode).toBe(303);
+      const remembered = posted.cookies.find((c) => c.name === "bs_commenter");
+      expect(remembered?.secure).toBe(true);
+      expect(remembered?.httpOnly ?? false).toBe(false);
+    } finally {
+      await secureSite.close();
+    }
   });
 
   test("with JavaScript the form posts in place: 201 with the rendered comment, 202 when held, 422 with fields", async () => {

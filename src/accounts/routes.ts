@@ -132,23 +132,28 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
   );
 
   // A one-time link (`cli user reset-link EMAIL`) opens this page without a session.
-  app.get<{ Querystring: { token?: string } }>("/admin/set-password", async function showSetPasswordPage(request, reply) {
-    const token = field(request.query, "token");
-    const account = await getPasswordResetAccount(ctx, token);
-    return reply
-      .code(account ? 200 : 410)
-      .header("cache-control", "no-store")
-      .header("referrer-policy", "no-referrer")
-      .view(
-        "accounts/views/set-password",
-        await adminPageModel(ctx, request, reply, {
-          title: "Set your password",
-          token,
-          account: account ? { name: account.name, email: account.email } : null,
-          errors: account ? {} : { token: "This link has expired or was already used. Ask an admin for a new one." },
-        }),
-      );
-  });
+  app.get<{ Querystring: { token?: string } }>(
+    "/admin/set-password",
+    async function showSetPasswordPage(request, reply) {
+      const token = field(request.query, "token");
+      const account = await getPasswordResetAccount(ctx, token);
+      return reply
+        .code(account ? 200 : 410)
+        .header("cache-control", "no-store")
+        .header("referrer-policy", "no-referrer")
+        .view(
+          "accounts/views/set-password",
+          await adminPageModel(ctx, request, reply, {
+            title: "Set your password",
+            token,
+            account: account ? { name: account.name, email: account.email } : null,
+            errors: account
+              ? {}
+              : { token: "This link has expired or was already used. Ask an admin for a new one." },
+          }),
+        );
+    },
+  );
 
   app.post(
     "/admin/set-password",

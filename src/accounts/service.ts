@@ -325,7 +325,12 @@ export async function setPasswordWithToken(
   const tokenHash = digestToken(token);
   if (!(await store.markPasswordResetTokenUsed(ctx.db, tokenHash, ctx.now().toISOString())))
     return { errors: { token: "this link was already used: ask for a new one" } };
-  await store.updateUser(ctx.db, account.id, { password_hash: await hashPassword(password) }, ctx.now().toISOString());
+  await store.updateUser(
+    ctx.db,
+    account.id,
+    { password_hash: await hashPassword(password) },
+    ctx.now().toISOString(),
+  );
   await store.deleteSessionsOfUser(ctx.db, account.id);
   await store.deletePasswordResetTokensOfUser(ctx.db, account.id, tokenHash);
   return { userId: account.id };

@@ -272,7 +272,11 @@ export async function markPasswordResetTokenUsed(db: Db, tokenHash: string, now:
 }
 
 /** Retires every other outstanding link of an account once one is used or a new one is made. */
-export async function deletePasswordResetTokensOfUser(db: Db, userId: number, exceptHash?: string): Promise<void> {
+export async function deletePasswordResetTokensOfUser(
+  db: Db,
+  userId: number,
+  exceptHash?: string,
+): Promise<void> {
   await db
     .deleteFrom("password_reset_tokens")
     .where("user_id", "=", userId)

@@ -6,7 +6,9 @@ import mediaAdminRoutes from "../articles/media-admin-routes.js";
 import { countArticlesByStatus, listArticlesForAdmin } from "../articles/service.js";
 import taxonomyAdminRoutes from "../articles/taxonomy-admin-routes.js";
 import commentsAdminRoutes from "../comments/admin-routes.js";
+import curationAdminRoutes from "../curation/admin-routes.js";
 import { countPendingComments } from "../comments/moderation.js";
+import migrationAdminRoutes from "../migration/admin-routes.js";
 import type { AppContext } from "../site/context.js";
 import { formatSiteDate } from "../site/settings.js";
 import { actorOf, requireStaffSession } from "./guard.js";
@@ -50,6 +52,8 @@ const adminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
   await app.register(accountAdminRoutes, { ctx });
   await app.register(settingsRoutes, { ctx });
   await app.register(commentsAdminRoutes, { ctx });
+  await app.register(curationAdminRoutes, { ctx });
+  await app.register(migrationAdminRoutes, { ctx });
 };
 
 export default adminRoutes;

@@ -1,5 +1,5 @@
 import { tz } from "@date-fns/tz";
-import { format } from "date-fns";
+import { formatInZone } from "../site/site-date.js";
 
 /** `/YYYY/MM/DD/slug/` with the date in the site's zone (as WordPress does). */
 export function articlePath(
@@ -7,7 +7,7 @@ export function articlePath(
   timezone: string,
 ): string {
   if (!article.published_at) return `/preview/${article.slug}/`;
-  const day = format(new Date(article.published_at), "yyyy/MM/dd", { in: tz(timezone) });
+  const day = formatInZone(new Date(article.published_at), "yyyy/MM/dd", timezone);
   return `/${day}/${article.slug}/`;
 }
 

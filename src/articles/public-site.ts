@@ -16,7 +16,7 @@ import { getCategoryBySlug, getTagBySlug, listCategories, listNavCategories } fr
  * number of queries (rows first, then one `hydrateArticles` for every story on the page).
  */
 
-type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now">;
+type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now" | "changes">;
 
 /** Stories in each front-page category section, and how many sections at most. */
 const SECTION_SIZE = 4;
@@ -92,6 +92,28 @@ function latestRows(ctx: Ctx, limit = SIDE_LIST_SIZE) {
   return store.listPublishedArticles(ctx.db, {}, { limit, offset: 0 });
 }
 
+/** One more than the side list shows, so an article page can leave itself out. */
+const LATEST_HELD = SIDE_LIST_SIZE + 1;
+const latestSources = new WeakMap<object, () => Promise<ArticleSummary[]>>();
+
+/**
+ * The newest stories, hydrated: the same on every page until content changes (a publish, a
+ * scheduled story going out, an edit, a comment), so every page shares one computation per change.
+ */
+function newestStories(ctx: Ctx): Promise<ArticleSummary[]> {
+  let source = latestSources.get(ctx.db);
+  if (!source) {
+    const memo = memoiseUntilChange(
+      ctx,
+      async () => hydrateArticles(ctx, await latestRows(ctx, LATEST_HELD)),
+      Number.POSITIVE_INFINITY,
+    );
+    source = () => memo(LATEST_HELD);
+    latestSources.set(ctx.db, source);
+  }
+  return source();
+}
+
 // ── "most commented": filled by the comments feature ───────────────────────
 
 /** Returns the most-commented recent published stories, best first. */
@@ -106,27 +128,29 @@ export function provideMostCommented(
   ctx: Pick<AppContext, "db" | "changes">,
   source: MostCommentedSource,
 ): void {
-  mostCommentedSources.set(ctx.db, memoiseUntilChange(ctx, source));
+  mostCommentedSources.set(ctx.db, memoiseUntilChange(ctx, source, MOST_COMMENTED_REUSE_MS));
 }
 
 /** How long a "most commented" ranking is reused at most: its seven-day window slides with time. */
 const MOST_COMMENTED_REUSE_MS = 5 * 60_000;
 
 /**
- * The ranking is the same on every page until content changes, and computing it aggregates a
- * week of comments: one computation is shared by every render until the next content change
- * (on any node) or for at most MOST_COMMENTED_REUSE_MS.
+ * A side list is the same on every page until content changes ("most commented" aggregates a
+ * week of comments): one computation is shared by every render until the next content change
+ * (on any node) or for at most `reuseMs`. A computation running when content changes is dropped
+ * with the rest, so nobody is handed a list read before the change.
  */
 function memoiseUntilChange(
   ctx: Pick<AppContext, "changes">,
   source: MostCommentedSource,
+  reuseMs: number,
 ): MostCommentedSource {
   const memo = new Map<number, { list: Promise<ArticleSummary[]>; at: number }>();
   ctx.changes.onChange(() => memo.clear());
   return (limit) => {
     const now = Date.now();
     const held = memo.get(limit);
-    if (held && now - held.at < MOST_COMMENTED_REUSE_MS) return held.list;
+    if (held && now - held.at < reuseMs) return held.list;
     const list = source(limit);
     memo.set(limit, { list, at: now });
     // A failed computation is not kept: the next page tries again.
@@ -171,22 +195,21 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
   const pages = Math.max(1, Math.ceil(total / perPage));
   if (page > pages) return undefined;
   const pagination = paginationModel("/", page, pages, total);
-  const [latest, most] = await Promise.all([
-    page === 1 ? Promise.resolve(rows.slice(0, SIDE_LIST_SIZE)) : latestRows(ctx),
-    mostCommented(ctx),
-  ]);
+  const most = await mostCommented(ctx);
   if (page > 1) {
-    const lists = await hydrateLists(ctx, { stories: rows, latest });
+    const [stories, latest] = await Promise.all([hydrateArticles(ctx, rows), newestStories(ctx)]);
     return {
       lead: null,
       top_stories: [],
-      stories: lists.stories,
+      stories,
       sections: [],
-      latest: lists.latest,
+      latest: latest.slice(0, SIDE_LIST_SIZE),
       most_commented: most,
       pagination,
     };
   }
+  // Page 1 lists the newest stories itself: its side list is their first few.
+  const latest = rows.slice(0, SIDE_LIST_SIZE);
 
   const [sticky] = await store.listStickyPublishedArticles(ctx.db, 1);
   const leadRow = sticky ?? rows[0];
@@ -262,7 +285,7 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     store.listTagsOfArticles(ctx.db, [row.id]),
   ]);
   const position = { id: row.id, published_at: row.published_at };
-  const [related, previous, next, latest, most] = await Promise.all([
+  const [related, previous, next, newest, most] = await Promise.all([
     store.listRelatedPublishedArticles(
       ctx.db,
       { id: row.id, categoryIds: categories.map((c) => c.id), tagIds: tags.map((t) => t.id) },
@@ -270,7 +293,7 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     ),
     store.getAdjacentPublishedArticle(ctx.db, position, "older"),
     store.getAdjacentPublishedArticle(ctx.db, position, "newer"),
-    latestRows(ctx, SIDE_LIST_SIZE + 1),
+    newestStories(ctx),
     mostCommented(ctx),
   ]);
   const lists = await hydrateLists(ctx, {
@@ -278,7 +301,6 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     related,
     previous: previous ? [previous] : [],
     next: next ? [next] : [],
-    latest: latest.filter((r) => r.id !== row.id).slice(0, SIDE_LIST_SIZE),
   });
   const article: ArticleDetail = { ...lists.article[0], body: row.body, html: row.body_html };
   return {
@@ -292,7 +314,7 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     related: lists.related,
     previous: lists.previous[0] ?? null,
     next: lists.next[0] ?? null,
-    latest: lists.latest,
+    latest: newest.filter((a) => a.id !== row.id).slice(0, SIDE_LIST_SIZE),
     most_commented: most.filter((a) => a.id !== row.id),
   };
 }
@@ -338,11 +360,11 @@ export async function getArchivePage(
   if (!resolved) return undefined;
   const listing = await listPublishedArticles(ctx, resolved.filter, page);
   if (page > listing.pages) return undefined;
-  const latest = await hydrateArticles(ctx, await latestRows(ctx));
+  const latest = await newestStories(ctx);
   return {
     archive: resolved.archive,
     articles: listing.items,
-    latest,
+    latest: latest.slice(0, SIDE_LIST_SIZE),
     pagination: paginationModel(resolved.archive.base_path, page, listing.pages, listing.total),
   };
 }
@@ -425,5 +447,6 @@ async function resolveArchive(
 
 /** The newest stories, for the 404 page and side lists. */
 export async function listLatestStories(ctx: Ctx, limit = SIDE_LIST_SIZE): Promise<ArticleSummary[]> {
+  if (limit <= LATEST_HELD) return (await newestStories(ctx)).slice(0, limit);
   return hydrateArticles(ctx, await latestRows(ctx, limit));
 }

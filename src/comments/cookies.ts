@@ -2,21 +2,33 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 
 /** Short-lived, signed: "your comment is awaiting moderation", for the reader who wrote it only. */
 export const HELD_COMMENT_COOKIE = "bs_comment_held";
-/** The reader's name, email and website when they asked to be remembered (cleared on request). */
+/**
+ * The reader's name, email and website when they asked to be remembered: readable by the page's
+ * script (not HttpOnly, not signed), which fills the form from it. The server never reads what is
+ * in it, so article pages stay the same for everyone and cacheable (themes/default/assets/comments.js).
+ */
 export const COMMENTER_COOKIE = "bs_commenter";
 export const HELD_NOTICE_MINUTES = 10;
 export const REMEMBER_COMMENTER_DAYS = 365;
+/**
+ * Largest remembered-details cookie value we set, in bytes once encoded: browsers drop a cookie
+ * over 4096 bytes (name and attributes included) without a word.
+ */
+export const REMEMBERED_COMMENTER_MAX_BYTES = 3072;
 /** A reader sees at most this many of their own held comments per article. */
 const HELD_COMMENTS_KEPT = 5;
 
-/** Cookies that make an article page personal: a page cache must neither serve nor store those pages. */
-export const PERSONAL_COMMENT_COOKIES = [HELD_COMMENT_COOKIE, COMMENTER_COOKIE] as const;
+/**
+ * Cookies that make an article page personal: a page cache must neither serve nor store those
+ * pages. The remembered-details cookie is not one: only the reader's browser reads it.
+ */
+export const PERSONAL_COMMENT_COOKIES = [HELD_COMMENT_COOKIE] as const;
 
 type CookieRequest = Pick<FastifyRequest, "cookies">;
 
 /**
  * True when the request carries comment state that changes the article page for this reader
- * (a held-comment notice or remembered details). The page cache calls this to bypass itself.
+ * (a held-comment notice). A cache in front of the site calls this to bypass itself.
  */
 export function hasPersonalCommentState(request: CookieRequest): boolean {
   return PERSONAL_COMMENT_COOKIES.some((name) => Boolean(request.cookies?.[name]));
@@ -71,25 +83,40 @@ export interface RememberedCommenter {
   url: string;
 }
 
-/** The details a reader asked us to remember, or undefined. */
-export function readRememberedCommenter(request: FastifyRequest): RememberedCommenter | undefined {
-  const value = unsigned(request, COMMENTER_COOKIE) as Partial<RememberedCommenter> | undefined;
-  if (!value || typeof value.name !== "string" || typeof value.email !== "string") return undefined;
-  return { name: value.name, email: value.email, url: typeof value.url === "string" ? value.url : "" };
+/** Bytes the remembered-details value takes once percent-encoded (as the cookie is sent). */
+function encodedLength(commenter: RememberedCommenter): number {
+  return encodeURIComponent(JSON.stringify(commenter)).length;
 }
 
+/**
+ * Stores the reader's details in a cookie their browser's script reads to fill the form next
+ * time. Deliberately not HttpOnly: it holds only what the reader typed, for the reader, and the
+ * server never reads what is in it. Too long to store whole, the website goes first; if even
+ * that is not enough, nothing is remembered (and an older copy is cleared).
+ */
 export function rememberCommenter(
   reply: FastifyReply,
   commenter: RememberedCommenter,
   secure: boolean,
 ): void {
-  reply.setCookie(
-    COMMENTER_COOKIE,
-    JSON.stringify(commenter),
-    cookieOptions(secure, REMEMBER_COMMENTER_DAYS * 86_400),
-  );
+  let kept: RememberedCommenter = { name: commenter.name, email: commenter.email, url: commenter.url };
+  if (encodedLength(kept) > REMEMBERED_COMMENTER_MAX_BYTES) kept = { ...kept, url: "" };
+  if (encodedLength(kept) > REMEMBERED_COMMENTER_MAX_BYTES) {
+    forgetCommenter(reply, secure);
+    return;
+  }
+  // JSON, percent-encoded by setCookie (encodeURIComponent): comments.js decodes it the same way.
+  reply.setCookie(COMMENTER_COOKIE, JSON.stringify(kept), {
+    ...rememberedCookieOptions(secure),
+    maxAge: REMEMBER_COMMENTER_DAYS * 86_400,
+  });
 }
 
-export function forgetCommenter(reply: FastifyReply): void {
-  reply.clearCookie(COMMENTER_COOKIE, { path: "/" });
+function rememberedCookieOptions(secure: boolean) {
+  return { path: "/", httpOnly: false, sameSite: "lax" as const, secure, signed: false };
+}
+
+/** Clears the remembered-details cookie. */
+export function forgetCommenter(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(COMMENTER_COOKIE, rememberedCookieOptions(secure));
 }

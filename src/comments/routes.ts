@@ -119,7 +119,8 @@ function parseFormStrictly(raw: string): Record<string, string | string[]> {
 /** Reader-facing comment routes: the form post, remember-me, comment feeds and unsubscribe links. */
 const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const secureCookies = ctx.config.siteUrl.startsWith("https:");
-  // Tell the page cache (when present) that these cookies make a page personal.
+  // Tell the page cache (when present) that these cookies make a page personal. The remembered
+  // name/email/website cookie is not among them: the page's script fills the form from it.
   const pageCache = (app as unknown as { pageCache?: { bypassCookie(name: string): void } }).pageCache;
   for (const name of PERSONAL_COMMENT_COOKIES) pageCache?.bypassCookie(name);
   provideMostCommented(ctx, (limit) => listMostCommentedArticles(ctx, limit, MOST_COMMENTED_DAYS));
@@ -225,7 +226,7 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
 
       if (!request.actor) {
         if (submission.remember) rememberCommenter(reply, result.commenter, secureCookies);
-        else if (request.cookies[COMMENTER_COOKIE]) forgetCommenter(reply);
+        else if (request.cookies[COMMENTER_COOKIE]) forgetCommenter(reply, secureCookies);
       }
       const { article, commentId, status } = result;
       reply.header("cache-control", "private, no-store");
@@ -255,7 +256,7 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
   app.post("/comments/forget", async function forgetCommenterDetails(request, reply) {
     if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
       return refuse(request, reply, 403, "This form can only be sent from this site's own pages.");
-    forgetCommenter(reply);
+    forgetCommenter(reply, secureCookies);
     return reply.redirect(`${safeReturnPath(field(request.body, "return_to"))}#respond`, 303);
   });
 

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { ArticleSummary } from "../articles/service.js";
 import type { AppContext } from "../site/context.js";
 import { formatSiteDate, type SiteSettings } from "../site/settings.js";
-import { readHeldComments, readRememberedCommenter } from "./cookies.js";
+import { COMMENTER_COOKIE, readHeldComments } from "./cookies.js";
 import { avatarHueOf, initialsOf } from "./render.js";
 import type { CommentFormState } from "./service.js";
 import * as store from "./store.js";
@@ -165,7 +165,8 @@ export interface CommentsSection {
     error_list: { field: string; message: string }[];
     message: string;
     staff: { name: string } | null;
-    remembered: boolean;
+    /** The cookie the theme's script fills name, email and website from (never read by the server). */
+    remembered_cookie: string;
     forget_action: string;
     honeypot_name: string;
     can_notify_replies: boolean;
@@ -177,7 +178,8 @@ export interface CommentsSection {
 /**
  * The model of an article's comments area: approved comments threaded (plus the reader's own
  * held ones from their notice cookie), and the form with what the reader typed (`formState`
- * after a rejected post) or their remembered details. Two queries at most, however many comments.
+ * after a rejected post). Remembered details are not read here: the theme's script fills them
+ * in, so the page is the same for every anonymous reader and cacheable. Two queries at most.
  */
 export async function buildCommentsSection(
   ctx: Pick<Ctx, "db" | "settings" | "now" | "config">,
@@ -203,7 +205,6 @@ export async function buildCommentsSection(
     settings.timezone,
   );
 
-  const remembered = readRememberedCommenter(request);
   const replyQuery = (request.query as Record<string, unknown> | undefined)?.replytocom;
   const wantedParent = formState?.values.parent_id ?? (typeof replyQuery === "string" ? replyQuery : "");
   const replyTo = flatten(comments).find((c) => String(c.id) === wantedParent.trim() && c.can_reply);
@@ -231,18 +232,18 @@ export async function buildCommentsSection(
       cancel_reply_url: `${article.path}#respond`,
       values: formState?.values ?? {
         parent_id: "",
-        name: remembered?.name ?? "",
-        email: remembered?.email ?? "",
-        url: remembered?.url ?? "",
+        name: "",
+        email: "",
+        url: "",
         body: "",
-        remember: remembered !== undefined,
+        remember: false,
         notify_replies: false,
       },
       errors,
       error_list: Object.entries(errors).map(([field, message]) => ({ field, message })),
       message: formState?.message ?? "",
       staff: staff ? { name: staff.name } : null,
-      remembered: remembered !== undefined,
+      remembered_cookie: COMMENTER_COOKIE,
       forget_action: "/comments/forget",
       honeypot_name: HONEYPOT_FIELD,
       can_notify_replies: ctx.config.smtpUrl !== undefined,

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, type SqliteDatabase as KyselySqliteDatabase, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Config } from "../config.js";
 import type { DialectName } from "./dialect.js";
@@ -27,6 +27,40 @@ pg.types.setTypeParser(TIMESTAMP_OID, (value) => new Date(`${value}Z`).toISOStri
 // COUNT(*) and bigserial values fit comfortably in a double for this application.
 pg.types.setTypeParser(INT8_OID, (value) => Number(value));
 
+/** Distinct SQL texts whose prepared statements are kept (the hot queries are a few dozen). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and compiling SQL is a measurable part of a
+ * page render; this keeps prepared statements by SQL text (least recently used dropped first).
+ * A statement still being iterated (a streamed query) is never handed out twice: a fresh one is
+ * prepared instead. SQLite re-prepares a kept statement itself after a schema change.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sqlText: string) {
+      const held = statements.get(sqlText);
+      if (held !== undefined && !held.busy) {
+        statements.delete(sqlText);
+        statements.set(sqlText, held);
+        return held;
+      }
+      const statement = sqlite.prepare(sqlText);
+      if (held === undefined) {
+        statements.set(sqlText, statement);
+        if (statements.size > STATEMENT_CACHE_SIZE)
+          statements.delete(statements.keys().next().value as string);
+      }
+      return statement;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
+}
+
 /** Opens the configured database with durable-write settings. */
 export function openDatabase(
   database: Config["database"],
@@ -46,6 +80,6 @@ export function openDatabase(
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("cache_size = -32000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", pgPool: undefined, close: () => db.destroy() };
 }

@@ -3,6 +3,7 @@ import type { Db } from "./database.js";
 import * as m0001 from "./migrations/0001-foundation.js";
 import * as m0002 from "./migrations/0002-comments.js";
 import * as m0003 from "./migrations/0003-search.js";
+import * as m0004 from "./migrations/0004-curation.js";
 import * as m0005 from "./migrations/0005-wordpress-import.js";
 import * as m0006 from "./migrations/0006-performance-indexes.js";
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-comments": m0002,
   "0003-search": m0003,
+  "0004-curation": m0004,
   "0005-wordpress-import": m0005,
   "0006-performance-indexes": m0006,
 };

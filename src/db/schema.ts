@@ -199,6 +199,90 @@ export interface PasswordResetTokensTable {
   used_at: Timestamp | null;
 }
 
+export type SourceMode = "review" | "publish";
+/** pending: never fetched; the rest as decided by the fetch scheduler (curation/fetcher/schedule.ts). */
+export type SourceStatus = "pending" | "ok" | "error" | "throttled" | "gone";
+
+export interface SourcesTable {
+  id: Id;
+  /** The feed's URL (canonical); updated after a permanent redirect. */
+  url: string;
+  site_url: ColumnType<string, string | undefined, string>;
+  name: string;
+  category_id: number | null;
+  mode: ColumnType<SourceMode, SourceMode | undefined, SourceMode>;
+  /** 1 when the publisher licenses republishing full text and images. */
+  is_full_text_allowed: ColumnType<number, number | undefined, number>;
+  fetch_interval_minutes: ColumnType<number, number | undefined, number>;
+  is_enabled: ColumnType<number, number | undefined, number>;
+  status: ColumnType<SourceStatus, SourceStatus | undefined, SourceStatus>;
+  last_error: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  etag: string | null;
+  last_modified: string | null;
+  ttl_minutes: number | null;
+  /** JSON array of UTC hours. */
+  skip_hours: ColumnType<string, string | undefined, string>;
+  /** JSON array of day names. */
+  skip_days: ColumnType<string, string | undefined, string>;
+  fetch_count: ColumnType<number, number | undefined, number>;
+  not_modified_count: ColumnType<number, number | undefined, number>;
+  items_added_count: ColumnType<number, number | undefined, number>;
+  last_items_added: ColumnType<number, number | undefined, number>;
+  last_fetched_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  next_fetch_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type StoryStatus = "new" | "snoozed" | "published" | "dismissed";
+
+export interface StoriesTable {
+  id: Id;
+  title: string;
+  lead_item_id: number;
+  status: ColumnType<StoryStatus, StoryStatus | undefined, StoryStatus>;
+  snoozed_until: Timestamp | null;
+  article_id: number | null;
+  has_pending_coverage: ColumnType<number, number | undefined, number>;
+  item_count: ColumnType<number, number | undefined, number>;
+  first_item_at: Timestamp;
+  last_item_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type FeedItemLinkStatus = "none" | "linked" | "declined";
+
+export interface FeedItemsTable {
+  id: Id;
+  source_id: number;
+  dedup_hash: string;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  summary_html: string;
+  summary_text: string;
+  content_html: string | null;
+  author: string | null;
+  /** JSON array of the feed's category names. */
+  categories: ColumnType<string, string | undefined, string>;
+  image_url: string | null;
+  published_at: Timestamp;
+  has_real_date: ColumnType<number, number | undefined, number>;
+  story_id: number | null;
+  link_status: ColumnType<FeedItemLinkStatus, FeedItemLinkStatus | undefined, FeedItemLinkStatus>;
+  fetched_at: Timestamp;
+}
+
+export interface ClusteringLockTable {
+  id: number;
+  last_item_id: number;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -214,6 +298,10 @@ export interface Database {
   media: MediaTable;
   redirects: RedirectsTable;
   comments: CommentsTable;
+  sources: SourcesTable;
+  stories: StoriesTable;
+  feed_items: FeedItemsTable;
+  clustering_lock: ClusteringLockTable;
   wp_import_map: WpImportMapTable;
   wordpress_imports: WordPressImportsTable;
   password_reset_tokens: PasswordResetTokensTable;

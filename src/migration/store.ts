@@ -53,7 +53,14 @@ export async function listImportedKeys(db: Db, source: string, kind: ImportMapKi
 /** Records what a WordPress thing became. */
 export async function insertImportMapping(
   db: Db,
-  mapping: { source: string; kind: ImportMapKind; wp_key: string; local_id: number; guid: string | null; created_at: string },
+  mapping: {
+    source: string;
+    kind: ImportMapKind;
+    wp_key: string;
+    local_id: number;
+    guid: string | null;
+    created_at: string;
+  },
 ): Promise<void> {
   await db.insertInto("wp_import_map").values(mapping).execute();
 }
@@ -141,7 +148,12 @@ export async function listImportRuns(db: Db, limit: number): Promise<ImportRunRo
 export async function failStaleImportRuns(db: Db, updatedBefore: string, now: string): Promise<void> {
   await db
     .updateTable("wordpress_imports")
-    .set({ status: "failed", error: "the import stopped (the server restarted?): run it again to finish", finished_at: now, updated_at: now })
+    .set({
+      status: "failed",
+      error: "the import stopped (the server restarted?): run it again to finish",
+      finished_at: now,
+      updated_at: now,
+    })
     .where("status", "=", "running")
     .where("updated_at", "<", updatedBefore)
     .execute();

@@ -81,6 +81,7 @@ const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
         last_number: (outcome.page - 1) * outcome.perPage + outcome.results.length,
         error_messages: Object.values(outcome.errors),
         total_without_filters: outcome.totalWithoutFilters,
+        is_total_capped: outcome.isTotalCapped,
       },
       categories: categories.map((c) => ({
         name: c.name,

@@ -41,6 +41,8 @@ export interface SearchOutcome {
   searched: boolean;
   results: SearchResult[];
   total: number;
+  /** True when more stories match than were counted (`total` is then the count's cap). */
+  isTotalCapped: boolean;
   page: number;
   pages: number;
   perPage: number;
@@ -126,6 +128,7 @@ export async function searchSite(ctx: Ctx, request: SearchRequest): Promise<Sear
     searched: isSearchable(query),
     results: [],
     total: 0,
+    isTotalCapped: false,
     page,
     pages: 1,
     perPage: resolved.perPage,
@@ -144,7 +147,8 @@ export async function searchSite(ctx: Ctx, request: SearchRequest): Promise<Sear
     offset: (page - 1) * resolved.perPage,
   };
   let hits = await store.searchArticles(ctx.db, query, filter);
-  outcome.total = hits.total;
+  outcome.isTotalCapped = hits.total > store.MAX_COUNTED_MATCHES;
+  outcome.total = Math.min(hits.total, store.MAX_COUNTED_MATCHES);
   outcome.pages = Math.min(MAX_RESULT_PAGES, Math.max(1, Math.ceil(hits.total / resolved.perPage)));
   if (hits.ids.length === 0 && page > outcome.pages) {
     // A page past the end (an old link, a hand-edited URL) shows the last page instead of nothing.

@@ -42,7 +42,7 @@ export interface SearchFilter {
 }
 
 export interface SearchHitPage {
-  /** Matching articles in all pages. */
+  /** Matching articles in all pages, counted up to MAX_COUNTED_MATCHES + 1. */
   total: number;
   /** This page's article ids, best first. */
   ids: number[];
@@ -71,6 +71,14 @@ export interface HighlightedArticleRow {
 /** bm25 weights of the title, excerpt and body columns: a title hit outranks a body hit. */
 const BM25_WEIGHTS = sql.raw("10.0, 4.0, 1.0");
 const SNIPPET_TOKENS = 32;
+/**
+ * Relevance is computed among the newest this-many matches (by article id): enough for any
+ * specific query, and it bounds the cost of a word found in every story. A news reader asking
+ * for "election" wants this year's best match, not 2009's.
+ */
+export const RANKED_CANDIDATES = 5000;
+/** Matches counted at most; a count above it reads "more than 10,000" (counting every story costs). */
+export const MAX_COUNTED_MATCHES = 10_000;
 
 const articleColumns = sql.raw(
   [
@@ -107,42 +115,51 @@ function articleFilters(filter: SearchFilter): RawBuilder<unknown> {
 
 // ── SQLite (FTS5) ───────────────────────────────────────────────────────────
 
-/** The ranked-ids query on SQLite; exported for the SQL snapshot test. */
+/** The page-of-ids query on SQLite; exported for the SQL snapshot test. */
 export function searchSqliteQuery(query: ParsedQuery, filter: SearchFilter) {
   const match = toFts5Match(query, { titleOnly: filter.titleOnly });
-  const order =
-    filter.sort === "newest"
-      ? sql`hits.published_at desc, hits.id desc`
-      : sql`hits.score, hits.published_at desc, hits.id desc`;
-  // bm25() only works in the query that runs the MATCH, and a window function (the total)
-  // moves that query into a subquery: so rank in a materialised CTE, count and page outside it.
   // The covering index spares reading each matched article's row (its status sits after the body).
-  return sql<{ id: number; total: number }>`
-    with hits as materialized (
+  const matches = sql`article_search
+      join articles indexed by articles_search_filter_idx on articles.id = article_search.rowid
+      where article_search match ${match} ${articleFilters(filter)}`;
+  if (filter.sort === "newest")
+    return sql<{ id: number }>`
+      select articles.id as id from ${matches}
+      order by articles.published_at desc, articles.id desc
+      limit ${filter.limit} offset ${filter.offset}`;
+  // bm25 is computed for the newest RANKED_CANDIDATES matches only: FTS5 walks the index newest
+  // id first and stops there, so a word in every story costs the same as a word in 5,000.
+  return sql<{ id: number }>`
+    with candidates as materialized (
       select articles.id as id, articles.published_at as published_at,
         bm25(article_search, ${BM25_WEIGHTS}) as score
-      from article_search
-      join articles indexed by articles_search_filter_idx on articles.id = article_search.rowid
-      where article_search match ${match} ${articleFilters(filter)}
+      from ${matches}
+      order by article_search.rowid desc
+      limit ${RANKED_CANDIDATES}
     )
-    select hits.id as id, count(*) over () as total
-    from hits
-    order by ${order}
+    select id from candidates
+    order by score, published_at desc, id desc
     limit ${filter.limit} offset ${filter.offset}`;
 }
 
-/** Ranked matches on SQLite: bm25 over title, excerpt and body. */
+/** A page of matches on SQLite, ranked by bm25 over title, excerpt and body (or newest first). */
 export async function searchSqlite(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<SearchHitPage> {
-  const { rows } = await searchSqliteQuery(query, filter).execute(db);
-  return { total: toCount(rows[0]?.total), ids: rows.map((r) => r.id) };
+  const [{ rows }, total] = await Promise.all([
+    searchSqliteQuery(query, filter).execute(db),
+    countSqlite(db, query, filter),
+  ]);
+  return { total, ids: rows.map((r) => r.id) };
 }
 
 async function countSqlite(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number> {
   const match = toFts5Match(query, { titleOnly: filter.titleOnly });
   const { rows } = await sql<{ n: number }>`
-    select count(*) as n from article_search
-    join articles indexed by articles_search_filter_idx on articles.id = article_search.rowid
-    where article_search match ${match} ${articleFilters(filter)}`.execute(db);
+    select count(*) as n from (
+      select 1 from article_search
+      join articles indexed by articles_search_filter_idx on articles.id = article_search.rowid
+      where article_search match ${match} ${articleFilters(filter)}
+      limit ${MAX_COUNTED_MATCHES + 1}
+    ) as counted`.execute(db);
   return toCount(rows[0]?.n);
 }
 
@@ -203,42 +220,58 @@ const headlineOptions = (highlightAll: boolean) =>
   ].join(", ");
 const folding = foldingTranslation();
 
-/** The ranked-ids query on PostgreSQL; exported for the SQL snapshot test. */
+/** The page-of-ids query on PostgreSQL; exported for the SQL snapshot test. */
 export function searchPostgresQuery(query: ParsedQuery, filter: SearchFilter) {
   const tsquery = sql`to_tsquery(${TS_CONFIG}, ${toTsquery(query, { titleOnly: filter.titleOnly })})`;
-  const order =
-    filter.sort === "newest"
-      ? sql`articles.published_at desc nulls last, articles.id desc`
-      : sql`ts_rank(article_search.search_vector, ${tsquery}) desc, articles.published_at desc nulls last, articles.id desc`;
-  return sql<{ id: number; total: number }>`
-    select articles.id as id, count(*) over () as total
-    from article_search
-    join articles on articles.id = article_search.article_id
-    where article_search.search_vector @@ ${tsquery} ${articleFilters(filter)}
-    order by ${order}
+  const matches = sql`article_search
+      join articles on articles.id = article_search.article_id
+      where article_search.search_vector @@ ${tsquery} ${articleFilters(filter)}`;
+  if (filter.sort === "newest")
+    return sql<{ id: number }>`
+      select articles.id as id from ${matches}
+      order by articles.published_at desc nulls last, articles.id desc
+      limit ${filter.limit} offset ${filter.offset}`;
+  // ts_rank reads each match's whole tsvector, so it runs on the newest RANKED_CANDIDATES
+  // matches only (found through the GIN index without reading a vector).
+  return sql<{ id: number }>`
+    with candidates as materialized (
+      select articles.id as id from ${matches}
+      order by articles.id desc
+      limit ${RANKED_CANDIDATES}
+    )
+    select articles.id as id
+    from candidates
+    join article_search on article_search.article_id = candidates.id
+    join articles on articles.id = candidates.id
+    order by ts_rank(article_search.search_vector, ${tsquery}) desc, articles.published_at desc nulls last,
+      articles.id desc
     limit ${filter.limit} offset ${filter.offset}`;
 }
 
-/** Ranked matches on PostgreSQL: ts_rank with weights A (title), B (excerpt), C (body). */
+/** A page of matches on PostgreSQL, ranked by ts_rank with weights A (title), B (excerpt), C (body). */
 export async function searchPostgres(
   db: Db,
   query: ParsedQuery,
   filter: SearchFilter,
 ): Promise<SearchHitPage> {
   if (toTsquery(query) === "") return { total: 0, ids: [] };
-  const { rows } = await searchPostgresQuery(query, filter).execute(db);
-  return { total: toCount(rows[0]?.total), ids: rows.map((r) => r.id) };
+  const [{ rows }, total] = await Promise.all([
+    searchPostgresQuery(query, filter).execute(db),
+    countPostgres(db, query, filter),
+  ]);
+  return { total, ids: rows.map((r) => r.id) };
 }
 
 async function countPostgres(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number> {
   const tsquery = toTsquery(query, { titleOnly: filter.titleOnly });
   if (tsquery === "") return 0;
   const { rows } = await sql<{ n: number }>`
-    select count(*) as n from article_search
-    join articles on articles.id = article_search.article_id
-    where article_search.search_vector @@ to_tsquery(${TS_CONFIG}, ${tsquery}) ${articleFilters(filter)}`.execute(
-    db,
-  );
+    select count(*) as n from (
+      select 1 from article_search
+      join articles on articles.id = article_search.article_id
+      where article_search.search_vector @@ to_tsquery(${TS_CONFIG}, ${tsquery}) ${articleFilters(filter)}
+      limit ${MAX_COUNTED_MATCHES + 1}
+    ) as counted`.execute(db);
   return toCount(rows[0]?.n);
 }
 
@@ -251,7 +284,9 @@ async function highlightPostgres(
   // their accents ("café"). So the words to highlight are the document's lexemes that fold to a
   // wanted word, OR-ed into a tsquery of exact lexemes for ts_headline.
   const wanted = wantedWords(query);
-  const folded = (column: RawBuilder<unknown>) => sql`translate(${column}, ${folding.from}, ${folding.to})`;
+  // translate() scans its whole table per character: only words with non-ASCII letters need it.
+  const folded = (column: RawBuilder<unknown>) =>
+    sql`case when ${column} ~ '^[ -~]*$' then ${column} else translate(${column}, ${folding.from}, ${folding.to}) end`;
   const word = sql.ref("doc_word.lexeme");
   const { rows } = await sql<HighlightedArticleRow>`
     select ${articleColumns},
@@ -341,14 +376,10 @@ export async function searchArticles(
   query: ParsedQuery,
   filter: SearchFilter,
 ): Promise<SearchHitPage> {
-  const page = await bodyOf(db).search(db, query, filter);
-  // A page past the end returns no rows and so no window count: count separately.
-  if (page.ids.length === 0 && filter.offset > 0)
-    return { total: await bodyOf(db).count(db, query, filter), ids: [] };
-  return page;
+  return bodyOf(db).search(db, query, filter);
 }
 
-/** How many articles match (no ranking). */
+/** How many articles match (no ranking), up to MAX_COUNTED_MATCHES + 1. */
 export async function countSearchMatches(db: Db, query: ParsedQuery, filter: SearchFilter): Promise<number> {
   return bodyOf(db).count(db, query, filter);
 }

@@ -1,5 +1,6 @@
 import { pruneAccounts } from "../accounts/service.js";
 import { publishDueArticles } from "../articles/service.js";
+import { startFeedScheduler } from "../curation/scheduler.js";
 import type { AppContext } from "./context.js";
 
 export const SCHEDULE_TICK_MS = 15_000;
@@ -21,8 +22,10 @@ export function startSchedulers(ctx: AppContext): () => Promise<void> {
   publish();
   const timers = [setInterval(publish, SCHEDULE_TICK_MS), setInterval(housekeeping, HOUSEKEEPING_TICK_MS)];
   for (const timer of timers) timer.unref();
+  // Feeds run on their own timer: a slow publisher must not delay scheduled publishing.
+  const stopFeeds = startFeedScheduler(ctx);
   return async () => {
     for (const timer of timers) clearInterval(timer);
-    await running;
+    await Promise.all([running, stopFeeds()]);
   };
 }

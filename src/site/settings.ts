@@ -1,6 +1,6 @@
-import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
 import type { Db } from "../db/database.js";
+import { formatInZone } from "./site-date.js";
 import { listSettings, upsertSettings } from "./store.js";
 
 /** Site-wide settings with their defaults; stored as one JSON value per key. */
@@ -164,5 +164,5 @@ export class SettingsService {
 
 /** Formats a moment in the site's zone, e.g. the masthead's "Sun. May 22nd, 2022". */
 export function formatSiteDate(date: Date | string, pattern: string, timezone: string): string {
-  return format(typeof date === "string" ? new Date(date) : date, pattern, { in: tz(timezone) });
+  return formatInZone(typeof date === "string" ? new Date(date) : date, pattern, timezone);
 }

@@ -2,7 +2,19 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { Liquid } from "liquidjs";
+import {
+  type Context,
+  type Emitter,
+  evalToken,
+  type FilteredValueToken,
+  Liquid,
+  type Parser,
+  Tag,
+  type TagToken,
+  type Template,
+  type TopLevelToken,
+  TypeGuards,
+} from "liquidjs";
 import { themesDir } from "../paths.js";
 import { formatSiteDate } from "./settings.js";
 
@@ -19,6 +31,105 @@ export interface ThemeAsset {
 
 const COMPRESSIBLE = /\.(css|js|svg|json|txt)$/;
 
+/** Memory the rendered `{% cache %}` fragments may hold (UTF-16, so two bytes a character). */
+const FRAGMENT_CACHE_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Rendered template fragments by key, dropped whole on every content change. `generation` counts
+ * the drops: a fragment rendered from data read before the latest drop is not stored, so a render
+ * racing an edit cannot keep the old headline until the next change.
+ */
+export class FragmentCache {
+  private readonly entries = new Map<string, string>();
+  private usedBytes = 0;
+  generation = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(key: string): string | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Stores a fragment rendered from data read under `generation`; the oldest go first when full. */
+  set(key: string, html: string, generation: number): void {
+    if (generation !== this.generation) return;
+    const bytes = (key.length + html.length) * 2;
+    if (bytes > this.maxBytes / 16) return;
+    const previous = this.entries.get(key);
+    if (previous !== undefined) this.usedBytes -= (key.length + previous.length) * 2;
+    this.entries.set(key, html);
+    this.usedBytes += bytes;
+    for (const [oldKey, oldHtml] of this.entries) {
+      if (this.usedBytes <= this.maxBytes) break;
+      this.entries.delete(oldKey);
+      this.usedBytes -= (oldKey.length + oldHtml.length) * 2;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.usedBytes = 0;
+    this.generation += 1;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+type CacheKeyPart = string | number | boolean | null | undefined;
+
+/**
+ * `{% cache "story-card", story.id, variant %}…{% endcache %}`: renders its body once per key and
+ * reuses the HTML until content changes (like Django's `{% cache %}` or Rails' fragment caching).
+ * The key must name everything the body shows besides `site` and what only a content change
+ * alters; keys are local to the tag's place in its template. The body's `assign`s do not run on
+ * a hit, so a cached body must not set variables used after it.
+ */
+function cacheTag(fragments: FragmentCache, storeGeneration: () => number | undefined) {
+  return class CacheTag extends Tag {
+    private readonly keyParts: FilteredValueToken[] = [];
+    private readonly templates: Template[] = [];
+    private readonly place: string;
+
+    constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
+      super(token, remainTokens, liquid);
+      this.place = `${token.file ?? ""}:${token.begin}`;
+      while (!this.tokenizer.end()) {
+        this.keyParts.push(this.tokenizer.readFilteredValue());
+        this.tokenizer.readTo(",");
+      }
+      if (this.keyParts.length === 0) throw new Error(`tag ${token.getText()} needs a key`);
+      while (remainTokens.length > 0) {
+        const next = remainTokens.shift() as TopLevelToken;
+        if (TypeGuards.isTagToken(next) && next.name === "endcache") return;
+        this.templates.push(parser.parseToken(next, remainTokens));
+      }
+      throw new Error(`tag ${token.getText()} not closed`);
+    }
+
+    *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+      const parts: CacheKeyPart[] = [];
+      for (const part of this.keyParts) {
+        const value = yield evalToken(part, ctx);
+        if (value !== null && value !== undefined && typeof value === "object")
+          throw new Error(`{% cache %} in ${this.place}: key parts must be plain values, not objects`);
+        parts.push(value as CacheKeyPart);
+      }
+      const key = `${this.place}${JSON.stringify(parts)}`;
+      const held = fragments.get(key);
+      if (held !== undefined) {
+        emitter.write(held);
+        return;
+      }
+      const html = (yield this.liquid.renderer.renderTemplates(this.templates, ctx)) as string;
+      const generation = storeGeneration();
+      if (generation !== undefined) fragments.set(key, html, generation);
+      emitter.write(html);
+    }
+  };
+}
+
 /**
  * Renders public pages from a theme folder. A template missing from the chosen theme is taken
  * from `themes/default`. Output is HTML-escaped unless a template says `| raw` (used only for
@@ -28,6 +139,10 @@ export class ThemeRenderer {
   readonly liquid: Liquid;
   /** Asset name (e.g. `site.css`) → hashed URL `/assets/<hash>/site.css`. */
   readonly assets = new Map<string, ThemeAsset>();
+  /** What `{% cache %}` tags hold; `clearFragments()` empties it on every content change. */
+  readonly fragments = new FragmentCache(FRAGMENT_CACHE_MAX_BYTES);
+  /** The generation the current (synchronous) render's data was read under; undefined: store nothing. */
+  private renderGeneration: number | undefined;
 
   constructor(readonly themeName: string) {
     const roots = [path.join(themesDir, themeName), path.join(themesDir, "default")].filter(
@@ -44,6 +159,10 @@ export class ThemeRenderer {
       ownPropertyOnly: true,
       strictFilters: true,
     });
+    this.liquid.registerTag(
+      "cache",
+      cacheTag(this.fragments, () => this.renderGeneration),
+    );
     this.liquid.registerFilter("site_date", (value: string | Date | null, pattern: string, zone: string) =>
       value ? formatSiteDate(value, pattern, zone) : "",
     );
@@ -65,11 +184,32 @@ export class ThemeRenderer {
     return asset.url;
   }
 
-  async render(template: string, model: object): Promise<string> {
+  /** The fragment generation to note when a request starts reading the data it will render. */
+  get fragmentGeneration(): number {
+    return this.fragments.generation;
+  }
+
+  /** Drops every cached fragment (content changed). */
+  clearFragments(): void {
+    this.fragments.clear();
+  }
+
+  /**
+   * Renders a template. `dataGeneration` is `fragmentGeneration` as it was before the model's data
+   * was read: `{% cache %}` fragments rendered here are stored only when no content change came
+   * in between. Without it, fragments are reused but none are stored.
+   */
+  async render(template: string, model: object, dataGeneration?: number): Promise<string> {
     // Synchronous rendering: every filter is synchronous and templates are parsed once (cache),
     // so the async renderer's promise per tag and output only cost time (about a third of an
-    // uncached article page, measured with `npm run bench -- --cpu-prof`).
-    return this.liquid.renderFileSync(template, model as Record<string, unknown>);
+    // uncached article page, measured with `npm run bench -- --cpu-prof`). Being synchronous also
+    // makes `renderGeneration` belong to this render alone.
+    this.renderGeneration = dataGeneration;
+    try {
+      return this.liquid.renderFileSync(template, model as Record<string, unknown>);
+    } finally {
+      this.renderGeneration = undefined;
+    }
   }
 
   private indexAssets(dir: string): void {

@@ -108,6 +108,61 @@ describe("reader comments in Chromium", () => {
     await Promise.all([readerContext.close(), editorContext.close()]);
   });
 
+  test('a reader who ticks "Save my name" finds the form filled in on their next visit, from a cached page, and can forget it', async () => {
+    const nextStory = await served.site.newArticle({ author: editor, title: "Ferry timetable changes" });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(5000);
+    const scriptErrors: string[] = [];
+    page.on("pageerror", (error) => scriptErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") scriptErrors.push(message.text());
+    });
+    const forget = page.getByRole("button", { name: "Forget my saved name, email and website" });
+
+    await page.goto(`${served.baseUrl}${articlePath}`);
+    expect(await forget.isVisible()).toBe(false);
+    await page.locator("#comment-field-body").fill("Please keep the night bus too.");
+    await page.locator("#comment-field-name").fill("Sam Saved");
+    await page.locator("#comment-field-email").fill("sam@example.org");
+    await page.locator("#comment-field-url").fill("https://sam.example");
+    await page.locator("#comment-field-remember").check();
+    await page.getByRole("button", { name: "Post Comment" }).click();
+    await expect
+      .poll(() => page.locator("[data-comment-status]").textContent())
+      .toContain("Your comment is awaiting moderation.");
+    // The in-place post set the cookie, so the way to clear it shows at once.
+    await expect.poll(() => forget.isVisible()).toBe(true);
+
+    // Ten minutes on, the moderation notice cookie has expired; the remembered details have not.
+    await context.clearCookies({ name: "bs_comment_held" });
+    const visit = await page.goto(`${served.baseUrl}${nextStory.path}`);
+    // The page came from the shared cache and carries nothing of the reader's.
+    expect(visit?.headers()["cache-control"]).toBe("public, max-age=60, stale-while-revalidate=300");
+    const html = (await visit?.text()) ?? "";
+    expect(html).not.toContain("sam@example.org");
+    expect(html).not.toContain("Sam Saved");
+    await expect.poll(() => page.locator("#comment-field-name").inputValue()).toBe("Sam Saved");
+    expect(await page.locator("#comment-field-email").inputValue()).toBe("sam@example.org");
+    expect(await page.locator("#comment-field-url").inputValue()).toBe("https://sam.example");
+    expect(await page.locator("#comment-field-remember").isChecked()).toBe(true);
+    expect(await page.locator("#comment-field-body").inputValue()).toBe("");
+    expect(await forget.isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "remembered-form.png"), fullPage: true });
+
+    await forget.click();
+    await page.waitForURL(/#respond$/);
+    await expect
+      .poll(async () => (await context.cookies()).some((c) => c.name === "bs_commenter"))
+      .toBe(false);
+    await page.reload();
+    expect(await page.locator("#comment-field-name").inputValue()).toBe("");
+    expect(await page.locator("#comment-field-remember").isChecked()).toBe(false);
+    expect(await forget.isVisible()).toBe(false);
+    expect(scriptErrors).toEqual([]);
+    await context.close();
+  });
+
   test("without JavaScript the form posts, redirects to the notice, and a bad email comes back with the text kept", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

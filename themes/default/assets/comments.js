@@ -1,5 +1,6 @@
 // Progressive enhancement of the comment form; everything works without this file.
-// Reply links move the form under the comment; the form posts in place and shows the outcome.
+// Reply links move the form under the comment; the form posts in place and shows the outcome;
+// a reader's remembered name, email and website are filled in from a cookie only this browser reads.
 const area = document.querySelector("[data-comments]");
 const respond = area?.querySelector("[data-comment-respond]");
 const form = respond?.querySelector("[data-comment-form]");
@@ -13,6 +14,40 @@ if (area && respond && form) {
   const status = form.querySelector("[data-comment-status]");
   const body = form.querySelector("textarea[name=body]");
   const submit = form.querySelector("button[type=submit]");
+  const forget = respond.querySelector("[data-comment-forget]");
+
+  // The server never puts remembered details in the page (that keeps it cacheable for everyone),
+  // so they come from the reader's own cookie: JSON, percent-encoded, set when they ticked
+  // "Save my name…". Anything odd in it is ignored; it only ever fills in the form.
+  const readRemembered = () => {
+    const prefix = `${form.dataset.rememberedCookie}=`;
+    const pair = document.cookie.split(/;\s*/).find((part) => part.startsWith(prefix));
+    if (!form.dataset.rememberedCookie || !pair || pair.length > 4096) return undefined;
+    try {
+      const value = JSON.parse(decodeURIComponent(pair.slice(prefix.length)));
+      if (typeof value?.name !== "string" || typeof value.email !== "string") return undefined;
+      return { name: value.name, email: value.email, url: typeof value.url === "string" ? value.url : "" };
+    } catch {
+      return undefined;
+    }
+  };
+  const showForget = () => {
+    if (forget) forget.hidden = readRemembered() === undefined;
+  };
+  const remembered = readRemembered();
+  const detailInputs = ["name", "email", "url"]
+    .map((name) => form.querySelector(`input[name="${name}"]`))
+    .filter((input) => input !== null);
+  // A form handed back after a rejected post (or restored by the browser) keeps what is in it.
+  if (remembered && detailInputs.length > 0 && detailInputs.every((input) => input.value === "")) {
+    for (const input of detailInputs) {
+      const value = remembered[input.name];
+      input.value = input.maxLength > 0 ? value.slice(0, input.maxLength) : value;
+    }
+    const rememberBox = form.querySelector('input[name="remember"]');
+    if (rememberBox) rememberBox.checked = true;
+  }
+  showForget();
 
   const replyTo = (link) => {
     const item = link.closest("li.comment");
@@ -103,11 +138,13 @@ if (area && respond && form) {
         body.value = "";
         cancelReply();
         say("Your comment has been posted.");
+        showForget();
         item.scrollIntoView({ block: "nearest" });
       } else if (response.status === 202) {
         body.value = "";
         cancelReply();
         say(result.message ?? "Your comment is awaiting moderation.");
+        showForget();
       } else {
         const errors = Object.fromEntries(
           Object.entries(result.fields ?? {}).map(([name, why]) => [name, `${labelOf(name)} ${why}.`]),

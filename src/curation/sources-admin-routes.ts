@@ -1,0 +1,243 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { readMultipartForm } from "../admin/multipart.js";
+import { adminPageModel, setFlash } from "../admin/page-model.js";
+import { listCategories } from "../articles/taxonomy.js";
+import type { AppContext } from "../site/context.js";
+import { field } from "../site/requests.js";
+import { formatSiteDate } from "../site/settings.js";
+import { fetchSource } from "./fetch-service.js";
+import { DEFAULT_FETCH_INTERVAL_MINUTES } from "./fetcher/schedule.js";
+import { exportSourcesOpml, importSourcesOpml } from "./opml.js";
+import {
+  addSource,
+  deleteSource,
+  getSource,
+  listRecentItemsOfSource,
+  listSources,
+  type SourceInput,
+  type SourceView,
+  setSourceEnabled,
+  updateSource,
+} from "./sources-service.js";
+
+/** Largest OPML file accepted: a subscription list of thousands of feeds is well under this. */
+const OPML_MAX_BYTES = 2 * 1024 * 1024;
+
+const STATUS_LABELS: Record<string, string> = {
+  pending: "Not fetched yet",
+  ok: "OK",
+  error: "Failing",
+  throttled: "Throttled",
+  gone: "Gone (410)",
+};
+
+function parseId(raw: string): number | undefined {
+  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** The sources form's fields as service input (checkboxes absent mean off). */
+function sourceInputOf(body: unknown): SourceInput {
+  const interval = field(body, "fetch_interval_minutes").trim();
+  const categoryId = field(body, "category_id");
+  return {
+    url: field(body, "url").trim(),
+    name: field(body, "name"),
+    site_url: field(body, "site_url"),
+    category_id: categoryId === "" ? null : /^\d{1,12}$/.test(categoryId) ? Number(categoryId) : -1,
+    mode: field(body, "mode") || "review",
+    is_full_text_allowed: field(body, "is_full_text_allowed") === "1",
+    fetch_interval_minutes: interval === "" ? DEFAULT_FETCH_INTERVAL_MINUTES : /^\d+$/.test(interval) ? Number(interval) : Number.NaN,
+  };
+}
+
+function formValues(input: SourceInput) {
+  return {
+    url: input.url ?? "",
+    name: input.name ?? "",
+    site_url: input.site_url ?? "",
+    category_id: input.category_id ?? "",
+    mode: input.mode ?? "review",
+    is_full_text_allowed: input.is_full_text_allowed ?? false,
+    fetch_interval_minutes: Number.isFinite(input.fetch_interval_minutes)
+      ? input.fetch_interval_minutes
+      : DEFAULT_FETCH_INTERVAL_MINUTES,
+  };
+}
+
+const emptyValues = formValues({ mode: "review", fetch_interval_minutes: DEFAULT_FETCH_INTERVAL_MINUTES });
+
+/** A source's health as the sources table shows it. */
+function healthModel(source: SourceView, timezone: string) {
+  const label = (iso: string | null) => (iso ? formatSiteDate(iso, "d MMM, HH:mm", timezone) : "—");
+  return {
+    ...source,
+    status_label: source.is_enabled ? (STATUS_LABELS[source.status] ?? source.status) : "Disabled",
+    status_class: !source.is_enabled ? "trashed" : source.status === "ok" ? "published" : source.status === "pending" ? "draft" : "scheduled",
+    not_modified_percent: Math.round(source.not_modified_ratio * 100),
+    last_fetched_label: label(source.last_fetched_at),
+    next_fetch_label: source.is_enabled ? label(source.next_fetch_at) : "—",
+    edit_url: `/admin/sources/${source.id}`,
+  };
+}
+
+/** The sources pages: list with health, add, edit, enable/disable, fetch now, delete, OPML. */
+const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  async function renderSourcesPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { values: ReturnType<typeof formValues>; errors: Record<string, string>; import_error?: string },
+    statusCode = 200,
+  ) {
+    const [sources, categories, settings] = await Promise.all([listSources(ctx), listCategories(ctx), ctx.settings.get()]);
+    const model = await adminPageModel(ctx, request, reply, {
+      title: "Sources",
+      section: "sources",
+      sources: sources.map((s) => healthModel(s, settings.timezone)),
+      categories: categories.map((c) => ({ id: c.id, name: c.name })),
+      values: form.values,
+      errors: form.errors,
+      import_error: form.import_error ?? "",
+    });
+    return reply
+      .code(statusCode)
+      .view("curation/views/sources", { ...model, import_action: `/admin/sources/opml?_csrf=${encodeURIComponent(model.csrf_token)}` });
+  }
+
+  app.get("/sources", async function showSourcesPage(request, reply) {
+    return renderSourcesPage(request, reply, { values: emptyValues, errors: {} });
+  });
+
+  app.post("/sources", async function addSourceFromForm(request, reply) {
+    const input = sourceInputOf(request.body);
+    const result = await addSource(ctx, input);
+    if ("errors" in result) return renderSourcesPage(request, reply, { values: formValues(input), errors: result.errors }, 422);
+    setFlash(reply, `Added “${result.source.name}” (${result.source.url}). Its first fetch runs within a minute.`);
+    return reply.redirect("/admin/sources", 303);
+  });
+
+  app.get("/sources/opml", async function exportSourcesOpmlFile(_request, reply) {
+    const settings = await ctx.settings.get();
+    const xml = await exportSourcesOpml(ctx, settings.title);
+    return reply
+      .header("content-type", "text/x-opml; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="broadsheet-sources.opml"')
+      .send(xml);
+  });
+
+  app.post("/sources/opml", async function importSourcesOpmlFile(request, reply) {
+    let error = "";
+    let summary = "";
+    if (!request.isMultipart()) error = "choose an OPML file";
+    else {
+      const form = await readMultipartForm(request, OPML_MAX_BYTES);
+      if (!form.file) error = "choose an OPML file";
+      else if (form.file.isTooLarge) error = `the file is larger than ${OPML_MAX_BYTES / 1048576} MB`;
+      else {
+        const result = await importSourcesOpml(ctx, form.file.data.toString("utf8"));
+        if ("error" in result) error = result.error;
+        else {
+          summary = `Imported ${result.added} ${result.added === 1 ? "source" : "sources"}, ${result.skipped} already followed.`;
+          if (result.failed.length)
+            summary += ` Not imported: ${result.failed.map((f) => `${f.url} (${f.error})`).join("; ")}.`;
+        }
+      }
+    }
+    if (error) return renderSourcesPage(request, reply, { values: emptyValues, errors: {}, import_error: error }, 422);
+    setFlash(reply, summary);
+    return reply.redirect("/admin/sources", 303);
+  });
+
+  async function renderSourcePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    source: SourceView,
+    form: { values: ReturnType<typeof formValues>; errors: Record<string, string> },
+    statusCode = 200,
+  ) {
+    const [categories, settings, items] = await Promise.all([
+      listCategories(ctx),
+      ctx.settings.get(),
+      listRecentItemsOfSource(ctx, source.id),
+    ]);
+    return reply.code(statusCode).view(
+      "curation/views/source",
+      await adminPageModel(ctx, request, reply, {
+        title: `Source: ${source.name}`,
+        section: "sources",
+        source: healthModel(source, settings.timezone),
+        categories: categories.map((c) => ({ id: c.id, name: c.name })),
+        values: form.values,
+        errors: form.errors,
+        items: items.map((item) => ({
+          ...item,
+          published_label: formatSiteDate(item.published_at, "d MMM yyyy, HH:mm", settings.timezone),
+          story_url: item.story_id ? `/admin/desk/stories/${item.story_id}` : "",
+        })),
+      }),
+    );
+  }
+
+  app.get<{ Params: { id: string } }>("/sources/:id", async function showSourcePage(request, reply) {
+    const id = parseId(request.params.id);
+    const source = id ? await getSource(ctx, id) : undefined;
+    if (!source) return reply.callNotFound();
+    return renderSourcePage(request, reply, source, {
+      values: formValues({ ...source, category_id: source.category_id }),
+      errors: {},
+    });
+  });
+
+  app.post<{ Params: { id: string } }>("/sources/:id", async function updateSourceFromForm(request, reply) {
+    const id = parseId(request.params.id);
+    const source = id ? await getSource(ctx, id) : undefined;
+    if (!source) return reply.callNotFound();
+    const input = sourceInputOf(request.body);
+    const result = await updateSource(ctx, source.id, input);
+    if ("notFound" in result) return reply.callNotFound();
+    if ("errors" in result)
+      return renderSourcePage(request, reply, source, { values: formValues(input), errors: result.errors }, 422);
+    setFlash(reply, `Saved “${result.source.name}”.`);
+    return reply.redirect(`/admin/sources/${source.id}`, 303);
+  });
+
+  /** Back to the page the button was on: the list or the source's own page. */
+  function sourceReturnPath(body: unknown, id: number): string {
+    return field(body, "return_to") === "source" ? `/admin/sources/${id}` : "/admin/sources";
+  }
+
+  app.post<{ Params: { id: string } }>("/sources/:id/fetch", async function fetchSourceNow(request, reply) {
+    const id = parseId(request.params.id);
+    const report = id ? await fetchSource(ctx, id) : undefined;
+    if (!id || !report) return reply.callNotFound();
+    if (report.status === "busy") setFlash(reply, "That source is being fetched right now; try again in a moment.", "error");
+    else if (report.error) setFlash(reply, `Fetched with an error: ${report.error}`, "error");
+    else if (report.notModified) setFlash(reply, "Fetched: nothing changed since the last fetch (304 Not Modified).");
+    else setFlash(reply, `Fetched: ${report.added === 1 ? "1 new item" : `${report.added} new items`}.`);
+    return reply.redirect(sourceReturnPath(request.body, id), 303);
+  });
+
+  for (const [action, isEnabled] of [
+    ["enable", true],
+    ["disable", false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/sources/:id/${action}`, async function switchSource(request, reply) {
+      const id = parseId(request.params.id);
+      const result = id ? await setSourceEnabled(ctx, id, isEnabled) : { notFound: true as const };
+      if (!id || "notFound" in result) return reply.callNotFound();
+      if ("errors" in result) setFlash(reply, Object.values(result.errors).join("; "), "error");
+      else setFlash(reply, `“${result.source.name}” ${isEnabled ? "enabled: it is fetched again" : "disabled: it is no longer fetched"}.`);
+      return reply.redirect(sourceReturnPath(request.body, id), 303);
+    });
+  }
+
+  app.post<{ Params: { id: string } }>("/sources/:id/delete", async function deleteSourceFromForm(request, reply) {
+    const id = parseId(request.params.id);
+    const source = id ? await getSource(ctx, id) : undefined;
+    if (!source) return reply.callNotFound();
+    await deleteSource(ctx, source.id);
+    setFlash(reply, `Deleted “${source.name}” and its items. Published articles keep their Source links.`);
+    return reply.redirect("/admin/sources", 303);
+  });
+};
+
+export default sourcesAdminRoutes;

@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { canManageSettings } from "../accounts/permissions.js";
+import { actorOf, denyUnless } from "../admin/guard.js";
+import { adminPageModel } from "../admin/page-model.js";
+import type { AppContext } from "../site/context.js";
+import { formatSiteDate } from "../site/settings.js";
+import { IMPORT_KINDS } from "./import-report.js";
+import {
+  getImportRun,
+  type ImportRunView,
+  importWordPressFile,
+  isImportRunning,
+  listImportRuns,
+} from "./service.js";
+
+const BYTES_PER_MB = 1024 * 1024;
+
+function megabytes(bytes: number): string {
+  return bytes >= BYTES_PER_MB ? `${(bytes / BYTES_PER_MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/**
+ * The WordPress import in the admin: an upload form (admins only), streamed to a file under
+ * DATA_DIR and imported in the background, and a page that follows the run to its summary.
+ */
+const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const uploadDir = path.join(ctx.config.dataDir, "imports");
+  const running = new Set<Promise<unknown>>();
+  const shutdown = new AbortController();
+
+  app.addHook("preHandler", async (request, reply) => {
+    if (denyUnless(canManageSettings(actorOf(request)), request, reply)) return reply;
+  });
+  // A server stopping mid-import stops the import between two posts; a re-run finishes it.
+  app.addHook("onClose", async () => {
+    shutdown.abort();
+    await Promise.allSettled([...running]);
+  });
+
+  async function runRows(runs: ImportRunView[]) {
+    const { timezone } = await ctx.settings.get();
+    return runs.map((run) => ({
+      id: run.id,
+      file_name: run.fileName,
+      status: run.status,
+      percent: run.percent,
+      started_at: formatSiteDate(run.startedAt, "d MMM yyyy, HH:mm", timezone),
+      posts: run.report.counts.posts.imported,
+      comments: run.report.counts.comments.imported,
+    }));
+  }
+
+  async function renderUploadPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: string,
+    statusCode = 200,
+  ) {
+    const model = await adminPageModel(ctx, request, reply, {
+      title: "Import from WordPress",
+      section: "settings",
+      error,
+      max_mb: Math.round(ctx.config.importMaxBytes / BYTES_PER_MB),
+      runs: await runRows(await listImportRuns(ctx)),
+    });
+    // The upload is multipart: its CSRF token rides in the action URL.
+    return reply.code(statusCode).view("migration/views/import", {
+      ...model,
+      upload_action: `/admin/import/wordpress?_csrf=${encodeURIComponent(model.csrf_token)}`,
+    });
+  }
+
+  app.get("/import/wordpress", async function showImportPage(request, reply) {
+    return renderUploadPage(request, reply, "");
+  });
+
+  app.post("/import/wordpress", async function uploadWordPressExport(request, reply) {
+    if (!request.isMultipart())
+      return renderUploadPage(request, reply, "choose a WordPress export file (.xml)", 422);
+    if (await isImportRunning(ctx))
+      return renderUploadPage(request, reply, "another import is running: wait for it to finish", 409);
+    // `throwFileSizeLimit` is honoured per call by @fastify/multipart but missing from its types.
+    const fileOptions: Parameters<FastifyRequest["file"]>[0] & { throwFileSizeLimit: boolean } = {
+      limits: { fileSize: ctx.config.importMaxBytes, files: 1, fields: 10 },
+      throwFileSizeLimit: false,
+    };
+    const part = await request.file(fileOptions);
+    if (!part || part.filename === "") {
+      if (part) part.file.resume();
+      return renderUploadPage(request, reply, "choose a WordPress export file (.xml)", 422);
+    }
+    const fetchField = part.fields.fetch_media;
+    const fetchMedia =
+      !!fetchField && !Array.isArray(fetchField) && fetchField.type === "field" && fetchField.value === "on";
+    await fs.mkdir(uploadDir, { recursive: true });
+    // Never the uploaded name: it is the browser's to choose.
+    const filePath = path.join(uploadDir, `wordpress-${randomBytes(9).toString("base64url")}.xml`);
+    await pipeline(part.file, createWriteStream(filePath, { flags: "wx" }));
+    const { size } = await fs.stat(filePath);
+    if (part.file.truncated || size === 0) {
+      await fs.rm(filePath, { force: true });
+      const error = part.file.truncated
+        ? `is larger than ${Math.round(ctx.config.importMaxBytes / BYTES_PER_MB)} MB: import it on the server with \`broadsheet import wordpress FILE\``
+        : "is empty";
+      return renderUploadPage(request, reply, `The file ${error}.`, part.file.truncated ? 413 : 422);
+    }
+
+    const runId = await new Promise<number>((resolve, reject) => {
+      const task = importWordPressFile(ctx, filePath, {
+        displayName: part.filename,
+        startedBy: actorOf(request).id,
+        fetchMedia,
+        signal: shutdown.signal,
+        onStarted: resolve,
+      })
+        .catch((error: unknown) => {
+          request.log.error({ err: error }, "WordPress import failed");
+          reject(error);
+        })
+        .finally(async () => {
+          running.delete(task);
+          await fs.rm(filePath, { force: true });
+        });
+      running.add(task);
+    });
+    return reply.redirect(`/admin/import/wordpress/${runId}`, 303);
+  });
+
+  app.get<{ Params: { id: string } }>(
+    "/import/wordpress/:id",
+    async function showImportRunPage(request, reply) {
+      const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : undefined;
+      const run = id === undefined ? undefined : await getImportRun(ctx, id);
+      if (!run) return reply.callNotFound();
+      if ((request.headers.accept ?? "").includes("application/json")) return reply.send(run);
+      const { timezone } = await ctx.settings.get();
+      const report = run.report;
+      // While it runs the page reloads itself every two seconds (no script needed).
+      if (run.status === "running") reply.header("refresh", "2");
+      return reply.view(
+        "migration/views/import-run",
+        await adminPageModel(ctx, request, reply, {
+          title: `Import of ${run.fileName}`,
+          section: "settings",
+          run: {
+            id: run.id,
+            file_name: run.fileName,
+            status: run.status,
+            is_running: run.status === "running",
+            percent: run.percent,
+            read: megabytes(run.bytesRead),
+            total: megabytes(run.bytesTotal),
+            error: run.error ?? "",
+            started_at: formatSiteDate(run.startedAt, "d MMM yyyy, HH:mm", timezone),
+          },
+          source: report.source ?? "",
+          wp_site_title: report.siteTitle ?? "",
+          counts: IMPORT_KINDS.map((kind) => ({
+            kind: kind === "other" ? "other items" : kind,
+            ...report.counts[kind],
+          })),
+          skip_reasons: Object.entries(report.skipReasons).map(([reason, count]) => ({ reason, count })),
+          redirects: report.redirectsAdded,
+          failures: report.failures,
+          failures_omitted: report.failuresOmitted,
+          warnings: report.warnings,
+          warnings_omitted: report.warningsOmitted,
+          fatal: report.fatal,
+        }),
+      );
+    },
+  );
+};
+
+export default migrationAdminRoutes;

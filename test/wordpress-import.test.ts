@@ -1,0 +1,424 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createPasswordResetLink } from "../src/accounts/service.js";
+import { importWordPress, importWordPressFile } from "../src/migration/service.js";
+import type { WxrPost, WxrWritableRecord } from "../src/migration/wxr/types.js";
+import { writeWxr } from "../src/migration/wxr/writer.js";
+import { SESSION_COOKIE } from "../src/site/requests.js";
+import { createTestSite, type TestSite, testDialect } from "./support/site.js";
+
+const testdata = path.resolve(import.meta.dirname, "../src/migration/testdata");
+const fixture = (name: string) => path.join(testdata, name);
+
+async function importFixture(site: TestSite, name: string) {
+  return (await importWordPressFile(site.ctx, fixture(name))).report;
+}
+
+async function countRows(site: TestSite) {
+  const count = async (
+    table: "articles" | "comments" | "users" | "categories" | "tags" | "media" | "redirects",
+  ) =>
+    Number(
+      (
+        await site.ctx.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    articles: await count("articles"),
+    comments: await count("comments"),
+    users: await count("users"),
+    categories: await count("categories"),
+    tags: await count("tags"),
+    media: await count("media"),
+    redirects: await count("redirects"),
+  };
+}
+
+async function articleBySlug(site: TestSite, slug: string) {
+  return site.ctx.db.selectFrom("articles").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+describe(`importing a classic WordPress export on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+    await site.newUser({ role: "admin" });
+    const report = await importFixture(site, "classic.xml");
+    expect(report.fatal).toBeNull();
+  });
+  afterAll(async () => site?.close());
+
+  test("a reader finds the post at its WordPress date URL with its threaded, moderated comments", async () => {
+    const page = await site.request({ method: "GET", url: "/2023/05/22/council-approves-new-budget/" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Council approves new budget");
+    expect(page.body).toContain("Ada Admin");
+    expect(page.body).toContain("<figcaption>");
+    expect(page.body).toContain("https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+    // Approved comments and their replies, nested; spam, pending and trashed ones are not shown.
+    expect(page.body).toMatch(/class="comment depth-1[^"]*"[\s\S]*Finally, more buses!/);
+    expect(page.body).toMatch(/class="comment depth-2[^"]*"[\s\S]*Yes, from June\./);
+    expect(page.body).not.toContain("Buy now");
+    expect(page.body).not.toContain("Thanks &amp; see you there");
+    expect(page.body).not.toContain("Deleted by a moderator");
+    // The featured image stays at its original address.
+    expect(page.body).toContain("https://ledger.example.com/wp-content/uploads/2023/05/council.jpg");
+  });
+
+  test("comments keep their thread, status and commenter, with the IP only as a keyed hash", async () => {
+    const article = await articleBySlug(site, "council-approves-new-budget");
+    const comments = await site.ctx.db
+      .selectFrom("comments")
+      .selectAll()
+      .where("article_id", "=", article!.id)
+      .orderBy("id")
+      .execute();
+    const byText = (text: string) => comments.find((c) => c.body_html.includes(text))!;
+    const reply = byText("Yes, from June");
+    const nested = byText("see you there");
+    expect(reply.parent_id).toBe(byText("Finally, more buses").id);
+    expect(nested.parent_id).toBe(reply.id);
+    expect(nested.status).toBe("pending");
+    expect(byText("Buy now").status).toBe("spam");
+    expect(byText("Deleted by a moderator").status).toBe("trash");
+    expect(comments.every((c) => !/\d+\.\d+\.\d+\.\d+/.test(c.ip_hash))).toBe(true);
+    expect(byText("Finally, more buses").created_at).toMatch(/^2023-05-22T/);
+  });
+
+  test("old permalinks, renamed slugs and ?p= links answer with a 301 to the new address", async () => {
+    const cases: [string, string][] = [
+      ["/news/council-approves-new-budget/", "/2023/05/22/council-approves-new-budget/"],
+      ["/news/council-approves-new-budget", "/2023/05/22/council-approves-new-budget/"],
+      ["/news/council-budget-vote/", "/2023/05/22/council-approves-new-budget/"],
+      ["/?p=101", "/2023/05/22/council-approves-new-budget/"],
+      ["/index.php?p=101", "/2023/05/22/council-approves-new-budget/"],
+      ["/?page_id=110", "/2023/01/01/about-us/"],
+      ["/about-us/", "/2023/01/01/about-us/"],
+      ["/about-us/contact/", "/2023/01/01/contact/"],
+      ["/news/caf%c3%a9-d%c3%a9j%c3%a0-vu/", "/2023/06/06/cafe-deja-vu/"],
+      ["/news/caf%C3%A9-d%C3%A9j%C3%A0-vu/", "/2023/06/06/cafe-deja-vu/"],
+      ["/news/%e6%97%a5%e6%9c%ac/", "/2023/06/07/post-103/"],
+      ["/category/news/local/", "/category/local/"],
+      ["/category/%c3%a9conomie/", "/category/economie/"],
+    ];
+    for (const [from, to] of cases) {
+      const response = await site.request({ method: "GET", url: from });
+      expect({ from, status: response.statusCode, location: response.headers.location }).toEqual({
+        from,
+        status: 301,
+        location: to,
+      });
+    }
+    const target = await site.request({ method: "GET", url: "/2023/06/06/cafe-deja-vu/" });
+    expect(target.statusCode).toBe(200);
+    expect(target.body).toContain("Café déjà vu &amp; other stories…");
+  });
+
+  test("a ?p= link to no imported post still shows the front page", async () => {
+    const response = await site.request({ method: "GET", url: "/?p=999999" });
+    expect(response.statusCode).toBe(200);
+  });
+
+  test("private, draft, scheduled and trashed posts keep their nearest status and stay off the site", async () => {
+    expect((await articleBySlug(site, "staff-notes-holiday-rota"))?.status).toBe("draft");
+    expect((await articleBySlug(site, "draft-bridge-repairs"))?.status).toBe("draft");
+    expect((await articleBySlug(site, "election-night-live"))?.status).toBe("scheduled");
+    expect((await articleBySlug(site, "old-rumour"))?.status).toBe("trashed");
+    const hidden = await site.request({ method: "GET", url: "/2023/06/08/staff-notes-holiday-rota/" });
+    expect(hidden.statusCode).toBe(404);
+    const home = await site.request({ method: "GET", url: "/" });
+    expect(home.body).not.toContain("Staff notes");
+    expect(home.body).not.toContain("Election night live");
+  });
+
+  test("posts keep their flags, dates, pages and sticky status", async () => {
+    const council = await articleBySlug(site, "council-approves-new-budget");
+    expect(council).toMatchObject({ is_sticky: 1, comments_open: 1, is_page: 0 });
+    expect(council?.published_at).toBe("2023-05-22T08:30:00.000Z");
+    expect(council?.featured_media_id).not.toBeNull();
+    expect(council?.body_html).not.toContain("[caption");
+    expect((await articleBySlug(site, "cafe-deja-vu"))?.comments_open).toBe(0);
+    expect((await articleBySlug(site, "about-us"))?.is_page).toBe(1);
+  });
+
+  test("categories keep their hierarchy and WordPress slugs, and authors arrive without a password", async () => {
+    const categories = await site.ctx.db
+      .selectFrom("categories")
+      .select(["id", "slug", "parent_id"])
+      .execute();
+    const bySlug = new Map(categories.map((c) => [c.slug, c]));
+    expect(bySlug.get("local")?.parent_id).toBe(bySlug.get("news")?.id);
+    expect(bySlug.get("economie")?.parent_id).toBe(bySlug.get("world")?.id);
+    const archive = await site.request({ method: "GET", url: "/category/local/" });
+    expect(archive.statusCode).toBe(200);
+    expect(archive.body).toContain("Council approves new budget");
+    const tag = await site.request({ method: "GET", url: "/tag/city-council/" });
+    expect(tag.statusCode).toBe(200);
+    const jane = await site.ctx.db
+      .selectFrom("users")
+      .select(["role", "password_hash"])
+      .where("email", "=", "jane.doe@ledger.example.com")
+      .executeTakeFirst();
+    expect(jane).toEqual({ role: "author", password_hash: null });
+  });
+
+  test("importing the same file again creates no duplicates", async () => {
+    const before = await countRows(site);
+    const report = await importFixture(site, "classic.xml");
+    expect(await countRows(site)).toEqual(before);
+    expect(report.counts.posts).toEqual({ imported: 0, skipped: 7, failed: 0 });
+    expect(report.counts.comments).toEqual({ imported: 0, skipped: 7, failed: 0 });
+    expect(report.counts.authors.imported).toBe(0);
+  });
+
+  test("an imported author sets a password with a one-time link and signs in", async () => {
+    const link = await createPasswordResetLink(site.ctx, "Jane.Doe@ledger.example.com");
+    expect(link).toBeDefined();
+    const url = new URL(link!.url);
+    const form = await site.formSession(`${url.pathname}${url.search}`);
+    const token = url.searchParams.get("token")!;
+    const post = (password: string, confirm = password) =>
+      site.request({
+        method: "POST",
+        url: "/admin/set-password",
+        cookie: form.cookie,
+        payload: { _csrf: form.token, token, password, password_confirm: confirm },
+      });
+    const mismatch = await post("a long enough password", "something else entirely");
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.body).toContain("does not match");
+    const done = await post("a long enough password");
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe("/admin/");
+    const session = done.cookies.find((c) => c.name === SESSION_COOKIE);
+    expect(session).toBeDefined();
+    const again = await site.request({ method: "GET", url: `${url.pathname}${url.search}` });
+    expect(again.statusCode).toBe(410);
+    expect(again.body).toContain("expired or was already used");
+  });
+});
+
+describe(`other WordPress exports on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+  });
+  afterAll(async () => site?.close());
+
+  test("block editor content arrives as clean HTML without block comments", async () => {
+    const report = await importFixture(site, "blocks.xml");
+    expect(report.fatal).toBeNull();
+    const article = await articleBySlug(site, "storm-closes-the-harbour");
+    expect(article?.status).toBe("published");
+    expect(article?.body_html).not.toContain("<!-- wp:");
+    expect(article?.body_html).toContain("<p>");
+    expect(report.warnings.some((w) => w.reason.includes("not carried over"))).toBe(true);
+  });
+
+  test("an ISO-8859-1 export keeps its accents", async () => {
+    await importFixture(site, "latin1.xml");
+    const article = await articleBySlug(site, "ete-a-quebec");
+    expect(article?.title).toContain("Québec");
+  });
+
+  test("items with missing elements are reported with their line and the rest is imported", async () => {
+    const report = await importFixture(site, "missing-elements.xml");
+    expect(report.fatal).toBeNull();
+    expect(report.failures.map((f) => f.line)).toEqual(expect.arrayContaining([10, 16, 21]));
+    expect(report.failures.find((f) => f.line === 10)?.reason).toContain("wp:post_id");
+    expect(report.counts.posts.imported).toBeGreaterThan(0);
+  });
+});
+
+describe(`bad files on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+  });
+  afterAll(async () => site?.close());
+
+  test.each([
+    ["not-xml.txt", /not an XML file.*line 1/],
+    ["wrong-namespace.xml", /not a WordPress export.*namespace/],
+  ])("%s is refused with a clear message and nothing is stored", async (name, message) => {
+    const report = await importFixture(site, name);
+    expect(report.fatal?.message).toMatch(message);
+    expect(report.fatal?.line).toBeGreaterThan(0);
+    expect((await countRows(site)).articles).toBe(0);
+  });
+
+  test("a truncated file stops at the line it ends on without a half-written post", async () => {
+    const report = await importFixture(site, "truncated.xml");
+    expect(report.fatal?.message).toMatch(/truncated.*line \d+/);
+    expect(report.fatal?.line).toBeGreaterThan(0);
+    // The file ends inside the first post's comments: neither the post nor any comment is stored.
+    const counts = await countRows(site);
+    expect(counts.articles).toBe(0);
+    expect(counts.comments).toBe(0);
+  });
+
+  test("an unsupported WXR version is named", async () => {
+    const text = fs
+      .readFileSync(fixture("blocks.xml"), "utf8")
+      .replace(/<wp:wxr_version>[^<]*<\/wp:wxr_version>/, "<wp:wxr_version>9.9</wp:wxr_version>");
+    const report = await importWordPress(site.ctx, [text]);
+    expect(report.fatal?.message).toMatch(/unsupported WXR version "9.9"/);
+  });
+});
+
+function post(overrides: Partial<WxrPost> & Pick<WxrPost, "wpId" | "title" | "postName">): WxrWritableRecord {
+  return {
+    kind: "item",
+    postType: "post",
+    link: `https://dupes.example.com/?p=${overrides.wpId}`,
+    guid: `https://dupes.example.com/?p=${overrides.wpId}`,
+    creatorLogin: "editor",
+    contentHtml: "Plain text.",
+    excerptHtml: "",
+    postDateGmt: "2024-01-02T03:04:05Z",
+    postDateSource: "gmt",
+    modifiedDateGmt: null,
+    status: "publish",
+    parentId: 0,
+    menuOrder: 0,
+    isSticky: false,
+    commentStatus: "open",
+    pingStatus: "closed",
+    postPassword: "",
+    categories: [],
+    postmeta: {},
+    oldSlugs: [],
+    attachmentUrl: "",
+    comments: [],
+    ...overrides,
+  };
+}
+
+async function wxrText(records: WxrWritableRecord[]): Promise<string> {
+  const { PassThrough } = await import("node:stream");
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await writeWxr(output, records);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const SITE_HEADER: WxrWritableRecord = {
+  kind: "site",
+  title: "Dupes",
+  link: "https://dupes.example.com",
+  description: "",
+  language: "en",
+  wxrVersion: "1.2",
+  baseSiteUrl: "https://dupes.example.com",
+  baseBlogUrl: "https://dupes.example.com",
+};
+
+describe(`hard cases on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+  });
+  afterAll(async () => site?.close());
+
+  test("two posts with the same slug both arrive, each at its own address", async () => {
+    const text = await wxrText([
+      SITE_HEADER,
+      post({
+        wpId: 1,
+        title: "Budget day",
+        postName: "budget",
+        link: "https://dupes.example.com/2024/budget/",
+      }),
+      post({
+        wpId: 2,
+        title: "Budget day, again",
+        postName: "budget",
+        postDateGmt: "2025-01-02T03:04:05Z",
+        link: "https://dupes.example.com/2025/budget/",
+      }),
+    ]);
+    const report = await importWordPress(site.ctx, [text]);
+    expect(report.counts.posts.imported).toBe(2);
+    expect(report.warnings.some((w) => w.reason.includes('stored as "budget-2"'))).toBe(true);
+    const first = await site.request({ method: "GET", url: "/2024/budget/" });
+    const second = await site.request({ method: "GET", url: "/2025/budget/" });
+    expect(first.headers.location).toBe("/2024/01/02/budget/");
+    expect(second.headers.location).toBe("/2025/01/02/budget-2/");
+  });
+
+  test("an import killed half way is completed by running it again, without duplicates", async () => {
+    const records: WxrWritableRecord[] = [{ ...SITE_HEADER, baseSiteUrl: "https://resume.example.com" }];
+    for (let id = 1; id <= 40; id += 1) {
+      records.push(
+        post({
+          wpId: id,
+          title: `Story ${id}`,
+          postName: `resume-story-${id}`,
+          comments: [
+            {
+              wpId: id * 10,
+              authorName: "Reader",
+              authorEmail: "reader@example.com",
+              authorUrl: "",
+              authorIp: "192.0.2.1",
+              dateGmt: "2024-01-03T00:00:00Z",
+              content: `First on ${id}`,
+              approved: "1",
+              type: "",
+              parentId: 0,
+              userId: 0,
+            },
+            {
+              wpId: id * 10 + 1,
+              authorName: "Replier",
+              authorEmail: "",
+              authorUrl: "",
+              authorIp: "",
+              dateGmt: "2024-01-04T00:00:00Z",
+              content: `Reply on ${id}`,
+              approved: "1",
+              type: "",
+              parentId: id * 10,
+              userId: 0,
+            },
+          ],
+        }),
+      );
+    }
+    const bytes = Buffer.from(await wxrText(records));
+    // The process dies (here: the disk read fails) part-way through the file.
+    async function* killedHalfWay() {
+      yield bytes.subarray(0, Math.floor(bytes.length / 2));
+      throw new Error("read EIO");
+    }
+    const first = await importWordPress(site.ctx, killedHalfWay());
+    expect(first.fatal?.message).toContain("read EIO");
+    expect(first.counts.posts.imported).toBeGreaterThan(0);
+    expect(first.counts.posts.imported).toBeLessThan(40);
+    const second = await importWordPress(site.ctx, [bytes]);
+    expect(second.fatal).toBeNull();
+    expect(first.counts.posts.imported + second.counts.posts.imported).toBe(40);
+    const stored = await site.ctx.db
+      .selectFrom("articles")
+      .select("id")
+      .where("slug", "like", "resume-story-%")
+      .execute();
+    expect(stored).toHaveLength(40);
+    const comments = await site.ctx.db
+      .selectFrom("comments")
+      .select(["id", "parent_id"])
+      .where(
+        "article_id",
+        "in",
+        stored.map((row) => row.id),
+      )
+      .execute();
+    expect(comments).toHaveLength(80);
+    expect(comments.filter((c) => c.parent_id !== null)).toHaveLength(40);
+  });
+});
