@@ -686,6 +686,30 @@ describe(`reader comments on ${testDialect}`, () => {
     await site.ctx.changes.changed("test: drop the silently stale page");
   });
 
+  test("a reader whose details are long and non-Latin is still remembered; a website that cannot fit is left out", async () => {
+    const article = await site.newArticle();
+    const fits = {
+      name: "中".repeat(100),
+      email: `${"é".repeat(200)}@例え.jp`,
+      url: "https://例え.jp/ニュース",
+    };
+    const whole = await postComment(site, readerFields(article.id, { ...fits, remember: "1" }));
+    expect(whole.statusCode).toBe(303);
+    expect(JSON.parse(decodeURIComponent(rawCookieValue(whole, "bs_commenter")))).toEqual(fits);
+
+    const longest = {
+      name: "中".repeat(100),
+      email: `${"中".repeat(240)}@例え.jp`,
+      url: `https://例え.jp/${"中".repeat(150)}`,
+    };
+    const trimmed = await postComment(site, readerFields(article.id, { ...longest, remember: "1" }));
+    expect(trimmed.statusCode).toBe(303);
+    const raw = rawCookieValue(trimmed, "bs_commenter");
+    // Browsers silently drop a cookie whose name and value pass 4096 bytes.
+    expect(`bs_commenter=${raw}`.length).toBeLessThan(4096);
+    expect(JSON.parse(decodeURIComponent(raw))).toEqual({ ...longest, url: "" });
+  });
+
   test("behind HTTPS the remembered-details cookie is Secure", async () => {
     const secureSite = await createTestSite({ config: { siteUrl: "https://news.test" } });
     try {

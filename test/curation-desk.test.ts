@@ -13,7 +13,15 @@ interface StoryJson {
   status: string;
   article_id: number | null;
   also_reported_by: string[];
-  items: Array<{ id: number; source_id: number; source_name: string; title: string; url: string | null; published_at: string; link_status: string }>;
+  items: Array<{
+    id: number;
+    source_id: number;
+    source_name: string;
+    title: string;
+    url: string | null;
+    published_at: string;
+    link_status: string;
+  }>;
 }
 
 describe(`the curation desk on ${testDialect}`, () => {
@@ -46,20 +54,39 @@ describe(`the curation desk on ${testDialect}`, () => {
   const api = (token: string) => ({ authorization: `Bearer ${token}` });
 
   async function deskStories(token: string, status = "new"): Promise<StoryJson[]> {
-    const response = await site.request({ method: "GET", url: `/api/admin/stories?status=${status}`, headers: api(token) });
+    const response = await site.request({
+      method: "GET",
+      url: `/api/admin/stories?status=${status}`,
+      headers: api(token),
+    });
     expect(response.statusCode).toBe(200);
     return response.json<{ stories: StoryJson[] }>().stories;
   }
 
   test("an editor adds three sources, sees their reports grouped on the desk after one fetch cycle, publishes one story with two Source links, and the article shows both", async () => {
     const { cookie, token } = await newDesk();
-    await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: "https://example.invalid/x" } }).then((r) => {
-      // An address that cannot be read right now is still added (its fetch records why).
-      expect(r.statusCode).toBe(201);
-      return site.request({ method: "DELETE", url: `/api/admin/sources/${r.json().id}`, headers: api(token) });
-    });
+    await site
+      .request({
+        method: "POST",
+        url: "/api/admin/sources",
+        headers: api(token),
+        payload: { url: "https://example.invalid/x" },
+      })
+      .then((r) => {
+        // An address that cannot be read right now is still added (its fetch records why).
+        expect(r.statusCode).toBe(201);
+        return site.request({
+          method: "DELETE",
+          url: `/api/admin/sources/${r.json().id}`,
+          headers: api(token),
+        });
+      });
 
-    for (const url of [server.url("/gazette/feed.xml"), server.url("/ledger/atom.xml"), server.url("/courier/")]) {
+    for (const url of [
+      server.url("/gazette/feed.xml"),
+      server.url("/ledger/atom.xml"),
+      server.url("/courier/"),
+    ]) {
       const added = await postAdminForm(site, "/admin/sources", "/admin/sources", cookie, {
         url,
         name: "",
@@ -96,32 +123,49 @@ describe(`the curation desk on ${testDialect}`, () => {
     const stories = await deskStories(token);
     expect(stories).toHaveLength(6);
     const flood = stories.find((s) => s.items.length === 3);
-    expect(flood?.items.map((i) => i.source_name)).toEqual(["The Harbour Gazette", "Northern Ledger", "Valley Courier"]);
+    expect(flood?.items.map((i) => i.source_name)).toEqual([
+      "The Harbour Gazette",
+      "Northern Ledger",
+      "Valley Courier",
+    ]);
     // Generic "officials will review the plan" items stay apart.
     expect(stories.filter((s) => s.items.length === 1)).toHaveLength(5);
     if (!flood) throw new Error("no flood story");
 
     const storyPage = await site.request({ method: "GET", url: `/admin/desk/stories/${flood.id}`, cookie });
-    expect(storyPage.body).toContain('value="River Ostra bursts its banks, forcing thousands from Veltmoor homes"');
+    expect(storyPage.body).toContain(
+      'value="River Ostra bursts its banks, forcing thousands from Veltmoor homes"',
+    );
     expect(storyPage.body).toContain("Mayor Ilse Marenko ordered 2,400 residents of Veltmoor");
     // The Gazette is not licensed: no full-text or image option.
     expect(storyPage.body).not.toContain('name="use_full_text"');
 
     const [gazette, , courier] = flood.items;
-    const published = await postAdminForm(site, `/admin/desk/stories/${flood.id}`, `/admin/desk/stories/${flood.id}/publish`, cookie, {
-      title: "Veltmoor evacuated as the River Ostra floods",
-      summary: "Thousands left their homes in Veltmoor overnight after the River Ostra burst its banks.",
-      item_ids: [String(gazette.id), String(courier.id)],
-      category: "Weather",
-    });
+    const published = await postAdminForm(
+      site,
+      `/admin/desk/stories/${flood.id}`,
+      `/admin/desk/stories/${flood.id}/publish`,
+      cookie,
+      {
+        title: "Veltmoor evacuated as the River Ostra floods",
+        summary: "Thousands left their homes in Veltmoor overnight after the River Ostra burst its banks.",
+        item_ids: [String(gazette.id), String(courier.id)],
+        category: "Weather",
+      },
+    );
     expect(published.statusCode).toBe(303);
     const articlePath = String(published.headers.location);
     expect(articlePath).toMatch(/^\/2026\/05\/22\/veltmoor-evacuated-as-the-river-ostra-floods\/$/);
 
     const article = await site.request({ method: "GET", url: articlePath });
     expect(article.statusCode).toBe(200);
-    const sourceLinks = [...article.body.matchAll(/<a class="source-link" href="([^"]+)" rel="noopener">Source link/g)].map((m) => m[1]);
-    expect(sourceLinks).toEqual(["https://gazette.example/2026/05/21/ostra-floods/", "https://courier.example/p/8812"]);
+    const sourceLinks = [
+      ...article.body.matchAll(/<a class="source-link" href="([^"]+)" rel="noopener">Source link/g),
+    ].map((m) => m[1]);
+    expect(sourceLinks).toEqual([
+      "https://gazette.example/2026/05/21/ostra-floods/",
+      "https://courier.example/p/8812",
+    ]);
     expect(article.body).toContain("The Harbour Gazette");
     expect(article.body).toContain("by Anna Reyes");
     expect(article.body).toContain("Valley Courier");
@@ -143,7 +187,12 @@ describe(`the curation desk on ${testDialect}`, () => {
   test("later reports of a published story wait as more coverage until an editor adds them; a publish-mode source's are added at once", async () => {
     const { cookie, token } = await newDesk();
     for (const path of ["/gazette/feed.xml", "/ledger/atom.xml"]) {
-      const response = await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url(path) } });
+      const response = await site.request({
+        method: "POST",
+        url: "/api/admin/sources",
+        headers: api(token),
+        payload: { url: server.url(path) },
+      });
       expect(response.statusCode).toBe(201);
     }
     await fetchDueSources(site.ctx);
@@ -160,8 +209,21 @@ describe(`the curation desk on ${testDialect}`, () => {
     expect(article.url).toMatch(/^http:\/\/news\.test\/2026\/05\/22\/river-ostra-bursts/);
 
     // A third outlet (review mode) reports it after publication …
-    const courier = await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url("/courier/feed.json") } });
-    expect((await site.request({ method: "POST", url: `/api/admin/sources/${courier.json().id}/fetch`, headers: api(token) })).json()).toMatchObject({ added: 2, status: "ok" });
+    const courier = await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/courier/feed.json") },
+    });
+    expect(
+      (
+        await site.request({
+          method: "POST",
+          url: `/api/admin/sources/${courier.json().id}/fetch`,
+          headers: api(token),
+        })
+      ).json(),
+    ).toMatchObject({ added: 2, status: "ok" });
     const coverage = await deskStories(token, "coverage");
     expect(coverage).toHaveLength(1);
     const pending = coverage[0].items.find((i) => i.link_status === "none");
@@ -170,13 +232,21 @@ describe(`the curation desk on ${testDialect}`, () => {
 
     const deskPage = await site.request({ method: "GET", url: "/admin/desk?status=coverage", cookie });
     expect(deskPage.body).toContain("Review more coverage");
-    const accepted = await postAdminForm(site, `/admin/desk/stories/${flood.id}`, `/admin/desk/stories/${flood.id}/coverage`, cookie, {
-      action: "accept",
-      item_ids: [String(pending?.id)],
-      return_to: "/admin/desk?status=coverage",
-    });
+    const accepted = await postAdminForm(
+      site,
+      `/admin/desk/stories/${flood.id}`,
+      `/admin/desk/stories/${flood.id}/coverage`,
+      cookie,
+      {
+        action: "accept",
+        item_ids: [String(pending?.id)],
+        return_to: "/admin/desk?status=coverage",
+      },
+    );
     expect(accepted.statusCode).toBe(303);
-    expect((await followRedirect(site, accepted, cookie)).body).toContain("1 report added to the article as Source links.");
+    expect((await followRedirect(site, accepted, cookie)).body).toContain(
+      "1 report added to the article as Source links.",
+    );
     expect((await getArticle(site.ctx, article.id))?.sources.map((s) => s.name)).toEqual([
       "The Harbour Gazette",
       "Northern Ledger",
@@ -192,7 +262,12 @@ describe(`the curation desk on ${testDialect}`, () => {
         <description>Mayor Ilse Marenko said 2,400 Veltmoor residents were evacuated as the River Ostra rose 3.2 metres.</description>
         <pubDate>Thu, 21 May 2026 10:00:00 GMT</pubDate></item></channel></rss>`,
     });
-    const wire = await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url("/wire/feed.xml"), mode: "publish" } });
+    const wire = await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/wire/feed.xml"), mode: "publish" },
+    });
     expect(wire.json()).toMatchObject({ mode: "publish", name: "Wire Service" });
     await fetchDueSources(site.ctx);
     const page = await site.request({ method: "GET", url: new URL(article.url).pathname });
@@ -239,12 +314,21 @@ describe(`the curation desk on ${testDialect}`, () => {
       ["/courier/feed.json", "Valley Courier"],
       ["/courier/region.json", "Valley Courier (region)"],
     ]) {
-      await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url(path), name } });
+      await site.request({
+        method: "POST",
+        url: "/api/admin/sources",
+        headers: api(token),
+        payload: { url: server.url(path), name },
+      });
     }
     await fetchDueSources(site.ctx);
     const stories = await deskStories(token);
     expect(stories).toHaveLength(2);
-    for (const story of stories) expect(story.items.map((i) => i.source_name).sort()).toEqual(["Valley Courier", "Valley Courier (region)"]);
+    for (const story of stories)
+      expect(story.items.map((i) => i.source_name).sort()).toEqual([
+        "Valley Courier",
+        "Valley Courier (region)",
+      ]);
     const story = stories[0];
     const response = await site.request({
       method: "POST",
@@ -259,18 +343,35 @@ describe(`the curation desk on ${testDialect}`, () => {
 
   test("snoozed stories come back when their time is up; dismissed ones stay away until restored", async () => {
     const { cookie, token } = await newDesk();
-    await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url("/courier/feed.json") } });
+    await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/courier/feed.json") },
+    });
     await fetchDueSources(site.ctx);
     const [first, second] = await deskStories(token);
-    const snoozed = await postAdminForm(site, "/admin/desk", `/admin/desk/stories/${first.id}/snooze`, cookie, { hours: "1", return_to: "/admin/desk" });
+    const snoozed = await postAdminForm(
+      site,
+      "/admin/desk",
+      `/admin/desk/stories/${first.id}/snooze`,
+      cookie,
+      { hours: "1", return_to: "/admin/desk" },
+    );
     expect((await followRedirect(site, snoozed, cookie)).body).toContain("Story snoozed for an hour.");
-    await postAdminForm(site, "/admin/desk", `/admin/desk/stories/${second.id}/dismiss`, cookie, { return_to: "/admin/desk" });
+    await postAdminForm(site, "/admin/desk", `/admin/desk/stories/${second.id}/dismiss`, cookie, {
+      return_to: "/admin/desk",
+    });
     expect(await deskStories(token)).toHaveLength(0);
     expect((await deskStories(token, "dismissed")).map((s) => s.id)).toEqual([second.id]);
 
     site.clock.advance(61 * 60_000);
     expect((await deskStories(token)).map((s) => s.id)).toEqual([first.id]);
-    const restored = await site.request({ method: "POST", url: `/api/admin/stories/${second.id}/restore`, headers: api(token) });
+    const restored = await site.request({
+      method: "POST",
+      url: `/api/admin/stories/${second.id}/restore`,
+      headers: api(token),
+    });
     expect(restored.json()).toMatchObject({ id: second.id, status: "new" });
     expect(await deskStories(token)).toHaveLength(2);
   });
@@ -278,7 +379,12 @@ describe(`the curation desk on ${testDialect}`, () => {
   test("hostile feed content reaches the desk escaped and sanitised", async () => {
     const { cookie, token } = await newDesk();
     server.serveFile("/hostile.xml", "xss-cdata-entities.xml", "application/rss+xml");
-    await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url("/hostile.xml") } });
+    await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/hostile.xml") },
+    });
     await fetchDueSources(site.ctx);
     const desk = await site.request({ method: "GET", url: "/admin/desk", cookie });
     expect(desk.body).toContain("Mayor signs budget &amp; resigns");
@@ -286,6 +392,83 @@ describe(`the curation desk on ${testDialect}`, () => {
     const story = (await deskStories(token)).find((s) => s.title.startsWith("Mayor"));
     const page = await site.request({ method: "GET", url: `/admin/desk/stories/${story?.id}`, cookie });
     expect(page.body).not.toMatch(/<script>alert|onerror=|onmouseover|javascript:/i);
+  });
+
+  test("an editor edits a source, fetches it now, sees its health and switches it off and on", async () => {
+    const { cookie, token } = await newDesk();
+    const created = await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/ledger/atom.xml") },
+    });
+    const id = created.json().id as number;
+    const page = await site.request({ method: "GET", url: `/admin/sources/${id}`, cookie });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Not fetched yet");
+
+    const rejected = await postAdminForm(site, `/admin/sources/${id}`, `/admin/sources/${id}`, cookie, {
+      url: server.url("/ledger/atom.xml"),
+      name: "The Ledger",
+      category_id: "",
+      mode: "review",
+      fetch_interval_minutes: "2",
+    });
+    expect(rejected.statusCode).toBe(422);
+    expect(rejected.body).toContain("Interval must be a whole number of minutes from 5 to 1440");
+    expect(rejected.body).toContain('value="The Ledger"');
+
+    const saved = await postAdminForm(site, `/admin/sources/${id}`, `/admin/sources/${id}`, cookie, {
+      url: server.url("/ledger/atom.xml"),
+      name: "The Ledger",
+      category_id: "",
+      mode: "review",
+      is_full_text_allowed: "1",
+      fetch_interval_minutes: "30",
+    });
+    expect(saved.statusCode).toBe(303);
+    const fetched = await postAdminForm(site, `/admin/sources/${id}`, `/admin/sources/${id}/fetch`, cookie, {
+      return_to: "source",
+    });
+    const after = await followRedirect(site, fetched, cookie);
+    expect(after.body).toContain("Fetched: 3 new items.");
+    expect(after.body).toMatch(/Items added<\/dt><dd>3 \(3 in the last fetch\)/);
+    expect(after.body).toContain("Veltmoor evacuates 2,400 as Ostra floods");
+
+    const again = await postAdminForm(site, `/admin/sources/${id}`, `/admin/sources/${id}/fetch`, cookie, {
+      return_to: "source",
+    });
+    expect((await followRedirect(site, again, cookie)).body).toContain(
+      "nothing changed since the last fetch (304 Not Modified)",
+    );
+
+    await postAdminForm(site, "/admin/sources", `/admin/sources/${id}/disable`, cookie, {});
+    expect((await site.request({ method: "GET", url: "/admin/sources", cookie })).body).toContain(
+      ">Disabled<",
+    );
+    await postAdminForm(site, "/admin/sources", `/admin/sources/${id}/enable`, cookie, {});
+    const source = await site.request({
+      method: "GET",
+      url: `/api/admin/sources/${id}`,
+      headers: api(token),
+    });
+    expect(source.json()).toMatchObject({
+      name: "The Ledger",
+      enabled: true,
+      full_text_allowed: true,
+      fetch_interval_minutes: 30,
+      status: "pending",
+    });
+
+    const deleted = await postAdminForm(
+      site,
+      `/admin/sources/${id}`,
+      `/admin/sources/${id}/delete`,
+      cookie,
+      {},
+    );
+    expect(deleted.statusCode).toBe(303);
+    expect(await deskStories(token)).toHaveLength(0);
   });
 
   test("only editors and admins work the desk", async () => {
@@ -302,17 +485,34 @@ describe(`the curation desk on ${testDialect}`, () => {
       method: "POST",
       url: "/api/admin/sources",
       headers: api(token),
-      payload: { url: server.url("/gazette/feed.xml"), name: "Gazette & Co", mode: "publish", category: "Coast", full_text_allowed: true, fetch_interval_minutes: 30 },
+      payload: {
+        url: server.url("/gazette/feed.xml"),
+        name: "Gazette & Co",
+        mode: "publish",
+        category: "Coast",
+        full_text_allowed: true,
+        fetch_interval_minutes: 30,
+      },
     });
-    await site.request({ method: "POST", url: "/api/admin/sources", headers: api(token), payload: { url: server.url("/ledger/atom.xml") } });
+    await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/ledger/atom.xml") },
+    });
     const exported = await site.request({ method: "GET", url: "/admin/sources/opml", cookie });
     expect(exported.headers["content-type"]).toContain("text/x-opml");
     expect(exported.body).toContain(`xmlUrl="${server.url("/gazette/feed.xml")}"`);
-    const before = (await site.request({ method: "GET", url: "/api/admin/sources", headers: api(token) })).json().sources;
-    for (const source of before) await site.request({ method: "DELETE", url: `/api/admin/sources/${source.id}`, headers: api(token) });
+    const before = (
+      await site.request({ method: "GET", url: "/api/admin/sources", headers: api(token) })
+    ).json().sources;
+    for (const source of before)
+      await site.request({ method: "DELETE", url: `/api/admin/sources/${source.id}`, headers: api(token) });
 
     const form = await site.formSession("/admin/sources", cookie);
-    const upload = await multipartForm({}, [{ field: "file", fileName: "sources.opml", data: Buffer.from(exported.body), type: "text/x-opml" }]);
+    const upload = await multipartForm({}, [
+      { field: "file", fileName: "sources.opml", data: Buffer.from(exported.body), type: "text/x-opml" },
+    ]);
     const imported = await site.request({
       method: "POST",
       url: `/admin/sources/opml?_csrf=${encodeURIComponent(form.token)}`,
@@ -321,8 +521,12 @@ describe(`the curation desk on ${testDialect}`, () => {
       payload: upload.payload,
     });
     expect(imported.statusCode).toBe(303);
-    expect((await followRedirect(site, imported, cookie)).body).toContain("Imported 2 sources, 0 already followed.");
-    const after = (await site.request({ method: "GET", url: "/api/admin/sources", headers: api(token) })).json().sources;
+    expect((await followRedirect(site, imported, cookie)).body).toContain(
+      "Imported 2 sources, 0 already followed.",
+    );
+    const after = (
+      await site.request({ method: "GET", url: "/api/admin/sources", headers: api(token) })
+    ).json().sources;
     const pick = (s: Record<string, unknown>) => ({
       url: s.url,
       name: s.name,
@@ -342,6 +546,8 @@ describe(`the curation desk on ${testDialect}`, () => {
       headers: upload.headers,
       payload: upload.payload,
     });
-    expect((await followRedirect(site, again, cookie)).body).toContain("Imported 0 sources, 2 already followed.");
+    expect((await followRedirect(site, again, cookie)).body).toContain(
+      "Imported 0 sources, 2 already followed.",
+    );
   });
 });

@@ -26,7 +26,11 @@ describe(`fetching sources on ${testDialect}`, () => {
   /** A source on its own fixture path, added without discovery. */
   async function newSource(pathname: string, extra: { name?: string } = {}) {
     counter += 1;
-    const result = await addSource(site.ctx, { url: server.url(pathname), name: extra.name ?? `Outlet ${counter}` }, { discover: false });
+    const result = await addSource(
+      site.ctx,
+      { url: server.url(pathname), name: extra.name ?? `Outlet ${counter}` },
+      { discover: false },
+    );
     if (!("source" in result)) throw new Error(`newSource: ${JSON.stringify(result.errors)}`);
     return result.source;
   }
@@ -46,21 +50,33 @@ describe(`fetching sources on ${testDialect}`, () => {
     const second = await fetchNow(source.id);
     expect(second).toMatchObject({ status: "ok", added: 0, notModified: true });
     const requests = server.requests.filter((r) => r.path === "/cond/feed.xml");
-    expect(requests[1].headers["if-none-match"]).toBe('"' + fixture("outlet-a-rss.xml").length + '-outlet-a-rss.xml"');
+    expect(requests[1].headers["if-none-match"]).toBe(
+      `"${fixture("outlet-a-rss.xml").length}-outlet-a-rss.xml"`,
+    );
     expect(requests[1].headers["if-modified-since"]).toBe("Thu, 21 May 2026 10:00:00 GMT");
     expect(requests[0].headers["user-agent"]).toBe("Broadsheet/0.1 (+http://news.test)");
     expect(requests[0].headers["accept-encoding"]).toContain("gzip");
 
     const stored = await getSource(site.ctx, source.id);
-    expect(stored).toMatchObject({ fetch_count: 2, not_modified_count: 1, not_modified_ratio: 0.5, items_added_count: 3 });
+    expect(stored).toMatchObject({
+      fetch_count: 2,
+      not_modified_count: 1,
+      not_modified_ratio: 0.5,
+      items_added_count: 3,
+    });
     // The feed's <ttl>20</ttl> is a lower bound above the 15-minute default.
-    expect(Date.parse(stored?.next_fetch_at ?? "")).toBeGreaterThanOrEqual(site.clock.now().getTime() + 20 * MINUTE);
+    expect(Date.parse(stored?.next_fetch_at ?? "")).toBeGreaterThanOrEqual(
+      site.clock.now().getTime() + 20 * MINUTE,
+    );
     expect(await listRecentItemsOfSource(site.ctx, source.id)).toHaveLength(3);
   });
 
   test("refetching a feed whose links moved to https and gained tracking parameters stores no duplicates", async () => {
     let version = 1;
-    const feed = (scheme: string, query: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>No GUIDs</title><link>https://noguid.example/</link>
+    const feed = (
+      scheme: string,
+      query: string,
+    ) => `<?xml version="1.0"?><rss version="2.0"><channel><title>No GUIDs</title><link>https://noguid.example/</link>
       <item><title>Harbour reopens after storm</title><link>${scheme}://noguid.example/harbour${query}</link><pubDate>Thu, 21 May 2026 08:00:00 GMT</pubDate></item>
       <item><title>School term extended by a week</title><link>${scheme}://www.noguid.example/school/${query}</link><pubDate>Thu, 21 May 2026 07:00:00 GMT</pubDate></item>
       </channel></rss>`;
@@ -73,7 +89,10 @@ describe(`fetching sources on ${testDialect}`, () => {
     version = 2;
     expect((await fetchNow(source.id)).added).toBe(0);
     const items = await listRecentItemsOfSource(site.ctx, source.id);
-    expect(items.map((i) => i.url).sort()).toEqual(["http://noguid.example/harbour", "http://www.noguid.example/school/"]);
+    expect(items.map((i) => i.url).sort()).toEqual([
+      "http://noguid.example/harbour",
+      "http://www.noguid.example/school/",
+    ]);
   });
 
   test("a failing source backs off exponentially and is never given up", async () => {
@@ -86,13 +105,17 @@ describe(`fetching sources on ${testDialect}`, () => {
 
     site.clock.advance(31 * MINUTE);
     const second = await fetchNow(source.id);
-    expect(Date.parse(second.nextFetchAt ?? "")).toBeGreaterThanOrEqual(site.clock.now().getTime() + 60 * MINUTE);
+    expect(Date.parse(second.nextFetchAt ?? "")).toBeGreaterThanOrEqual(
+      site.clock.now().getTime() + 60 * MINUTE,
+    );
 
     for (let i = 0; i < 10; i++) await fetchNow(source.id);
     const stored = await getSource(site.ctx, source.id);
     expect(stored).toMatchObject({ is_enabled: true, status: "error", consecutive_failures: 12 });
     // Capped at a day (plus jitter): still retried.
-    expect(Date.parse(stored?.next_fetch_at ?? "")).toBeLessThanOrEqual(site.clock.now().getTime() + 24 * 60 * MINUTE * 1.1 + 1000);
+    expect(Date.parse(stored?.next_fetch_at ?? "")).toBeLessThanOrEqual(
+      site.clock.now().getTime() + 24 * 60 * MINUTE * 1.1 + 1000,
+    );
 
     server.serveFile("/failing/feed.xml", "outlet-c.json", "application/feed+json");
     expect(await fetchNow(source.id)).toMatchObject({ status: "ok", error: null, added: 2 });
@@ -104,7 +127,9 @@ describe(`fetching sources on ${testDialect}`, () => {
     const source = await newSource("/throttled/feed.xml");
     const report = await fetchNow(source.id);
     expect(report.status).toBe("throttled");
-    expect(Date.parse(report.nextFetchAt ?? "")).toBeGreaterThanOrEqual(site.clock.now().getTime() + 120 * MINUTE);
+    expect(Date.parse(report.nextFetchAt ?? "")).toBeGreaterThanOrEqual(
+      site.clock.now().getTime() + 120 * MINUTE,
+    );
   });
 
   test("410 Gone disables the source with a clear last error", async () => {
@@ -138,7 +163,10 @@ describe(`fetching sources on ${testDialect}`, () => {
     ["malformed XML", "malformed-truncated.xml", /^Not a feed: /],
     ["an HTML page served as a feed", "html-page.html", /^Not a feed: the address serves an HTML page/],
   ])("%s is recorded as an error and backed off", async (_name, file, expected) => {
-    server.route(`/fault/${file}`, { headers: { "content-type": "application/rss+xml" }, body: fixture(file) });
+    server.route(`/fault/${file}`, {
+      headers: { "content-type": "application/rss+xml" },
+      body: fixture(file),
+    });
     const source = await newSource(`/fault/${file}`);
     const report = await fetchNow(source.id);
     expect(report.status).toBe("error");
@@ -146,8 +174,18 @@ describe(`fetching sources on ${testDialect}`, () => {
   });
 
   test.each<[string, (path: string) => void, RegExp, { totalTimeoutMs?: number }]>([
-    ["an empty body", (p) => server.route(p, { headers: { "content-type": "application/rss+xml" }, body: "" }), /^Not a feed: the response body is empty/, {}],
-    ["a 10 MB+ body", (p) => server.route(p, { body: Buffer.alloc(11 * 1024 * 1024, 32) }), /^Too large: /, {}],
+    [
+      "an empty body",
+      (p) => server.route(p, { headers: { "content-type": "application/rss+xml" }, body: "" }),
+      /^Not a feed: the response body is empty/,
+      {},
+    ],
+    [
+      "a 10 MB+ body",
+      (p) => server.route(p, { body: Buffer.alloc(11 * 1024 * 1024, 32) }),
+      /^Too large: /,
+      {},
+    ],
     [
       "a gzip bomb",
       (p) =>
@@ -158,7 +196,12 @@ describe(`fetching sources on ${testDialect}`, () => {
       /^Too large: .*after decompression/,
       {},
     ],
-    ["an endless redirect loop", (p) => server.route(p, { status: 302, headers: { location: p } }), /^Too many redirects: /, {}],
+    [
+      "an endless redirect loop",
+      (p) => server.route(p, { status: 302, headers: { location: p } }),
+      /^Too many redirects: /,
+      {},
+    ],
     [
       "a slow response (slowloris)",
       (p) =>
@@ -183,7 +226,11 @@ describe(`fetching sources on ${testDialect}`, () => {
   });
 
   test("a host that does not resolve is recorded as a DNS failure", async () => {
-    const result = await addSource(site.ctx, { url: "http://feeds.nonexistent.invalid/feed.xml" }, { discover: false });
+    const result = await addSource(
+      site.ctx,
+      { url: "http://feeds.nonexistent.invalid/feed.xml" },
+      { discover: false },
+    );
     if (!("source" in result)) throw new Error("not added");
     const report = await fetchNow(result.source.id);
     expect(report).toMatchObject({ status: "error" });
@@ -247,7 +294,12 @@ describe(`a site without ALLOW_PRIVATE_FETCH on ${testDialect}`, () => {
     server.serveFile("/feed.xml", "outlet-a-rss.xml", "application/rss+xml");
     const token = await site.newApiToken();
     const headers = { authorization: `Bearer ${token}` };
-    const created = await site.request({ method: "POST", url: "/api/admin/sources", headers, payload: { url: server.url("/feed.xml") } });
+    const created = await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers,
+      payload: { url: server.url("/feed.xml") },
+    });
     expect(created.statusCode).toBe(201);
     const { id } = created.json<{ id: number }>();
 

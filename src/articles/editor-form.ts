@@ -1,5 +1,5 @@
 import { TZDate, tz } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { field, fieldList } from "../site/requests.js";
 import type { ArticleDetail, ArticleInput, FieldErrors, SourceLinkInput } from "./service.js";
 

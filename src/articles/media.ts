@@ -112,7 +112,11 @@ export async function getMedia(ctx: Pick<Ctx, "db">, id: number) {
 }
 
 export async function listRecentMedia(ctx: Pick<Ctx, "db">, limit = 60) {
-  return (await store.listRecentMedia(ctx.db, limit)).map((m) => ({ ...m, url: mediaUrl(m.file_name) }));
+  // Images imported by URL only (WordPress without --fetch-media) are shown from where they live.
+  return (await store.listRecentMedia(ctx.db, limit)).map((m) => ({
+    ...m,
+    url: m.source_url ?? mediaUrl(m.file_name),
+  }));
 }
 
 export async function updateMediaAlt(ctx: Pick<Ctx, "db">, id: number, alt: string): Promise<void> {

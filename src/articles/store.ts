@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from "kysely";
+import type { ExpressionBuilder, SelectQueryBuilder } from "kysely";
 import type { Db } from "../db/database.js";
 import { containsInsensitive, toCount } from "../db/dialect.js";
 import type { ArticleStatus, ArticlesTable, Database } from "../db/schema.js";
@@ -60,23 +60,25 @@ export interface PublishedListFilter {
   excludeIds?: number[];
 }
 
+/** Shared fragment: the article is filed under the category (uses article_categories_category_idx). */
+function inCategory(categoryId: number) {
+  return (eb: ExpressionBuilder<Database, "articles">) =>
+    eb.exists(
+      eb
+        .selectFrom("article_categories")
+        .select("article_categories.article_id")
+        .whereRef("article_categories.article_id", "=", "articles.id")
+        .where("article_categories.category_id", "=", categoryId),
+    );
+}
+
 /** The one composable query behind the front page and every archive. */
 export function publishedListQuery(db: Db, filter: PublishedListFilter): ArticlesQuery {
   return db
     .selectFrom("articles")
     .$call(publishedOnly)
     .$if(filter.excludePages !== false, (qb) => qb.where("articles.is_page", "=", 0))
-    .$if(filter.categoryId !== undefined, (qb) =>
-      qb.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom("article_categories")
-            .select("article_categories.article_id")
-            .whereRef("article_categories.article_id", "=", "articles.id")
-            .where("article_categories.category_id", "=", filter.categoryId!),
-        ),
-      ),
-    )
+    .$if(filter.categoryId !== undefined, (qb) => qb.where(inCategory(filter.categoryId!)))
     .$if(filter.tagId !== undefined, (qb) =>
       qb.where((eb) =>
         eb.exists(
@@ -131,17 +133,7 @@ function adminListQuery(db: Db, filter: AdminListFilter): ArticlesQuery {
     .$if(filter.status !== undefined, (qb) => qb.where("articles.status", "=", filter.status!))
     .$if(filter.status === undefined, (qb) => qb.where("articles.status", "!=", "trashed"))
     .$if(filter.authorId !== undefined, (qb) => qb.where("articles.author_id", "=", filter.authorId!))
-    .$if(filter.categoryId !== undefined, (qb) =>
-      qb.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom("article_categories")
-            .select("article_categories.article_id")
-            .whereRef("article_categories.article_id", "=", "articles.id")
-            .where("article_categories.category_id", "=", filter.categoryId!),
-        ),
-      ),
-    )
+    .$if(filter.categoryId !== undefined, (qb) => qb.where(inCategory(filter.categoryId!)))
     .$if(!!filter.titleContains, (qb) =>
       qb.where((eb) => containsInsensitive(eb.ref("articles.title"), filter.titleContains!)),
     )
@@ -529,7 +521,17 @@ export async function updateMediaAlt(db: Db, id: number, alt: string): Promise<v
 export async function listRecentMedia(db: Db, limit: number) {
   return db
     .selectFrom("media")
-    .select(["id", "file_name", "original_name", "mime_type", "width", "height", "alt", "created_at"])
+    .select([
+      "id",
+      "file_name",
+      "original_name",
+      "mime_type",
+      "width",
+      "height",
+      "alt",
+      "source_url",
+      "created_at",
+    ])
     .orderBy("created_at", "desc")
     .limit(limit)
     .execute();

@@ -11,10 +11,11 @@ export const COMMENTER_COOKIE = "bs_commenter";
 export const HELD_NOTICE_MINUTES = 10;
 export const REMEMBER_COMMENTER_DAYS = 365;
 /**
- * Largest remembered-details cookie value we set, in bytes once encoded: browsers drop a cookie
- * over 4096 bytes (name and attributes included) without a word.
+ * Largest remembered-details cookie value we set, in bytes once encoded: browsers silently drop
+ * a cookie whose name and value pass 4096 bytes. The longest valid details (non-Latin name and
+ * email at their limits) take about 3,600.
  */
-export const REMEMBERED_COMMENTER_MAX_BYTES = 3072;
+export const REMEMBERED_COMMENTER_MAX_BYTES = 3800;
 /** A reader sees at most this many of their own held comments per article. */
 const HELD_COMMENTS_KEPT = 5;
 

@@ -21,8 +21,8 @@ import {
   type StoryActionResult,
   snoozeStory,
 } from "./desk-service.js";
-import { listSources } from "./sources-service.js";
 import sourcesAdminRoutes from "./sources-admin-routes.js";
+import { listSources } from "./sources-service.js";
 import type { DeskTab } from "./store.js";
 
 const TAB_LABELS: Record<DeskTab, string> = {
@@ -66,7 +66,8 @@ function storyModel(story: DeskStory, timezone: string) {
     items: story.items.map((item) => ({
       ...item,
       published_label: label(item.published_at),
-      summary_excerpt: item.summary_text.length > 280 ? `${item.summary_text.slice(0, 279).trimEnd()}…` : item.summary_text,
+      summary_excerpt:
+        item.summary_text.length > 280 ? `${item.summary_text.slice(0, 279).trimEnd()}…` : item.summary_text,
     })),
     page_url: `/admin/desk/stories/${story.id}`,
   };
@@ -149,7 +150,9 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       use_image: false,
     };
     const values = { ...defaults, ...(form.values ?? {}) };
-    const licensed = lead ? sources.find((s) => s.id === lead.source_id)?.is_full_text_allowed === true : false;
+    const licensed = lead
+      ? sources.find((s) => s.id === lead.source_id)?.is_full_text_allowed === true
+      : false;
     return reply.code(statusCode).view(
       "curation/views/story",
       await adminPageModel(ctx, request, reply, {
@@ -176,32 +179,35 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     return renderStoryPage(request, reply, story);
   });
 
-  app.post<{ Params: { id: string } }>("/desk/stories/:id/publish", async function publishDeskStory(request, reply) {
-    const id = parseId(request.params.id);
-    const story = id ? await getDeskStory(ctx, id) : undefined;
-    if (!story) return reply.callNotFound();
-    const body = request.body;
-    const input: PublishInput = {
-      item_ids: fieldList(body, "item_ids").flatMap((raw) => parseId(raw) ?? []),
-      title: field(body, "title"),
-      summary: field(body, "summary"),
-      category: field(body, "category"),
-      use_full_text: field(body, "use_full_text") === "1",
-      use_image: field(body, "use_image") === "1",
-    };
-    const result = await publishStory(ctx, actorOf(request), story.id, input);
-    if ("forbidden" in result) {
-      denyUnless(false, request, reply);
-      return reply;
-    }
-    if ("notFound" in result) return reply.callNotFound();
-    if ("errors" in result) {
-      return renderStoryPage(request, reply, story, { values: { ...input }, errors: result.errors }, 422);
-    }
-    const warning = result.warnings.length ? ` ${result.warnings.join(" ")}` : "";
-    setFlash(reply, `Published “${input.title || story.title}”.${warning}`, warning ? "error" : "success");
-    return reply.redirect(result.article.path, 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    "/desk/stories/:id/publish",
+    async function publishDeskStory(request, reply) {
+      const id = parseId(request.params.id);
+      const story = id ? await getDeskStory(ctx, id) : undefined;
+      if (!story) return reply.callNotFound();
+      const body = request.body;
+      const input: PublishInput = {
+        item_ids: fieldList(body, "item_ids").flatMap((raw) => parseId(raw) ?? []),
+        title: field(body, "title"),
+        summary: field(body, "summary"),
+        category: field(body, "category"),
+        use_full_text: field(body, "use_full_text") === "1",
+        use_image: field(body, "use_image") === "1",
+      };
+      const result = await publishStory(ctx, actorOf(request), story.id, input);
+      if ("forbidden" in result) {
+        denyUnless(false, request, reply);
+        return reply;
+      }
+      if ("notFound" in result) return reply.callNotFound();
+      if ("errors" in result) {
+        return renderStoryPage(request, reply, story, { values: { ...input }, errors: result.errors }, 422);
+      }
+      const warning = result.warnings.length ? ` ${result.warnings.join(" ")}` : "";
+      setFlash(reply, `Published “${input.title || story.title}”.${warning}`, warning ? "error" : "success");
+      return reply.redirect(result.article.path, 303);
+    },
+  );
 
   function reportAction(reply: FastifyReply, result: StoryActionResult, done: string, back: string) {
     if ("forbidden" in result) setFlash(reply, result.forbidden, "error");
@@ -211,38 +217,50 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     return reply.redirect(back, 303);
   }
 
-  app.post<{ Params: { id: string } }>("/desk/stories/:id/dismiss", async function dismissDeskStory(request, reply) {
-    const id = parseId(request.params.id) ?? 0;
-    const result = await dismissStory(ctx, actorOf(request), id);
-    return reportAction(reply, result, "Story dismissed.", deskReturnPath(request.body));
-  });
+  app.post<{ Params: { id: string } }>(
+    "/desk/stories/:id/dismiss",
+    async function dismissDeskStory(request, reply) {
+      const id = parseId(request.params.id) ?? 0;
+      const result = await dismissStory(ctx, actorOf(request), id);
+      return reportAction(reply, result, "Story dismissed.", deskReturnPath(request.body));
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/desk/stories/:id/snooze", async function snoozeDeskStory(request, reply) {
-    const id = parseId(request.params.id) ?? 0;
-    const hours = Number(field(request.body, "hours"));
-    const result = await snoozeStory(ctx, actorOf(request), id, hours);
-    const done = `Story snoozed for ${hours === 1 ? "an hour" : `${hours} hours`}.`;
-    return reportAction(reply, result, done, deskReturnPath(request.body));
-  });
+  app.post<{ Params: { id: string } }>(
+    "/desk/stories/:id/snooze",
+    async function snoozeDeskStory(request, reply) {
+      const id = parseId(request.params.id) ?? 0;
+      const hours = Number(field(request.body, "hours"));
+      const result = await snoozeStory(ctx, actorOf(request), id, hours);
+      const done = `Story snoozed for ${hours === 1 ? "an hour" : `${hours} hours`}.`;
+      return reportAction(reply, result, done, deskReturnPath(request.body));
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/desk/stories/:id/restore", async function restoreDeskStory(request, reply) {
-    const id = parseId(request.params.id) ?? 0;
-    const result = await restoreStory(ctx, actorOf(request), id);
-    return reportAction(reply, result, "Story back on the desk.", deskReturnPath(request.body));
-  });
+  app.post<{ Params: { id: string } }>(
+    "/desk/stories/:id/restore",
+    async function restoreDeskStory(request, reply) {
+      const id = parseId(request.params.id) ?? 0;
+      const result = await restoreStory(ctx, actorOf(request), id);
+      return reportAction(reply, result, "Story back on the desk.", deskReturnPath(request.body));
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/desk/stories/:id/coverage", async function handleDeskCoverage(request, reply) {
-    const id = parseId(request.params.id) ?? 0;
-    const action = field(request.body, "action") === "decline" ? "decline" : "accept";
-    const itemIds = fieldList(request.body, "item_ids").flatMap((raw) => parseId(raw) ?? []);
-    const result = await handleCoverage(ctx, actorOf(request), id, itemIds, action);
-    const count = "changed" in result ? (result.changed ?? 0) : 0;
-    const done =
-      action === "accept"
-        ? `${count === 1 ? "1 report" : `${count} reports`} added to the article as Source links.`
-        : `${count === 1 ? "1 report" : `${count} reports`} left off the article.`;
-    return reportAction(reply, result, done, deskReturnPath(request.body));
-  });
+  app.post<{ Params: { id: string } }>(
+    "/desk/stories/:id/coverage",
+    async function handleDeskCoverage(request, reply) {
+      const id = parseId(request.params.id) ?? 0;
+      const action = field(request.body, "action") === "decline" ? "decline" : "accept";
+      const itemIds = fieldList(request.body, "item_ids").flatMap((raw) => parseId(raw) ?? []);
+      const result = await handleCoverage(ctx, actorOf(request), id, itemIds, action);
+      const count = "changed" in result ? (result.changed ?? 0) : 0;
+      const done =
+        action === "accept"
+          ? `${count === 1 ? "1 report" : `${count} reports`} added to the article as Source links.`
+          : `${count === 1 ? "1 report" : `${count} reports`} left off the article.`;
+      return reportAction(reply, result, done, deskReturnPath(request.body));
+    },
+  );
 
   await app.register(sourcesAdminRoutes, { ctx });
 };

@@ -92,19 +92,36 @@ function parseId(raw: string): number | undefined {
   return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
-const SOURCE_FIELDS: Record<string, (value: unknown, input: SourceInput) => string | undefined> = {
-  url: (v, input) => (typeof v === "string" ? ((input.url = v), undefined) : "must be a string"),
-  name: (v, input) => (typeof v === "string" ? ((input.name = v), undefined) : "must be a string"),
-  site_url: (v, input) => (typeof v === "string" ? ((input.site_url = v), undefined) : "must be a string"),
-  category: (v, input) =>
-    typeof v === "string" || v === null ? ((input.category = v), undefined) : "must be a category name or null",
-  mode: (v, input) => (typeof v === "string" ? ((input.mode = v), undefined) : "must be review or publish"),
-  full_text_allowed: (v, input) =>
-    typeof v === "boolean" ? ((input.is_full_text_allowed = v), undefined) : "must be true or false",
-  fetch_interval_minutes: (v, input) =>
-    typeof v === "number" ? ((input.fetch_interval_minutes = v), undefined) : "must be a number of minutes",
-  enabled: (v, input) => (typeof v === "boolean" ? ((input.is_enabled = v), undefined) : "must be true or false"),
-};
+/** Reads one field of a source body into `input`; returns why it is wrong, if it is. */
+function readSourceField(key: string, value: unknown, input: SourceInput): string | undefined {
+  switch (key) {
+    case "url":
+    case "name":
+    case "site_url":
+    case "mode":
+      if (typeof value !== "string") return key === "mode" ? "must be review or publish" : "must be a string";
+      input[key] = value;
+      return undefined;
+    case "category":
+      if (typeof value !== "string" && value !== null) return "must be a category name or null";
+      input.category = value;
+      return undefined;
+    case "full_text_allowed":
+      if (typeof value !== "boolean") return "must be true or false";
+      input.is_full_text_allowed = value;
+      return undefined;
+    case "enabled":
+      if (typeof value !== "boolean") return "must be true or false";
+      input.is_enabled = value;
+      return undefined;
+    case "fetch_interval_minutes":
+      if (typeof value !== "number") return "must be a number of minutes";
+      input.fetch_interval_minutes = value;
+      return undefined;
+    default:
+      return "is not a known field";
+  }
+}
 
 /** A source body as service input, or the fields that are wrong. */
 function parseSourceBody(body: unknown): { input: SourceInput } | { fields: Record<string, string> } {
@@ -112,15 +129,15 @@ function parseSourceBody(body: unknown): { input: SourceInput } | { fields: Reco
   const input: SourceInput = {};
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) {
-    const apply = SOURCE_FIELDS[key];
-    const error = apply ? apply(value, input) : "is not a known field";
+    const error = readSourceField(key, value, input);
     if (error) fields[key] = error;
   }
   return Object.keys(fields).length ? { fields } : { input };
 }
 
 function parseItemIds(value: unknown): number[] | undefined {
-  if (!Array.isArray(value) || value.some((id) => !Number.isInteger(id) || (id as number) < 1)) return undefined;
+  if (!Array.isArray(value) || value.some((id) => !Number.isInteger(id) || (id as number) < 1))
+    return undefined;
   return value as number[];
 }
 
@@ -157,16 +174,19 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     return reply.code(201).send(sourceJson(result.source));
   });
 
-  app.patch<{ Params: { id: string }; Body: unknown }>("/sources/:id", async function updateApiSource(request, reply) {
-    const id = parseId(request.params.id);
-    if (!id) return reply.code(404).send({ error: "source not found" });
-    const parsed = parseSourceBody(request.body);
-    if ("fields" in parsed) return sendFieldErrors(reply, parsed.fields, 400);
-    const result = await updateSource(ctx, id, parsed.input);
-    if ("notFound" in result) return reply.code(404).send({ error: "source not found" });
-    if ("errors" in result) return sendFieldErrors(reply, result.errors);
-    return sourceJson(result.source);
-  });
+  app.patch<{ Params: { id: string }; Body: unknown }>(
+    "/sources/:id",
+    async function updateApiSource(request, reply) {
+      const id = parseId(request.params.id);
+      if (!id) return reply.code(404).send({ error: "source not found" });
+      const parsed = parseSourceBody(request.body);
+      if ("fields" in parsed) return sendFieldErrors(reply, parsed.fields, 400);
+      const result = await updateSource(ctx, id, parsed.input);
+      if ("notFound" in result) return reply.code(404).send({ error: "source not found" });
+      if ("errors" in result) return sendFieldErrors(reply, result.errors);
+      return sourceJson(result.source);
+    },
+  );
 
   app.delete<{ Params: { id: string } }>("/sources/:id", async function deleteApiSource(request, reply) {
     const id = parseId(request.params.id);
@@ -180,7 +200,9 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     const report = id ? await fetchSource(ctx, id) : undefined;
     if (!report) return reply.code(404).send({ error: "source not found" });
     if (report.status === "busy")
-      return reply.code(409).send({ error: "the source is being fetched right now", added: 0, status: "busy" });
+      return reply
+        .code(409)
+        .send({ error: "the source is being fetched right now", added: 0, status: "busy" });
     return {
       added: report.added,
       status: report.status,
@@ -194,11 +216,17 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     "/stories",
     async function listApiStories(request, reply) {
       const tab = parseDeskTab(request.query.status);
-      if (!tab) return sendFieldErrors(reply, { status: "must be new, coverage, snoozed, published or dismissed" }, 400);
+      if (!tab)
+        return sendFieldErrors(
+          reply,
+          { status: "must be new, coverage, snoozed, published or dismissed" },
+          400,
+        );
       const page = parsePageNumber(request.query.page);
       if (!page) return sendFieldErrors(reply, { page: "must be a whole number from 1" }, 400);
       const sourceId = request.query.source_id ? parseId(request.query.source_id) : undefined;
-      if (request.query.source_id && !sourceId) return sendFieldErrors(reply, { source_id: "must be a source id" }, 400);
+      if (request.query.source_id && !sourceId)
+        return sendFieldErrors(reply, { source_id: "must be a source id" }, 400);
       const categoryId = request.query.category_id ? parseId(request.query.category_id) : undefined;
       if (request.query.category_id && !categoryId)
         return sendFieldErrors(reply, { category_id: "must be a category id" }, 400);
@@ -226,7 +254,8 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       const id = parseId(request.params.id);
       if (!id) return reply.code(404).send({ error: "story not found" });
       const body = request.body;
-      if (!isObject(body)) return sendFieldErrors(reply, { body: 'must be a JSON object like {"item_ids": [1, 2]}' }, 400);
+      if (!isObject(body))
+        return sendFieldErrors(reply, { body: 'must be a JSON object like {"item_ids": [1, 2]}' }, 400);
       const fields: Record<string, string> = {};
       const known = ["item_ids", "title", "summary", "category", "use_full_text", "use_image"];
       for (const key of Object.keys(body)) if (!known.includes(key)) fields[key] = "is not a known field";
@@ -255,26 +284,35 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     },
   );
 
-  app.post<{ Params: { id: string } }>("/stories/:id/dismiss", async function dismissApiStory(request, reply) {
-    const id = parseId(request.params.id);
-    if (!id) return reply.code(404).send({ error: "story not found" });
-    return sendActionResult(reply, await dismissStory(ctx, apiActorOf(request), id), ctx, id);
-  });
+  app.post<{ Params: { id: string } }>(
+    "/stories/:id/dismiss",
+    async function dismissApiStory(request, reply) {
+      const id = parseId(request.params.id);
+      if (!id) return reply.code(404).send({ error: "story not found" });
+      return sendActionResult(reply, await dismissStory(ctx, apiActorOf(request), id), ctx, id);
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/stories/:id/restore", async function restoreApiStory(request, reply) {
-    const id = parseId(request.params.id);
-    if (!id) return reply.code(404).send({ error: "story not found" });
-    return sendActionResult(reply, await restoreStory(ctx, apiActorOf(request), id), ctx, id);
-  });
+  app.post<{ Params: { id: string } }>(
+    "/stories/:id/restore",
+    async function restoreApiStory(request, reply) {
+      const id = parseId(request.params.id);
+      if (!id) return reply.code(404).send({ error: "story not found" });
+      return sendActionResult(reply, await restoreStory(ctx, apiActorOf(request), id), ctx, id);
+    },
+  );
 
-  app.post<{ Params: { id: string }; Body: unknown }>("/stories/:id/snooze", async function snoozeApiStory(request, reply) {
-    const id = parseId(request.params.id);
-    if (!id) return reply.code(404).send({ error: "story not found" });
-    const hours = isObject(request.body) ? request.body.hours : undefined;
-    if (typeof hours !== "number")
-      return sendFieldErrors(reply, { hours: `must be one of ${SNOOZE_HOURS.join(", ")}` }, 400);
-    return sendActionResult(reply, await snoozeStory(ctx, apiActorOf(request), id, hours), ctx, id);
-  });
+  app.post<{ Params: { id: string }; Body: unknown }>(
+    "/stories/:id/snooze",
+    async function snoozeApiStory(request, reply) {
+      const id = parseId(request.params.id);
+      if (!id) return reply.code(404).send({ error: "story not found" });
+      const hours = isObject(request.body) ? request.body.hours : undefined;
+      if (typeof hours !== "number")
+        return sendFieldErrors(reply, { hours: `must be one of ${SNOOZE_HOURS.join(", ")}` }, 400);
+      return sendActionResult(reply, await snoozeStory(ctx, apiActorOf(request), id, hours), ctx, id);
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: unknown }>(
     "/stories/:id/coverage",

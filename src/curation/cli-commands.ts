@@ -14,26 +14,41 @@ function describe(source: SourceView): string {
 }
 
 /** `sources add|list|fetch`: the curation desk's sources from the command line. */
-export function registerSourcesCommands(program: Command, withApp: WithApp, fail: (message: string) => never): void {
+export function registerSourcesCommands(
+  program: Command,
+  withApp: WithApp,
+  fail: (message: string) => never,
+): void {
   const sources = program.command("sources").description("the feeds the curation desk follows");
 
   sources
     .command("add")
     .description("follow a feed (or a site: its feed is discovered from the page)")
     .argument("<url>", "feed or site address")
-    .addOption(new Option("--mode <mode>", "review: items wait on the desk; publish: auto-publish").choices(["review", "publish"]).default("review"))
+    .addOption(
+      new Option("--mode <mode>", "review: items wait on the desk; publish: auto-publish")
+        .choices(["review", "publish"])
+        .default("review"),
+    )
     .option("--name <name>", "the outlet's name as credited (default: the feed's title)")
     .option("--category <name>", "file its stories under this category (created if missing)")
     .action(async (url: string, options: { mode: string; name?: string; category?: string }) => {
       await withApp(async (app) => {
-        const result = await addSource(app.ctx, { url, mode: options.mode, name: options.name, category: options.category });
+        const result = await addSource(app.ctx, {
+          url,
+          mode: options.mode,
+          name: options.name,
+          category: options.category,
+        });
         if ("errors" in result)
           fail(
             Object.entries(result.errors)
               .map(([field, why]) => `${field} ${why}`)
               .join("; "),
           );
-        process.stdout.write(`added source ${result.source.id}: ${result.source.name} <${result.source.url}> (${result.source.mode})\n`);
+        process.stdout.write(
+          `added source ${result.source.id}: ${result.source.name} <${result.source.url}> (${result.source.mode})\n`,
+        );
       });
     });
 
@@ -61,7 +76,13 @@ export function registerSourcesCommands(program: Command, withApp: WithApp, fail
         const names = new Map((await listSources(app.ctx)).map((s) => [s.id, s.name]));
         if (!options.all && !names.has(Number(id))) fail(`no source with id ${id}`);
         const bar = new cliProgress.SingleBar(
-          { format: "fetching [{bar}] {value}/{total} sources | {added} new items | {failed} failing", hideCursor: true },
+          {
+            format: "fetching [{bar}] {value}/{total} sources | {added} new items | {failed} failing",
+            hideCursor: true,
+            // Under cron or in a log there is no terminal: still report progress, once a second.
+            noTTYOutput: true,
+            notTTYSchedule: 1000,
+          },
           cliProgress.Presets.shades_classic,
         );
         let added = 0;
@@ -73,8 +94,16 @@ export function registerSourcesCommands(program: Command, withApp: WithApp, fail
             onFetched: (report) => {
               added += report.added;
               if (report.error) failed++;
-              const what = report.error ?? (report.status === "busy" ? "being fetched elsewhere" : report.notModified ? "not modified" : `${report.added} new`);
-              lines.push(`${report.sourceId}\t${names.get(report.sourceId) ?? ""}\t${report.status}\t${what}`);
+              const what =
+                report.error ??
+                (report.status === "busy"
+                  ? "being fetched elsewhere"
+                  : report.notModified
+                    ? "not modified"
+                    : `${report.added} new`);
+              lines.push(
+                `${report.sourceId}\t${names.get(report.sourceId) ?? ""}\t${report.status}\t${what}`,
+              );
               bar.increment(1, { added, failed });
             },
           });
@@ -82,7 +111,9 @@ export function registerSourcesCommands(program: Command, withApp: WithApp, fail
           bar.stop();
         }
         for (const line of lines) process.stdout.write(`${line}\n`);
-        process.stdout.write(`fetched ${ids.length} ${ids.length === 1 ? "source" : "sources"}: ${added} new items, ${failed} failing\n`);
+        process.stdout.write(
+          `fetched ${ids.length} ${ids.length === 1 ? "source" : "sources"}: ${added} new items, ${failed} failing\n`,
+        );
       });
     });
 }

@@ -15,8 +15,9 @@ export function escapeMarkdown(text: string): string {
     text
       .replace(/[\\`*_[\]<>|~&]/g, (char) => `\\${char}`)
       // Block syntax only matters at the start of a line.
-      .replace(/^(\s*)([#>+=-]|\d+[.)])/gm, (_, space: string, marker: string) =>
-        `${space}${marker.replace(/([#>+=.)-])$/, "\\$1")}`,
+      .replace(
+        /^(\s*)([#>+=-]|\d+[.)])/gm,
+        (_, space: string, marker: string) => `${space}${marker.replace(/([#>+=.)-])$/, "\\$1")}`,
       )
   );
 }
@@ -31,8 +32,12 @@ export function plainTextToMarkdown(text: string): string {
     .join("\n\n");
 }
 
+/** Percent-encodes what would end a Markdown link destination early. */
 function escapeLinkUrl(url: string): string {
-  return url.replace(/[()<>\s\\]/g, (char) => encodeURIComponent(char));
+  return url.replace(
+    /[()<>\s\\]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
 }
 
 function markdownLink(report: CreditedReport): string {
@@ -71,6 +76,8 @@ export function buildCuratedBody(input: {
   fullTextHtml?: string;
   reports: CreditedReport[];
 }): string {
-  const text = input.fullTextHtml ? htmlAsMarkdownBlock(input.fullTextHtml) : plainTextToMarkdown(input.summaryText);
+  const text = input.fullTextHtml
+    ? htmlAsMarkdownBlock(input.fullTextHtml)
+    : plainTextToMarkdown(input.summaryText);
   return [text, attributionMarkdown(input.reports)].filter(Boolean).join("\n\n");
 }

@@ -136,7 +136,10 @@ export interface DeskPage {
 /** One page of the desk: a tab (new by default), optionally one source's or one category's stories. */
 export async function listDesk(ctx: Ctx, filter: store.DeskFilter, page: number): Promise<DeskPage> {
   await store.wakeSnoozedStories(ctx.db, ctx.now().toISOString());
-  const [total, counts] = await Promise.all([store.countDeskStories(ctx.db, filter), store.countStoriesByTab(ctx.db)]);
+  const [total, counts] = await Promise.all([
+    store.countDeskStories(ctx.db, filter),
+    store.countStoriesByTab(ctx.db),
+  ]);
   const pages = Math.max(1, Math.ceil(total / DESK_PAGE_SIZE));
   const rows = await store.listDeskStories(ctx.db, filter, DESK_PAGE_SIZE, (page - 1) * DESK_PAGE_SIZE);
   return { stories: await hydrateStories(ctx, rows), counts, page, pages, total };
@@ -178,7 +181,11 @@ function creditOf(item: DeskItem, row: store.DeskItemRow | undefined): SourceLin
 }
 
 /** Source links for reports, one per distinct page (the same article in two feeds is credited once). */
-function sourceLinksOf(items: DeskItem[], rows: Map<number, store.DeskItemRow>, exclude: Set<string> = new Set()) {
+function sourceLinksOf(
+  items: DeskItem[],
+  rows: Map<number, store.DeskItemRow>,
+  exclude: Set<string> = new Set(),
+) {
   const seen = new Set(exclude);
   const links: SourceLinkInput[] = [];
   const linkedItemIds: number[] = [];
@@ -216,7 +223,8 @@ export async function publishStory(
   const errors: FieldErrors = {};
   if (story.status === "published") errors.item_ids = "this story is already published";
   else if (chosen.length === 0) errors.item_ids = "choose at least one report to credit";
-  else if (chosen.length !== chosenIds.size) errors.item_ids = "some chosen reports are not part of this story";
+  else if (chosen.length !== chosenIds.size)
+    errors.item_ids = "some chosen reports are not part of this story";
   else if (chosen.length > LIMITS.sources) errors.item_ids = `choose at most ${LIMITS.sources} reports`;
   const lead = chosen[0];
   const title = (input.title?.trim() || lead?.title || "").slice(0, LIMITS.title + 1);
@@ -325,7 +333,8 @@ async function changeStatus(
   if (!canCurate(actor)) return { forbidden: "only editors may work the desk" };
   const story = await store.getStoryById(ctx.db, storyId);
   if (!story) return { notFound: true };
-  if (story.status === "published") return { error: "a published story stays published; edit or trash its article" };
+  if (story.status === "published")
+    return { error: "a published story stays published; edit or trash its article" };
   await store.updateStory(ctx.db, storyId, {
     status,
     snoozed_until: snoozedUntil,
@@ -445,14 +454,29 @@ export async function applyFollowUps(ctx: Ctx, followUps: StoryFollowUp[]): Prom
         continue;
       }
       if (!author) {
-        ctx.log.warn({ storyId: followUp.storyId }, "no admin account to byline auto-published stories; left on the desk");
+        ctx.log.warn(
+          { storyId: followUp.storyId },
+          "no admin account to byline auto-published stories; left on the desk",
+        );
         continue;
       }
-      const result = await publishStory(ctx, author, followUp.storyId, { item_ids: followUp.itemIds }, { declineUnchosen: false });
+      const result = await publishStory(
+        ctx,
+        author,
+        followUp.storyId,
+        { item_ids: followUp.itemIds },
+        { declineUnchosen: false },
+      );
       if (!("article" in result))
-        ctx.log.warn({ storyId: followUp.storyId, result }, "auto-publish failed; the story stays on the desk");
+        ctx.log.warn(
+          { storyId: followUp.storyId, result },
+          "auto-publish failed; the story stays on the desk",
+        );
     } catch (error) {
-      ctx.log.error({ err: error, storyId: followUp.storyId }, "auto-publish failed; the story stays on the desk");
+      ctx.log.error(
+        { err: error, storyId: followUp.storyId },
+        "auto-publish failed; the story stays on the desk",
+      );
     }
   }
 }

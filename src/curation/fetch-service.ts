@@ -271,7 +271,10 @@ export async function fetchSources(
 }
 
 /** One scheduler cycle: fetches every enabled source that is due. */
-export async function fetchDueSources(ctx: Ctx, options: { signal?: AbortSignal } = {}): Promise<FetchReport[]> {
+export async function fetchDueSources(
+  ctx: Ctx,
+  options: { signal?: AbortSignal } = {},
+): Promise<FetchReport[]> {
   const due = await store.listDueSourceIds(ctx.db, ctx.now().toISOString(), DUE_SOURCES_PER_CYCLE);
   return fetchSources(ctx, due, options);
 }

@@ -147,7 +147,9 @@ async function clusterInTransaction(
       state.lastItemId = Math.max(state.lastItemId, ...rows.map((r) => r.id));
 
       const itemById = new Map(rows.map((r) => [r.id, r.item]));
-      const leads = new Map(rows.map((r) => [r.id, { title: r.item.title, publishedAt: r.item.publishedAt }]));
+      const leads = new Map(
+        rows.map((r) => [r.id, { title: r.item.title, publishedAt: r.item.publishedAt }]),
+      );
       for (const orphan of await resolveMissingKeys(trx, state, [...new Set(keyOfItem.values())], newKeys)) {
         // An earlier item left without a story leads a new one, and belongs to it.
         leads.set(orphan.id, { title: orphan.title, publishedAt: orphan.published_at });
@@ -172,7 +174,7 @@ async function clusterInTransaction(
         newKeys.map((id) => {
           const lead = leads.get(id) as { title: string; publishedAt: string };
           return {
-            title: lead.title.slice(0, 300),
+            title: lead.title.slice(0, 1000),
             lead_item_id: id,
             status: "new",
             first_item_at: lead.publishedAt,
@@ -244,7 +246,8 @@ async function loadState(db: store.Executor, now: Date): Promise<ClusteringState
   const { clusterer, assignments } = StoryClusterer.rebuild(rows.map(clusterItemOf));
   const storyOfKey = new Map<string, number>();
   for (const row of rows) {
-    if (assignments.get(String(row.id))?.isNew && row.story_id !== null) storyOfKey.set(String(row.id), row.story_id);
+    if (assignments.get(String(row.id))?.isNew && row.story_id !== null)
+      storyOfKey.set(String(row.id), row.story_id);
   }
   return { clusterer, lastItemId: await store.getMaxFeedItemId(db), storyOfKey };
 }

@@ -5,7 +5,12 @@ import { addSource, listSources, type SourceInput } from "./sources-service.js";
 type Ctx = Pick<AppContext, "db" | "now" | "config" | "log">;
 
 /** Outline attributes beyond OPML 2.0 that carry Broadsheet's per-source settings through a round trip. */
-const EXTRA_ATTRIBUTES = ["broadsheetMode", "broadsheetFullText", "broadsheetInterval", "broadsheetEnabled"] as const;
+const EXTRA_ATTRIBUTES = [
+  "broadsheetMode",
+  "broadsheetFullText",
+  "broadsheetInterval",
+  "broadsheetEnabled",
+] as const;
 type Outline = Opml.Outline<string, typeof EXTRA_ATTRIBUTES>;
 /** Feeds read from one OPML file; a subscription list is dozens to a few hundred. */
 export const OPML_MAX_SOURCES = 2000;
@@ -61,7 +66,8 @@ export function readOpmlSources(xml: string): SourceInput[] | { error: string } 
     for (const outline of outlines ?? []) {
       if (found.length >= OPML_MAX_SOURCES) return;
       if (outline.xmlUrl) {
-        const category = outline.category?.split(",")[0]?.replace(/^\/+/, "").split("/").pop()?.trim() || folder;
+        const category =
+          outline.category?.split(",")[0]?.replace(/^\/+/, "").split("/").pop()?.trim() || folder;
         const interval = Number(outline.broadsheetInterval);
         found.push({
           url: outline.xmlUrl,
@@ -88,7 +94,10 @@ export function readOpmlSources(xml: string): SourceInput[] | { error: string } 
  * Adds every feed of an OPML file as a source, without fetching anything now (the scheduler
  * reads them); feeds already followed are skipped, so importing the same file twice is harmless.
  */
-export async function importSourcesOpml(ctx: Ctx, xml: string): Promise<OpmlImportResult | { error: string }> {
+export async function importSourcesOpml(
+  ctx: Ctx,
+  xml: string,
+): Promise<OpmlImportResult | { error: string }> {
   const sources = readOpmlSources(xml);
   if ("error" in sources) return sources;
   const result: OpmlImportResult = { added: 0, skipped: 0, failed: [] };

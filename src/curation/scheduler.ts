@@ -1,6 +1,6 @@
 import type { AppContext } from "../site/context.js";
-import { fetchDueSources } from "./fetch-service.js";
 import { wakeSnoozedDeskStories } from "./desk-service.js";
+import { fetchDueSources } from "./fetch-service.js";
 
 /** How often the feed scheduler looks for due sources. Sources' own intervals are 5 minutes or more. */
 export const FEED_SCHEDULER_TICK_MS = 30_000;
@@ -20,7 +20,9 @@ export function startFeedScheduler(ctx: AppContext): () => Promise<void> {
       await wakeSnoozedDeskStories(ctx);
       await fetchDueSources(ctx, { signal: stopping.signal });
     })()
-      .catch((error: unknown) => ctx.log.error({ err: error, task: "fetch-due-sources" }, "feed scheduler tick failed"))
+      .catch((error: unknown) =>
+        ctx.log.error({ err: error, task: "fetch-due-sources" }, "feed scheduler tick failed"),
+      )
       .finally(() => {
         running = undefined;
       });

@@ -46,7 +46,12 @@ function sourceInputOf(body: unknown): SourceInput {
     category_id: categoryId === "" ? null : /^\d{1,12}$/.test(categoryId) ? Number(categoryId) : -1,
     mode: field(body, "mode") || "review",
     is_full_text_allowed: field(body, "is_full_text_allowed") === "1",
-    fetch_interval_minutes: interval === "" ? DEFAULT_FETCH_INTERVAL_MINUTES : /^\d+$/.test(interval) ? Number(interval) : Number.NaN,
+    fetch_interval_minutes:
+      interval === ""
+        ? DEFAULT_FETCH_INTERVAL_MINUTES
+        : /^\d+$/.test(interval)
+          ? Number(interval)
+          : Number.NaN,
   };
 }
 
@@ -72,7 +77,13 @@ function healthModel(source: SourceView, timezone: string) {
   return {
     ...source,
     status_label: source.is_enabled ? (STATUS_LABELS[source.status] ?? source.status) : "Disabled",
-    status_class: !source.is_enabled ? "trashed" : source.status === "ok" ? "published" : source.status === "pending" ? "draft" : "scheduled",
+    status_class: !source.is_enabled
+      ? "trashed"
+      : source.status === "ok"
+        ? "published"
+        : source.status === "pending"
+          ? "draft"
+          : "scheduled",
     not_modified_percent: Math.round(source.not_modified_ratio * 100),
     last_fetched_label: label(source.last_fetched_at),
     next_fetch_label: source.is_enabled ? label(source.next_fetch_at) : "—",
@@ -88,7 +99,11 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     form: { values: ReturnType<typeof formValues>; errors: Record<string, string>; import_error?: string },
     statusCode = 200,
   ) {
-    const [sources, categories, settings] = await Promise.all([listSources(ctx), listCategories(ctx), ctx.settings.get()]);
+    const [sources, categories, settings] = await Promise.all([
+      listSources(ctx),
+      listCategories(ctx),
+      ctx.settings.get(),
+    ]);
     const model = await adminPageModel(ctx, request, reply, {
       title: "Sources",
       section: "sources",
@@ -98,9 +113,10 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       errors: form.errors,
       import_error: form.import_error ?? "",
     });
-    return reply
-      .code(statusCode)
-      .view("curation/views/sources", { ...model, import_action: `/admin/sources/opml?_csrf=${encodeURIComponent(model.csrf_token)}` });
+    return reply.code(statusCode).view("curation/views/sources", {
+      ...model,
+      import_action: `/admin/sources/opml?_csrf=${encodeURIComponent(model.csrf_token)}`,
+    });
   }
 
   app.get("/sources", async function showSourcesPage(request, reply) {
@@ -110,8 +126,12 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   app.post("/sources", async function addSourceFromForm(request, reply) {
     const input = sourceInputOf(request.body);
     const result = await addSource(ctx, input);
-    if ("errors" in result) return renderSourcesPage(request, reply, { values: formValues(input), errors: result.errors }, 422);
-    setFlash(reply, `Added “${result.source.name}” (${result.source.url}). Its first fetch runs within a minute.`);
+    if ("errors" in result)
+      return renderSourcesPage(request, reply, { values: formValues(input), errors: result.errors }, 422);
+    setFlash(
+      reply,
+      `Added “${result.source.name}” (${result.source.url}). Its first fetch runs within a minute.`,
+    );
     return reply.redirect("/admin/sources", 303);
   });
 
@@ -142,7 +162,8 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         }
       }
     }
-    if (error) return renderSourcesPage(request, reply, { values: emptyValues, errors: {}, import_error: error }, 422);
+    if (error)
+      return renderSourcesPage(request, reply, { values: emptyValues, errors: {}, import_error: error }, 422);
     setFlash(reply, summary);
     return reply.redirect("/admin/sources", 303);
   });
@@ -195,7 +216,13 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const result = await updateSource(ctx, source.id, input);
     if ("notFound" in result) return reply.callNotFound();
     if ("errors" in result)
-      return renderSourcePage(request, reply, source, { values: formValues(input), errors: result.errors }, 422);
+      return renderSourcePage(
+        request,
+        reply,
+        source,
+        { values: formValues(input), errors: result.errors },
+        422,
+      );
     setFlash(reply, `Saved “${result.source.name}”.`);
     return reply.redirect(`/admin/sources/${source.id}`, 303);
   });
@@ -209,9 +236,11 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const id = parseId(request.params.id);
     const report = id ? await fetchSource(ctx, id) : undefined;
     if (!id || !report) return reply.callNotFound();
-    if (report.status === "busy") setFlash(reply, "That source is being fetched right now; try again in a moment.", "error");
+    if (report.status === "busy")
+      setFlash(reply, "That source is being fetched right now; try again in a moment.", "error");
     else if (report.error) setFlash(reply, `Fetched with an error: ${report.error}`, "error");
-    else if (report.notModified) setFlash(reply, "Fetched: nothing changed since the last fetch (304 Not Modified).");
+    else if (report.notModified)
+      setFlash(reply, "Fetched: nothing changed since the last fetch (304 Not Modified).");
     else setFlash(reply, `Fetched: ${report.added === 1 ? "1 new item" : `${report.added} new items`}.`);
     return reply.redirect(sourceReturnPath(request.body, id), 303);
   });
@@ -220,24 +249,34 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     ["enable", true],
     ["disable", false],
   ] as const) {
-    app.post<{ Params: { id: string } }>(`/sources/:id/${action}`, async function switchSource(request, reply) {
-      const id = parseId(request.params.id);
-      const result = id ? await setSourceEnabled(ctx, id, isEnabled) : { notFound: true as const };
-      if (!id || "notFound" in result) return reply.callNotFound();
-      if ("errors" in result) setFlash(reply, Object.values(result.errors).join("; "), "error");
-      else setFlash(reply, `“${result.source.name}” ${isEnabled ? "enabled: it is fetched again" : "disabled: it is no longer fetched"}.`);
-      return reply.redirect(sourceReturnPath(request.body, id), 303);
-    });
+    app.post<{ Params: { id: string } }>(
+      `/sources/:id/${action}`,
+      async function switchSource(request, reply) {
+        const id = parseId(request.params.id);
+        const result = id ? await setSourceEnabled(ctx, id, isEnabled) : { notFound: true as const };
+        if (!id || "notFound" in result) return reply.callNotFound();
+        if ("errors" in result) setFlash(reply, Object.values(result.errors).join("; "), "error");
+        else
+          setFlash(
+            reply,
+            `“${result.source.name}” ${isEnabled ? "enabled: it is fetched again" : "disabled: it is no longer fetched"}.`,
+          );
+        return reply.redirect(sourceReturnPath(request.body, id), 303);
+      },
+    );
   }
 
-  app.post<{ Params: { id: string } }>("/sources/:id/delete", async function deleteSourceFromForm(request, reply) {
-    const id = parseId(request.params.id);
-    const source = id ? await getSource(ctx, id) : undefined;
-    if (!source) return reply.callNotFound();
-    await deleteSource(ctx, source.id);
-    setFlash(reply, `Deleted “${source.name}” and its items. Published articles keep their Source links.`);
-    return reply.redirect("/admin/sources", 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    "/sources/:id/delete",
+    async function deleteSourceFromForm(request, reply) {
+      const id = parseId(request.params.id);
+      const source = id ? await getSource(ctx, id) : undefined;
+      if (!source) return reply.callNotFound();
+      await deleteSource(ctx, source.id);
+      setFlash(reply, `Deleted “${source.name}” and its items. Published articles keep their Source links.`);
+      return reply.redirect("/admin/sources", 303);
+    },
+  );
 };
 
 export default sourcesAdminRoutes;

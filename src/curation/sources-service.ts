@@ -3,7 +3,11 @@ import type { SourceMode, SourceStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { FetchError } from "./fetcher/fetch-error.js";
 import { buildUserAgent, guardedFetch } from "./fetcher/guarded-fetch.js";
-import { DEFAULT_FETCH_INTERVAL_MINUTES, MAX_FETCH_DELAY_MINUTES, MIN_FETCH_INTERVAL_MINUTES } from "./fetcher/schedule.js";
+import {
+  DEFAULT_FETCH_INTERVAL_MINUTES,
+  MAX_FETCH_DELAY_MINUTES,
+  MIN_FETCH_INTERVAL_MINUTES,
+} from "./fetcher/schedule.js";
 import { resetClustering } from "./ingest-service.js";
 import { canonicalizeUrl } from "./parser/clean.js";
 import { FeedParseError, parseFeed } from "./parser/parse-feed.js";
@@ -84,7 +88,11 @@ export function validateSourceInput(input: SourceInput, creating: boolean): Fiel
     errors.category = "must be at most 100 characters";
   if (input.fetch_interval_minutes !== undefined) {
     const minutes = input.fetch_interval_minutes;
-    if (!Number.isInteger(minutes) || minutes < MIN_FETCH_INTERVAL_MINUTES || minutes > MAX_FETCH_DELAY_MINUTES)
+    if (
+      !Number.isInteger(minutes) ||
+      minutes < MIN_FETCH_INTERVAL_MINUTES ||
+      minutes > MAX_FETCH_DELAY_MINUTES
+    )
       errors.fetch_interval_minutes = `must be a whole number of minutes from ${MIN_FETCH_INTERVAL_MINUTES} to ${MAX_FETCH_DELAY_MINUTES}`;
   }
   return errors;
@@ -160,10 +168,16 @@ export async function discoverFeed(ctx: Ctx, url: string): Promise<Discovery> {
     parseFeed({ body, url: finalUrl, contentType, fetchedAt: ctx.now() });
   try {
     const feed = parseAt(response.body, response.url, response.headers["content-type"]);
-    return { kind: "feed", feedUrl: response.permanentRedirectTo ?? url, title: feed.title, siteUrl: feed.siteUrl };
+    return {
+      kind: "feed",
+      feedUrl: response.permanentRedirectTo ?? url,
+      title: feed.title,
+      siteUrl: feed.siteUrl,
+    };
   } catch (error) {
     if (!(error instanceof FeedParseError)) throw error;
-    if (error.kind !== "html-page") return { kind: "no-feed", message: `this address is not a feed (${error.message})` };
+    if (error.kind !== "html-page")
+      return { kind: "no-feed", message: `this address is not a feed (${error.message})` };
     for (const candidate of error.discoveredFeeds.slice(0, 5)) {
       try {
         const linked = await read(candidate.url);
@@ -175,7 +189,8 @@ export async function discoverFeed(ctx: Ctx, url: string): Promise<Discovery> {
           siteUrl: feed.siteUrl ?? response.url,
         };
       } catch (candidateError) {
-        if (!(candidateError instanceof FeedParseError || candidateError instanceof FetchError)) throw candidateError;
+        if (!(candidateError instanceof FeedParseError || candidateError instanceof FetchError))
+          throw candidateError;
       }
     }
     return {
@@ -220,7 +235,11 @@ export async function addSource(
   options: { discover?: boolean } = {},
 ): Promise<SourceResult> {
   const errors = validateSourceInput(input, true);
-  if (input.category_id !== undefined && input.category_id !== null && (await resolveCategoryId(ctx, input)) === undefined)
+  if (
+    input.category_id !== undefined &&
+    input.category_id !== null &&
+    (await resolveCategoryId(ctx, input)) === undefined
+  )
     errors.category_id = "is not a known category";
   if (Object.keys(errors).length) return { errors };
   let feedUrl = canonicalizeUrl((input.url ?? "").trim()) as string;
@@ -281,8 +300,10 @@ export async function updateSource(
   if (input.site_url !== undefined) changes.site_url = canonicalizeUrl(input.site_url.trim()) ?? "";
   if (categoryId !== undefined) changes.category_id = categoryId;
   if (input.mode !== undefined) changes.mode = input.mode as SourceMode;
-  if (input.is_full_text_allowed !== undefined) changes.is_full_text_allowed = input.is_full_text_allowed ? 1 : 0;
-  if (input.fetch_interval_minutes !== undefined) changes.fetch_interval_minutes = input.fetch_interval_minutes;
+  if (input.is_full_text_allowed !== undefined)
+    changes.is_full_text_allowed = input.is_full_text_allowed ? 1 : 0;
+  if (input.fetch_interval_minutes !== undefined)
+    changes.fetch_interval_minutes = input.fetch_interval_minutes;
   if (url && url !== existing.url) Object.assign(changes, { url, ...freshFetchState(now) });
   if (input.is_enabled !== undefined && (input.is_enabled ? 1 : 0) !== existing.is_enabled) {
     changes.is_enabled = input.is_enabled ? 1 : 0;

@@ -1,5 +1,4 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
-import type { Db } from "../db/database.js";
 import { toCount } from "../db/dialect.js";
 import type {
   Database,
@@ -100,7 +99,11 @@ export async function claimSource(
 // ── feed items ─────────────────────────────────────────────────────────────
 
 /** Which of `hashes` a source already holds. */
-export async function listKnownDedupHashes(db: Executor, sourceId: number, hashes: string[]): Promise<Set<string>> {
+export async function listKnownDedupHashes(
+  db: Executor,
+  sourceId: number,
+  hashes: string[],
+): Promise<Set<string>> {
   const known = new Set<string>();
   for (const batch of chunks(hashes)) {
     const rows = await db
@@ -157,7 +160,11 @@ export async function listItemsPublishedSince(db: Executor, sinceIso: string): P
 }
 
 /** Items stored after `afterId`, in id order (what other nodes clustered since this one last looked). */
-export async function listItemsAfterId(db: Executor, afterId: number, limit: number): Promise<ClusterSourceRow[]> {
+export async function listItemsAfterId(
+  db: Executor,
+  afterId: number,
+  limit: number,
+): Promise<ClusterSourceRow[]> {
   return db
     .selectFrom("feed_items")
     .select(clusterColumns)
@@ -170,7 +177,9 @@ export async function listItemsAfterId(db: Executor, afterId: number, limit: num
 export async function listItemsByIds(db: Executor, ids: number[]): Promise<ClusterSourceRow[]> {
   const rows: ClusterSourceRow[] = [];
   for (const batch of chunks(ids)) {
-    rows.push(...(await db.selectFrom("feed_items").select(clusterColumns).where("id", "in", batch).execute()));
+    rows.push(
+      ...(await db.selectFrom("feed_items").select(clusterColumns).where("id", "in", batch).execute()),
+    );
   }
   return rows;
 }
@@ -284,7 +293,11 @@ export async function listItemsOfStories(db: Executor, storyIds: number[]): Prom
 }
 
 /** A source's latest items, for its page in the admin. */
-export async function listRecentItemsOfSource(db: Executor, sourceId: number, limit: number): Promise<DeskItemRow[]> {
+export async function listRecentItemsOfSource(
+  db: Executor,
+  sourceId: number,
+  limit: number,
+): Promise<DeskItemRow[]> {
   return deskItemsQuery(db)
     .where("feed_items.source_id", "=", sourceId)
     .orderBy("feed_items.published_at", "desc")
@@ -315,7 +328,11 @@ export async function listStoriesByIds(db: Executor, ids: number[]): Promise<Sto
   return db.selectFrom("stories").selectAll().where("id", "in", ids).execute();
 }
 
-export async function updateStory(db: Executor, id: number, changes: Updateable<StoriesTable>): Promise<void> {
+export async function updateStory(
+  db: Executor,
+  id: number,
+  changes: Updateable<StoriesTable>,
+): Promise<void> {
   await db.updateTable("stories").set(changes).where("id", "=", id).execute();
 }
 
@@ -421,7 +438,12 @@ export async function deleteEmptyUnpublishedStories(db: Executor): Promise<void>
     .where("status", "!=", "published")
     .where((eb) =>
       eb.not(
-        eb.exists(eb.selectFrom("feed_items").select("feed_items.id").whereRef("feed_items.story_id", "=", "stories.id")),
+        eb.exists(
+          eb
+            .selectFrom("feed_items")
+            .select("feed_items.id")
+            .whereRef("feed_items.story_id", "=", "stories.id"),
+        ),
       ),
     )
     .execute();

@@ -1,4 +1,4 @@
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import type { Db } from "../db/database.js";
 import { formatInZone } from "./site-date.js";
 import { listSettings, upsertSettings } from "./store.js";

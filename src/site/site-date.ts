@@ -1,5 +1,5 @@
 import { tz } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 
 /**
  * Fast formatting of moments in the site's zone with date-fns patterns, identical to

@@ -78,7 +78,7 @@ export async function startFeedServer(): Promise<FeedServer> {
       const body = fixture(file);
       const etag = `"${body.length}-${file}"`;
       const lastModified = "Thu, 21 May 2026 10:00:00 GMT";
-      routes.set(pathname, (request) => {
+      routes.set(pathname, (request): FixtureAnswer => {
         if (request.headers["if-none-match"] === etag) return { status: 304, headers: { etag } };
         return { headers: { "content-type": contentType, etag, "last-modified": lastModified }, body };
       });

@@ -49,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("stories")
     .addColumn("id", id, (c) => c.primaryKey())
-    .addColumn("title", "varchar(300)", (c) => c.notNull())
+    .addColumn("title", "varchar(1000)", (c) => c.notNull())
     // The item that started the story: the clusterer's story key.
     .addColumn("lead_item_id", "integer", (c) => c.notNull().unique())
     .addColumn("status", "varchar(20)", (c) => c.notNull().defaultTo("new"))
@@ -118,7 +118,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["story_id", "source_id"])
     .execute();
   // Rebuilding the clusterer from recent items at start.
-  await db.schema.createIndex("feed_items_published_idx").on("feed_items").columns(["published_at"]).execute();
+  await db.schema
+    .createIndex("feed_items_published_idx")
+    .on("feed_items")
+    .columns(["published_at"])
+    .execute();
   // A source's recent items (its page in the admin).
   await db.schema
     .createIndex("feed_items_source_published_idx")
