@@ -11,7 +11,12 @@ import { registerSourcesCommands } from "./curation/cli-commands.js";
 import { backupDatabase } from "./db/backup.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
-import { exportWordPress, formatImportReport, importWordPressFile, isCleanImport } from "./migration/service.js";
+import {
+  exportWordPress,
+  formatImportReport,
+  importWordPressFile,
+  isCleanImport,
+} from "./migration/service.js";
 import { rebuildSearchIndex } from "./search/service.js";
 import { seedDemoContent } from "./site/demo/seed-demo.js";
 
@@ -156,7 +161,9 @@ token
 const importCommand = program.command("import").description("bring content in from another system");
 importCommand
   .command("wordpress")
-  .description("import a WordPress export (WXR): posts, pages, authors, terms, comments, old URLs; safe to run again")
+  .description(
+    "import a WordPress export (WXR): posts, pages, authors, terms, comments, old URLs; safe to run again",
+  )
   .argument("<file>", "the .xml file from WordPress's Tools → Export")
   .option("--fetch-media", "download attachments (images) into the media library instead of linking them")
   .option("--post-types <types>", "WordPress post types imported as articles, comma-separated", "post")
@@ -164,7 +171,10 @@ importCommand
     if (!fs.existsSync(file)) fail(`no such file: ${file}`);
     await withApp(async (app) => {
       const bar = new cliProgress.SingleBar(
-        { format: "importing [{bar}] {percentage}% | {value}/{total} MB | {eta_formatted} left", etaBuffer: 100 },
+        {
+          format: "importing [{bar}] {percentage}% | {value}/{total} MB | {eta_formatted} left",
+          etaBuffer: 100,
+        },
         cliProgress.Presets.shades_classic,
       );
       const toMb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
@@ -172,7 +182,10 @@ importCommand
       const started = performance.now();
       const { report } = await importWordPressFile(app.ctx, file, {
         fetchMedia: !!options.fetchMedia,
-        articlePostTypes: options.postTypes.split(",").map((type) => type.trim()).filter(Boolean),
+        articlePostTypes: options.postTypes
+          .split(",")
+          .map((type) => type.trim())
+          .filter(Boolean),
         onProgress: (bytesRead, bytesTotal) => {
           if (!isStarted) bar.start(toMb(bytesTotal), 0);
           isStarted = true;
@@ -181,15 +194,22 @@ importCommand
       }).finally(() => bar.stop());
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(`${formatImportReport(report).join("\n")}\n`);
-      const stored = report.counts.posts.imported + report.counts.pages.imported + report.counts.comments.imported;
-      process.stdout.write(`took ${seconds.toFixed(1)} s (${Math.round(stored / Math.max(seconds, 0.001))} posts+comments/s)\n`);
+      const stored =
+        report.counts.posts.imported + report.counts.pages.imported + report.counts.comments.imported;
+      process.stdout.write(
+        `took ${seconds.toFixed(1)} s (${Math.round(stored / Math.max(seconds, 0.001))} posts+comments/s)\n`,
+      );
       if (report.counts.authors.imported > 0)
-        process.stdout.write("imported authors have no password: give each one `broadsheet user reset-link EMAIL`\n");
+        process.stdout.write(
+          "imported authors have no password: give each one `broadsheet user reset-link EMAIL`\n",
+        );
       if (!isCleanImport(report)) process.exitCode = 1;
     });
   });
 
-const exportCommand = program.command("export").description("write the site's content out for another system");
+const exportCommand = program
+  .command("export")
+  .description("write the site's content out for another system");
 exportCommand
   .command("wordpress")
   .description("export authors, categories, tags, articles, pages and comments as a WordPress WXR file")
@@ -213,7 +233,9 @@ exportCommand
 
 program
   .command("backup")
-  .description("write a consistent copy of the database to FILE while the site runs (uploads: copy DATA_DIR/media)")
+  .description(
+    "write a consistent copy of the database to FILE while the site runs (uploads: copy DATA_DIR/media)",
+  )
   .argument("<file>", "where to write the backup (must not exist)")
   .action(async (file: string) => {
     const config = configFromFlags();
@@ -222,7 +244,9 @@ program
       await backupDatabase(handle.db, config.database, file);
       const bytes = fs.statSync(file).size;
       process.stdout.write(`backup written to ${path.resolve(file)} (${(bytes / 1048576).toFixed(1)} MB)\n`);
-      process.stdout.write(`uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`);
+      process.stdout.write(
+        `uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`,
+      );
     } finally {
       await handle.close();
     }
@@ -251,7 +275,10 @@ search
     const config = configFromFlags();
     const handle = openDatabase(config.database);
     const bar = new cliProgress.SingleBar(
-      { format: "indexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left", etaBuffer: 50 },
+      {
+        format: "indexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left",
+        etaBuffer: 50,
+      },
       cliProgress.Presets.shades_classic,
     );
     const started = performance.now();

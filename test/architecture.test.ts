@@ -20,7 +20,14 @@ describe("architecture rules", () => {
       const relative = path.relative(srcDir, file);
       if (relative.startsWith(`db${path.sep}`) || path.basename(file) === "store.ts") continue;
       const text = fs.readFileSync(file, "utf8");
-      for (const pattern of [/\.selectFrom\(/, /\.insertInto\(/, /\.updateTable\(/, /\.deleteFrom\(/, /\bsql`/, /\bsql</]) {
+      for (const pattern of [
+        /\.selectFrom\(/,
+        /\.insertInto\(/,
+        /\.updateTable\(/,
+        /\.deleteFrom\(/,
+        /\bsql`/,
+        /\bsql</,
+      ]) {
         if (pattern.test(text)) offenders.push(`${relative} uses ${pattern.source}`);
       }
     }
@@ -34,7 +41,9 @@ describe("architecture rules", () => {
       const feature = relative.split(path.sep)[0];
       const text = fs.readFileSync(file, "utf8");
       for (const match of text.matchAll(/from\s+"((?:\.\.\/)+)([a-z-]+)\/store\.js"/g)) {
-        const target = path.relative(srcDir, path.resolve(path.dirname(file), `${match[1]}${match[2]}`)).split(path.sep)[0];
+        const target = path
+          .relative(srcDir, path.resolve(path.dirname(file), `${match[1]}${match[2]}`))
+          .split(path.sep)[0];
         if (target !== feature && target !== "db") offenders.push(`${relative} imports ${target}/store.ts`);
       }
     }
@@ -57,7 +66,13 @@ describe(`every admin route refuses anonymous requests on ${testDialect}`, () =>
   afterAll(async () => site?.close());
 
   // Pages that must open without a session: signing in, first-run setup, one-time set-password links and the admin's static files.
-  const openToAnonymous = [/^\/admin\/login$/, /^\/admin\/setup$/, /^\/admin\/logout$/, /^\/admin\/set-password$/, /^\/admin\/assets\//];
+  const openToAnonymous = [
+    /^\/admin\/login$/,
+    /^\/admin\/setup$/,
+    /^\/admin\/logout$/,
+    /^\/admin\/set-password$/,
+    /^\/admin\/assets\//,
+  ];
 
   test("admin pages redirect to sign-in and Admin API routes answer 401", async () => {
     const guarded = routes.filter(
@@ -70,11 +85,16 @@ describe(`every admin route refuses anonymous requests on ${testDialect}`, () =>
     const leaks: string[] = [];
     for (const route of guarded) {
       const url = route.url.replace(/:[a-zA-Z_]+/g, "1").replace(/\*$/, "x");
-      const response = await site.request({ method: route.method as "GET", url, payload: route.method === "GET" ? undefined : {} });
+      const response = await site.request({
+        method: route.method as "GET",
+        url,
+        payload: route.method === "GET" ? undefined : {},
+      });
       const refused =
         response.statusCode === 401 ||
         response.statusCode === 403 ||
-        ([302, 303].includes(response.statusCode) && String(response.headers.location).startsWith("/admin/login"));
+        ([302, 303].includes(response.statusCode) &&
+          String(response.headers.location).startsWith("/admin/login"));
       if (!refused) leaks.push(`${route.method} ${route.url} → ${response.statusCode}`);
     }
     expect(leaks).toEqual([]);

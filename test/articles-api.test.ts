@@ -11,7 +11,8 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
   });
   afterAll(async () => site?.close());
 
-  const post = (payload: object) => site.request({ method: "POST", url: "/api/admin/articles", headers: auth, payload });
+  const post = (payload: object) =>
+    site.request({ method: "POST", url: "/api/admin/articles", headers: auth, payload });
 
   test("an article created as published opens at its permalink with its category, tag and source link", async () => {
     const created = await post({
@@ -37,7 +38,9 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("Flood waters reach the old town");
     expect(page.body).toContain("<strong>two metres</strong>");
-    expect(page.body).toMatch(/<a [^>]*href="https:\/\/river-gazette.example\/flood" rel="noopener"[^>]*>Source link/);
+    expect(page.body).toMatch(
+      /<a [^>]*href="https:\/\/river-gazette.example\/flood" rel="noopener"[^>]*>Source link/,
+    );
     expect(page.body).toContain("River Gazette");
   });
 
@@ -53,7 +56,8 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
   });
 
   test("validation errors name each bad field and store nothing", async () => {
-    const before = (await site.request({ method: "GET", url: "/api/admin/articles", headers: auth })).json().total;
+    const before = (await site.request({ method: "GET", url: "/api/admin/articles", headers: auth })).json()
+      .total;
     const response = await post({
       title: "",
       slug: "Not A Slug",
@@ -79,7 +83,8 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     const wrongType = await post({ title: "x", comments_open: "maybe" });
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json().fields.comments_open).toBeDefined();
-    const after = (await site.request({ method: "GET", url: "/api/admin/articles", headers: auth })).json().total;
+    const after = (await site.request({ method: "GET", url: "/api/admin/articles", headers: auth })).json()
+      .total;
     expect(after).toBe(before);
   });
 
@@ -108,7 +113,11 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
 
   test("a scheduled article stays hidden until its time, then goes live by itself", async () => {
     const created = (
-      await post({ title: "Election results at noon", status: "scheduled", published_at: "2026-05-22T12:00:00Z" })
+      await post({
+        title: "Election results at noon",
+        status: "scheduled",
+        published_at: "2026-05-22T12:00:00Z",
+      })
     ).json();
     expect(created.status).toBe("scheduled");
     const path = new URL(created.url).pathname;
@@ -120,7 +129,9 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
   });
 
   test("publishing with a past time for a scheduled article publishes at once", async () => {
-    const created = (await post({ title: "Backdated", status: "scheduled", published_at: "2026-05-01T08:00:00Z" })).json();
+    const created = (
+      await post({ title: "Backdated", status: "scheduled", published_at: "2026-05-01T08:00:00Z" })
+    ).json();
     expect(created.status).toBe("published");
     expect(created.url).toContain("/2026/05/01/backdated/");
   });
@@ -139,14 +150,26 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     expect(old.statusCode).toBe(301);
     expect(old.headers.location).toBe("/2026/05/22/bridge-reopens-after-repairs/");
 
-    const deleted = await site.request({ method: "DELETE", url: `/api/admin/articles/${created.id}`, headers: auth });
+    const deleted = await site.request({
+      method: "DELETE",
+      url: `/api/admin/articles/${created.id}`,
+      headers: auth,
+    });
     expect(deleted.statusCode).toBe(204);
-    const gone = await site.request({ method: "GET", url: `/api/admin/articles/${created.id}`, headers: auth });
+    const gone = await site.request({
+      method: "GET",
+      url: `/api/admin/articles/${created.id}`,
+      headers: auth,
+    });
     expect(gone.statusCode).toBe(404);
   });
 
   test("the Content API lists published articles only and never an email", async () => {
-    const author = await site.newUser({ role: "author", email: "private.author@news.test", name: "Pat Reporter" });
+    const author = await site.newUser({
+      role: "author",
+      email: "private.author@news.test",
+      name: "Pat Reporter",
+    });
     await site.newArticle({ title: "Public story by Pat", author });
     await site.newArticle({ title: "Pat's draft", author, status: "draft" });
     const list = await site.request({ method: "GET", url: "/api/articles?per_page=100" });
@@ -156,7 +179,10 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     expect(titles).not.toContain("Pat's draft");
     expect(list.body).not.toContain("@news.test");
     const one = await site.request({ method: "GET", url: "/api/articles/public-story-by-pat" });
-    expect(one.json()).toMatchObject({ title: "Public story by Pat", author: { name: "Pat Reporter", slug: "pat-reporter" } });
+    expect(one.json()).toMatchObject({
+      title: "Public story by Pat",
+      author: { name: "Pat Reporter", slug: "pat-reporter" },
+    });
     expect(one.json().html).toContain("<p>");
     expect(one.body).not.toContain("@news.test");
     expect((await site.request({ method: "GET", url: "/api/articles?page=0" })).statusCode).toBe(400);
@@ -176,7 +202,12 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().fields.status).toContain("drafts only");
-    const draft = await site.request({ method: "POST", url: "/api/admin/articles", headers, payload: { title: "Honest draft" } });
+    const draft = await site.request({
+      method: "POST",
+      url: "/api/admin/articles",
+      headers,
+      payload: { title: "Honest draft" },
+    });
     expect(draft.statusCode).toBe(201);
     expect(draft.json().status).toBe("draft");
   });

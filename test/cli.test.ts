@@ -37,12 +37,24 @@ describe(`the command line on ${testDialect}`, () => {
     expect(migrated.stdout).toMatch(/applied: 0001-foundation|schema is up to date/);
 
     const added = await cli(
-      ["user", "add", "--email", "Chief@News.test", "--name", "Chief Editor", "--role", "admin", "--password-stdin"],
+      [
+        "user",
+        "add",
+        "--email",
+        "Chief@News.test",
+        "--name",
+        "Chief Editor",
+        "--role",
+        "admin",
+        "--password-stdin",
+      ],
       "a long enough password\n",
     );
     expect(added.stdout).toContain("created admin Chief Editor <chief@news.test>");
 
-    const refused = await cli(["user", "add", "--email", "bad", "--name", "X", "--role", "editor"]).catch((e) => e);
+    const refused = await cli(["user", "add", "--email", "bad", "--name", "X", "--role", "editor"]).catch(
+      (e) => e,
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("--email must be a valid email address");
 
@@ -59,12 +71,16 @@ describe(`the command line on ${testDialect}`, () => {
   }, 60_000);
 
   // On PostgreSQL, backup is pg_dump, whose version must match the server's: not something to assume here.
-  test.skipIf(testDialect === "postgres")("backup writes a copy of the SQLite database", async () => {
-    const file = path.join(database.dataDir, "backup.db");
-    const result = await cli(["backup", file]);
-    expect(result.stdout).toContain("backup written to");
-    expect(fs.statSync(file).size).toBeGreaterThan(0);
-    const again = await cli(["backup", file]).catch((e) => e);
-    expect(again.stderr).toContain("already exists");
-  }, 60_000);
+  test.skipIf(testDialect === "postgres")(
+    "backup writes a copy of the SQLite database",
+    async () => {
+      const file = path.join(database.dataDir, "backup.db");
+      const result = await cli(["backup", file]);
+      expect(result.stdout).toContain("backup written to");
+      expect(fs.statSync(file).size).toBeGreaterThan(0);
+      const again = await cli(["backup", file]).catch((e) => e);
+      expect(again.stderr).toContain("already exists");
+    },
+    60_000,
+  );
 });

@@ -14,6 +14,7 @@ import { actorOf, denyUnless } from "../admin/guard.js";
 import { fieldsAsBody, readMultipartForm } from "../admin/multipart.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { ArticleStatus } from "../db/schema.js";
+import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
 import { field, parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import { formatSiteDate } from "../site/settings.js";
@@ -97,6 +98,8 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       category: categoryFilter ? String(categoryFilter) : "",
       q,
     };
+    // The newsroom searches with the readers' full-text index, drafts and scheduled stories included.
+    const matchingIds = q ? await searchArticleIds(ctx, q, { includeUnpublished: true }) : undefined;
     const [counts, list, staff, categories] = await Promise.all([
       countArticlesByStatus(ctx, ownOnly),
       listArticlesForAdmin(
@@ -105,7 +108,7 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           status,
           authorId: ownOnly ?? authorFilter,
           categoryId: categoryFilter,
-          titleContains: q || undefined,
+          ids: matchingIds,
         },
         page,
         ADMIN_ARTICLES_PER_PAGE,

@@ -17,8 +17,10 @@ export function compileOnlyDb(dialect: DialectName): Kysely<Database> {
     dialect: {
       createAdapter: () => (dialect === "postgres" ? new PostgresAdapter() : new SqliteAdapter()),
       createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => (dialect === "postgres" ? new PostgresIntrospector(db) : new SqliteIntrospector(db)),
-      createQueryCompiler: () => (dialect === "postgres" ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
+      createIntrospector: (db) =>
+        dialect === "postgres" ? new PostgresIntrospector(db) : new SqliteIntrospector(db),
+      createQueryCompiler: () =>
+        dialect === "postgres" ? new PostgresQueryCompiler() : new SqliteQueryCompiler(),
     },
   });
 }

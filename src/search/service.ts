@@ -189,6 +189,7 @@ export async function suggestArticles(ctx: Ctx, q: string): Promise<Suggestion[]
     sort: "relevance",
     limit: SUGGESTION_COUNT,
     offset: 0,
+    withTotal: false,
   });
   const results = await resultsFor(ctx, query, hits.ids);
   return results.map((r) => ({
@@ -216,6 +217,7 @@ export async function searchArticleIds(
     sort: "relevance",
     limit: Math.min(options.limit ?? MAX_ADMIN_MATCHES, MAX_ADMIN_MATCHES),
     offset: 0,
+    withTotal: false,
   });
   return hits.ids;
 }
