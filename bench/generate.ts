@@ -2,6 +2,7 @@ import { type Insertable, sql, type Transaction } from "kysely";
 import { articlePath } from "../src/articles/permalinks.js";
 import type { Db } from "../src/db/database.js";
 import type { Database } from "../src/db/schema.js";
+import { createSeededRandom } from "../src/site/seeded-random.js";
 import { slugify } from "../src/site/slug.js";
 
 /**
@@ -62,18 +63,6 @@ const TOPICS = ["lighthouse", "glacier", "aqueduct", "monsoon", "quarry", "regat
   "heatwave", "blizzard", "landslide", "earthquake", "tsunami", "eruption", "outbreak", "shortage", "surplus",
   "boycott"];
 
-/** mulberry32: a tiny seeded PRNG, so generated content is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
@@ -128,7 +117,7 @@ export async function generateSite(
   timezone = "UTC",
   log: (line: string) => void = () => {},
 ): Promise<GeneratedSite> {
-  const random = seededRandom(20260522);
+  const random = createSeededRandom(20260522);
   const nowIso = now.toISOString();
 
   const users: Insertable<Database["users"]>[] = Array.from({ length: size.authors }, (_, i) => {

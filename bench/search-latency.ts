@@ -18,6 +18,7 @@ import { buildApp } from "../src/app.js";
 import * as articleStore from "../src/articles/store.js";
 import { loadConfig } from "../src/config.js";
 import { rebuildSearchIndex, searchSite, suggestArticles } from "../src/search/service.js";
+import { createSeededRandom } from "../src/site/seeded-random.js";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -32,17 +33,7 @@ const QUERIES = Number(option("queries") ?? 300);
 const KEEP = args.includes("--keep");
 
 // Deterministic text: a seeded generator, a Zipf-distributed vocabulary of real news words
-// followed by made-up ones, so common words match tens of thousands of stories and rare ones a few.
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(42);
+const random = createSeededRandom(42);
 // biome-ignore format: a word list reads better packed
 const NEWS_WORDS = ["government", "council", "election", "minister", "storm", "flood", "market", "police", "court",
   "school", "hospital", "budget", "energy", "climate", "football", "match", "strike", "union", "prices", "housing",

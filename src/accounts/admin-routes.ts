@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { actorOf, denyUnless } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
-import { field, SESSION_COOKIE } from "../site/requests.js";
+import { field } from "../site/requests.js";
 import { PASSWORD_MIN_LENGTH } from "./passwords.js";
 import { canManageStaff } from "./permissions.js";
 import {
@@ -15,11 +15,10 @@ import {
   listApiTokens,
   listUsers,
   revokeApiToken,
-  SESSION_LIFETIME_DAYS,
-  startSession,
   updateUser,
   validateNewUser,
 } from "./service.js";
+import { openSession } from "./session-cookie.js";
 
 const ROLES = [
   { value: "admin", label: "Administrator — everything, including staff and settings" },
@@ -39,26 +38,6 @@ interface UserFormValues {
 
 function parseId(raw: string): number | undefined {
   return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
-}
-
-/**
- * Changing a password ends every session of that account (service rule); when it is the
- * signed-in person's own, they get a fresh session instead of being thrown out mid-task.
- */
-async function renewOwnSession(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  userId: number,
-) {
-  const { token } = await startSession(ctx, userId, request.headers["user-agent"] ?? "");
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: request.protocol === "https",
-    maxAge: SESSION_LIFETIME_DAYS * 86_400,
-  });
 }
 
 /** The new password and its repetition; errors keyed `password` / `password_confirm`. */
@@ -205,7 +184,8 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
               },
               422,
             );
-          if (user.id === actorOf(request).id) await renewOwnSession(ctx, request, reply, user.id);
+          // A password change ends the account's sessions; the person changing their own gets a fresh one.
+          if (user.id === actorOf(request).id) await openSession(ctx, request, reply, user.id);
           setFlash(reply, `${user.name}’s password was changed; their other sessions were signed out.`);
           return reply.redirect(`/admin/users/${user.id}`, 303);
         }
@@ -365,7 +345,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       Object.assign(errors, await updateUser(ctx, user.id, { password: field(request.body, "password") }));
     if (Object.keys(errors).length)
       return renderProfilePage(request, reply, { values: { name: user.name, bio: user.bio }, errors }, 422);
-    await renewOwnSession(ctx, request, reply, user.id);
+    await openSession(ctx, request, reply, user.id);
     setFlash(reply, "Password changed. Your other sessions were signed out.");
     return reply.redirect("/admin/profile", 303);
   });

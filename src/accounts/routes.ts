@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import { adminPageModel } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
 import { seedDemoContent } from "../site/demo/seed-demo.js";
@@ -9,25 +9,13 @@ import {
   endSession,
   getPasswordResetAccount,
   isSetupNeeded,
-  SESSION_LIFETIME_DAYS,
   setPasswordWithToken,
-  startSession,
 } from "./service.js";
+import { openSession } from "./session-cookie.js";
 
 /** Only same-site paths may be a post-login destination (no open redirect). */
 function safeNext(next: string): string {
   return next.startsWith("/admin") && !next.startsWith("//") && !next.includes("\\") ? next : "/admin/";
-}
-
-async function openSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, userId: number) {
-  const { token } = await startSession(ctx, userId, request.headers["user-agent"] ?? "");
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: request.protocol === "https",
-    maxAge: SESSION_LIFETIME_DAYS * 86_400,
-  });
 }
 
 /** Sign-in, sign-out and the first-run setup; the only admin pages open to anonymous visitors. */

@@ -5,6 +5,7 @@
  * Numbers only; nothing here asserts timing.
  */
 import { performance } from "node:perf_hooks";
+import { createSeededRandom } from "../../site/seeded-random.js";
 import { escapeHtml } from "../parser/clean.js";
 import { type ParsedItem, parseFeed } from "../parser/parse-feed.js";
 import { StoryClusterer } from "./story-clusterer.js";
@@ -15,19 +16,7 @@ const OUTLETS = 40;
 const DAYS = 30;
 const GENERIC_SHARE = 0.3;
 
-/** Deterministic PRNG (mulberry32) so every run measures the same corpus. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = createRandom(20240513);
+const random = createSeededRandom(20240513);
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
 const SYLLABLES = [
   "kal",

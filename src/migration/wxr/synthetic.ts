@@ -3,6 +3,8 @@
  * reader and writer (`scripts/generate-wxr.ts`) and for tests. Records are generated one at a
  * time, so any size can be streamed without being held in memory.
  */
+
+import { createSeededRandom } from "../../site/seeded-random.js";
 import type { WxrComment, WxrPost, WxrWritableRecord } from "./types.js";
 
 /** Options of `syntheticWxrRecords`. */
@@ -47,18 +49,6 @@ export function syntheticSiteCounts(options: SyntheticSiteOptions): SyntheticSit
     posts: options.posts,
     attachments: Math.ceil(options.posts / POSTS_PER_ATTACHMENT),
     comments: options.comments,
-  };
-}
-
-/** mulberry32: small, fast, and the same sequence on every run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -162,7 +152,7 @@ function commentsFor(random: () => number, post: number, first: number, count: n
 
 /** The records of a synthetic site: site, authors, categories, tags, then attachments and posts. */
 export function* syntheticWxrRecords(options: SyntheticSiteOptions): Generator<WxrWritableRecord> {
-  const random = createRandom(20240115);
+  const random = createSeededRandom(20240115);
   yield {
     kind: "site",
     title: "Synthetic Ledger",

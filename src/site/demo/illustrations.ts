@@ -1,3 +1,4 @@
+import { createSeededRandom } from "../seeded-random.js";
 import { Canvas, encodePng, type Rgb } from "./png.js";
 
 /** The kinds of picture the demo stories use; each is drawn from shapes, no network or files. */
@@ -22,18 +23,6 @@ const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
   a[1] + (b[1] - a[1]) * t,
   a[2] + (b[2] - a[2]) * t,
 ];
-
-/** A small deterministic pseudo-random sequence (mulberry32), so the demo is the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function verticalGradient(c: Canvas, top: Rgb, bottom: Rgb): void {
   for (let y = 0; y < c.height; y++) {
@@ -194,6 +183,6 @@ const DRAW: Record<Scene, (c: Canvas, art: Illustration, rnd: () => number) => v
 export function renderIllustration(art: Illustration): Buffer {
   const canvas = new Canvas(IMAGE_WIDTH, IMAGE_HEIGHT);
   verticalGradient(canvas, art.sky[0], art.sky[1]);
-  DRAW[art.scene](canvas, art, random(art.seed));
+  DRAW[art.scene](canvas, art, createSeededRandom(art.seed));
   return encodePng(canvas);
 }
