@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
@@ -57,7 +58,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const handle = openDatabase(config.database);
   await migrateToLatest(handle.db);
 
+  // Page-cache hits are answered on the raw request before Fastify routes it: the hit path is a
+  // Map lookup and one write. Set once the cache plugin is registered.
+  let answerFromPageCache: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   const app = Fastify({
+    serverFactory: (handler) =>
+      http.createServer((req, res) => {
+        if (answerFromPageCache?.(req, res)) return;
+        handler(req, res);
+      }),
     logger: options.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
@@ -93,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // First, so a cached page is answered before any other hook runs (see src/site/page-cache.ts).
   await app.register(pageCache, { ctx });
+  answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
   registerThemeFragments(app, ctx);
 
   await app.register(cookie, { secret });

@@ -52,4 +52,29 @@ describe(`site plumbing on ${testDialect}`, () => {
     expect(response.headers["content-type"]).toContain("text/html");
     expect(response.body).toContain("Page not found");
   });
+
+  test("over a real connection, a cached page is answered before the application runs, until content changes", async () => {
+    const article = await site.newArticle({ title: "Tide tables printed wrong" });
+    const address = await site.app.listen({ port: 0, host: "127.0.0.1" });
+    const first = await fetch(`${address}${article.path}`);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain("Tide tables printed wrong");
+    // Rename behind the application's back: only a cached copy can still show the old headline.
+    await site.ctx.db
+      .updateTable("articles")
+      .set({ title: "Tide tables corrected" })
+      .where("id", "=", article.id)
+      .execute();
+    const cached = await fetch(`${address}${article.path}`);
+    expect(cached.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(cached.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await cached.text()).toContain("Tide tables printed wrong");
+    const revalidated = await fetch(`${address}${article.path}`, {
+      headers: { "if-none-match": String(first.headers.get("etag")) },
+    });
+    expect(revalidated.status).toBe(304);
+    await site.ctx.changes.changed("test edit");
+    const fresh = await fetch(`${address}${article.path}`);
+    expect(await fresh.text()).toContain("Tide tables corrected");
+  });
 });

@@ -186,6 +186,17 @@ export class PageCache {
   }
 
   /**
+   * Answers an anonymous GET or HEAD from the cache when it can; false leaves the response
+   * untouched for the application. Called on the raw request before Fastify sees it, and again
+   * by the `onRequest` hook (for `inject()`, which does not pass through the HTTP server).
+   */
+  answer(req: IncomingMessage, res: ServerResponse): boolean {
+    if ((req.method !== "GET" && req.method !== "HEAD") || this.maxBytes === 0) return false;
+    if (this.isBypassed(req.headers.cookie)) return false;
+    return this.serve(req, res);
+  }
+
+  /**
    * Answers a request from the cache. Returns true when it was answered (200 or 304); false on a
    * miss, leaving the response untouched. The hot path: one Map lookup, one header write.
    */
@@ -368,7 +379,7 @@ const pageCachePlugin: FastifyPluginAsync<{
     if ((raw.method !== "GET" && raw.method !== "HEAD") || cache.maxBytes === 0) return done();
     if (cache.isBypassed(raw.headers.cookie)) return done();
     request.pageCacheGeneration = cache.generation;
-    if (cache.serve(raw, reply.raw)) {
+    if (cache.answer(raw, reply.raw)) {
       reply.hijack();
       return;
     }
