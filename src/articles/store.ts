@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, SelectQueryBuilder } from "kysely";
 import type { Db } from "../db/database.js";
 import { containsInsensitive, toCount } from "../db/dialect.js";
-import type { ArticleStatus, ArticlesTable, Database } from "../db/schema.js";
+import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
 
 /** Columns of an article for list pages (no body). */
 const summaryColumns = [
@@ -20,26 +20,7 @@ const summaryColumns = [
   "articles.is_sticky",
 ] as const;
 
-export interface ArticleSummaryRow {
-  id: number;
-  title: string;
-  slug: string;
-  excerpt: string;
-  status: ArticleStatus;
-  published_at: string | null;
-  created_at: string;
-  updated_at: string;
-  author_id: number;
-  featured_media_id: number | null;
-  comments_open: number;
-  is_page: number;
-  is_sticky: number;
-}
-
-export interface ArticleRow extends ArticleSummaryRow {
-  body: string;
-  body_html: string;
-}
+export type { ArticleRow, ArticleSummaryRow };
 
 type ArticlesQuery = SelectQueryBuilder<Database, "articles", object>;
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 
 /**
  * Table types shared by both dialects. Times are ISO 8601 strings in UTC (timestamptz on
@@ -66,6 +66,10 @@ export interface ArticlesTable {
   is_page: ColumnType<number, number | undefined, number>;
   is_sticky: ColumnType<number, number | undefined, number>;
 }
+
+/** An article as read back, and without its body as every list reads it. */
+export type ArticleRow = Selectable<ArticlesTable>;
+export type ArticleSummaryRow = Omit<ArticleRow, "body" | "body_html">;
 
 export interface ArticleSourcesTable {
   id: Id;

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import { dialectOf, toCount } from "../db/dialect.js";
-import type { ArticleStatus } from "../db/schema.js";
+import type { ArticleSummaryRow } from "../db/schema.js";
 import { type ParsedQuery, toFts5Match, toTsquery, wantedWords } from "./query.js";
 import { foldedWords, foldingTranslation, HIGHLIGHT_MARKERS } from "./text.js";
 
@@ -51,24 +51,11 @@ export interface SearchHitPage {
 }
 
 /** An article row as list pages use it, with the database's highlighting of the matched words. */
-export interface HighlightedArticleRow {
-  id: number;
-  title: string;
-  slug: string;
-  excerpt: string;
-  status: ArticleStatus;
-  published_at: string | null;
-  created_at: string;
-  updated_at: string;
-  author_id: number;
-  featured_media_id: number | null;
-  comments_open: number;
-  is_page: number;
-  is_sticky: number;
+export type HighlightedArticleRow = ArticleSummaryRow & {
   title_marked: string | null;
   excerpt_marked: string | null;
   body_marked: string | null;
-}
+};
 
 /** bm25 weights of the title, excerpt and body columns: a title hit outranks a body hit. */
 const BM25_WEIGHTS = sql.raw("10.0, 4.0, 1.0");
