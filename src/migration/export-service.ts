@@ -10,7 +10,7 @@ import { listCategories, listTags } from "../articles/taxonomy.js";
 import { listArticleCommentsForExport } from "../comments/service.js";
 import type { ArticleStatus, CommentStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
-import { escapeHtml } from "./wxr/html-escape.js";
+import { escapeHtml } from "../site/html-escape.js";
 import type { WxrComment, WxrCommentApproval, WxrPost, WxrWritableRecord } from "./wxr/types.js";
 import { writeWxr } from "./wxr/writer.js";
 

@@ -1,3 +1,4 @@
+import { escapeHtml } from "../site/html-escape.js";
 /**
  * Text helpers shared by the index writer and the query compiler. Pure functions, no I/O.
  *
@@ -92,15 +93,6 @@ const MARK_START = "\uE000";
 const MARK_END = "\uE001";
 /** Private-use characters the database puts around matched words; never present in article text. */
 export const HIGHLIGHT_MARKERS = { start: MARK_START, end: MARK_END } as const;
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 /** True when a database-highlighted text has at least one marked match. */
 export function hasHighlight(marked: string): boolean {

@@ -1,4 +1,5 @@
 import { generateAtomFeed, generateJsonFeed, generateRssFeed } from "feedsmith";
+import { escapeHtml } from "../site/html-escape.js";
 
 /**
  * The three outgoing feed formats from one model, generated with feedsmith: RSS 2.0 (with
@@ -53,10 +54,6 @@ export interface FeedModel {
 
 // An empty feed still needs a feed-level date (Atom requires one); a fixed one keeps its ETag stable.
 const EPOCH = new Date(0);
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /** The item's HTML with a visible credit to the outlets a curated story came from. */
 function contentWithAttribution(item: FeedItem): string | undefined {

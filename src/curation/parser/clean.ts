@@ -85,19 +85,6 @@ export function htmlToText(html: string): string {
 
 const ESCAPES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"' };
 
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes plain text for use in HTML text or a quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
-}
-
 /** Resolves `url` against `base`; `undefined` unless the result is http(s). */
 export function resolveHttpUrl(url: string | undefined, base: string | undefined): string | undefined {
   const trimmed = url?.trim();

@@ -5,9 +5,9 @@
  * allow-list below: no script, style, iframe, event handler or `javascript:` URL.
  */
 import sanitizeHtml from "sanitize-html";
+import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
 import { autop } from "./autop.js";
 import { closerCache, replaceEnclosed } from "./enclosed.js";
-import { decodeBasicEntities, escapeHtml } from "./html-escape.js";
 import {
   convertCaptions,
   convertEmbeds,

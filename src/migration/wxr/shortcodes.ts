@@ -4,8 +4,9 @@
  * `[gallery]`. Shortcodes from plugins are not known here and stay as text, visibly, so an editor
  * can fix them; silently deleting content would be worse.
  */
+
+import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
 import { closerCache, replaceEnclosed } from "./enclosed.js";
-import { decodeBasicEntities, escapeHtml } from "./html-escape.js";
 
 const ALIGN_CLASSES: ReadonlySet<string> = new Set(["alignleft", "alignright", "aligncenter", "alignnone"]);
 
