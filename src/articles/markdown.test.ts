@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { htmlToText, renderArticleMarkdown, truncateText } from "./markdown.js";
+import { htmlToText } from "../site/html-text.js";
+import { renderArticleMarkdown, truncateText } from "./markdown.js";
 
 describe("hostile Markdown renders without anything that runs", () => {
   test.each([

@@ -91,19 +91,6 @@ export function sanitizeArticleHtml(html: string): string {
   return sanitizeHtml(html, articleHtmlPolicy);
 }
 
-/** Plain text of an HTML fragment, whitespace folded, for excerpts and descriptions. */
-export function htmlToText(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&nbsp;/g, " ")
-    .replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
 /** The first ~`maxLength` characters of text, cut at a word. */
 export function truncateText(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;

@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import { getUser } from "../accounts/service.js";
-import { htmlToText } from "../articles/markdown.js";
 import { getArticle } from "../articles/service.js";
 import type { Config } from "../config.js";
 import type { AppContext } from "../site/context.js";
+import { htmlToText } from "../site/html-text.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "secret" | "log">;

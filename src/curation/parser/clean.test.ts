@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { canonicalizeUrl, htmlToText, itemDedupKey, sanitizeItemHtml, urlDedupKey } from "./clean.js";
+import { htmlToText } from "../../site/html-text.js";
+import { canonicalizeUrl, itemDedupKey, sanitizeItemHtml, urlDedupKey } from "./clean.js";
 
 const BASE = "https://site.example/news/story.html";
 

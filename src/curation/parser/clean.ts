@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import sanitizeHtml from "sanitize-html";
+import { NON_TEXT_TAGS } from "../../site/html-text.js";
 
 /** Tags an item's HTML may keep: text structure, lists, tables, quotes, images, links. */
 // biome-ignore format: a packed list of tag names reads better than one per line
@@ -12,23 +13,6 @@ const ALLOWED_TAGS = [
 
 /** Attributes that carry a URL and are resolved against the item's base. */
 const URL_ATTRIBUTES = ["href", "src", "cite"];
-
-/** Content dropped with its tag rather than kept as text. */
-const NON_TEXT_TAGS = [
-  "script",
-  "style",
-  "textarea",
-  "option",
-  "noscript",
-  "title",
-  "template",
-  "svg",
-  "math",
-];
-
-/** Block-level boundaries that must become whitespace when HTML is flattened to text. */
-const BLOCK_BOUNDARY =
-  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|figure|figcaption|pre|hr|dd|dt)\b[^>]*>/gi;
 
 /**
  * Sanitises untrusted item HTML from a feed: an allow-list of tags and attributes, no scripts,
@@ -66,24 +50,6 @@ export function sanitizeItemHtml(html: string, baseUrl: string | undefined): str
       (!frame.attribs.src || (frame.attribs.width === "1" && frame.attribs.height === "1")),
   }).trim();
 }
-
-/** Flattens HTML to plain text: tags and scripts dropped, entities decoded, whitespace collapsed. */
-export function htmlToText(html: string): string {
-  // Most titles are plain text: skip the HTML parser when there is no tag or entity to handle.
-  if (!/[<&]/.test(html)) return html.replace(/\s+/g, " ").trim();
-  const escapedText = sanitizeHtml(html.replace(BLOCK_BOUNDARY, " "), {
-    allowedTags: [],
-    allowedAttributes: {},
-    nonTextTags: NON_TEXT_TAGS,
-  });
-  // sanitize-html decodes every entity, then re-escapes exactly these in text; undo that.
-  return escapedText
-    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ESCAPES[name])
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-const ESCAPES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"' };
 
 /** Resolves `url` against `base`; `undefined` unless the result is http(s). */
 export function resolveHttpUrl(url: string | undefined, base: string | undefined): string | undefined {

@@ -1,6 +1,7 @@
 import { DetectError, parseFeed as parseAnyFeed } from "feedsmith";
 import { escapeHtml } from "../../site/html-escape.js";
-import { canonicalizeUrl, htmlToText, itemDedupKey, resolveHttpUrl, sanitizeItemHtml } from "./clean.js";
+import { htmlToText } from "../../site/html-text.js";
+import { canonicalizeUrl, itemDedupKey, resolveHttpUrl, sanitizeItemHtml } from "./clean.js";
 import { decodeFeedBytes } from "./decode-feed-bytes.js";
 import { type DiscoveredFeed, discoverFeedUrls, looksLikeHtmlPage } from "./discover-feeds.js";
 import { parseFeedDate } from "./feed-dates.js";
