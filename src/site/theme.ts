@@ -16,6 +16,7 @@ import {
   TypeGuards,
 } from "liquidjs";
 import { themesDir } from "../paths.js";
+import { type CompilableTag, type CompiledRender, TemplateCompiler } from "./liquid/compiler.js";
 import { formatSiteDate } from "./settings.js";
 
 /** A served theme file: its content-hashed URL and where it lives on disk. */
@@ -87,7 +88,7 @@ type CacheKeyPart = string | number | boolean | null | undefined;
  * a hit, so a cached body must not set variables used after it.
  */
 function cacheTag(fragments: FragmentCache, storeGeneration: () => number | undefined) {
-  return class CacheTag extends Tag {
+  return class CacheTag extends Tag implements CompilableTag {
     private readonly keyParts: FilteredValueToken[] = [];
     private readonly templates: Template[] = [];
     private readonly place: string;
@@ -108,13 +109,35 @@ function cacheTag(fragments: FragmentCache, storeGeneration: () => number | unde
       throw new Error(`tag ${token.getText()} not closed`);
     }
 
+    compile(compiler: TemplateCompiler): CompiledRender {
+      const keyParts = this.keyParts.map((part) => compiler.token(part));
+      const body = compiler.templates(this.templates);
+      return (ctx, out) => {
+        const parts: CacheKeyPart[] = [];
+        for (const part of keyParts) parts.push(this.keyPart(part(ctx)));
+        const key = `${this.place}${JSON.stringify(parts)}`;
+        const held = fragments.get(key);
+        if (held !== undefined) {
+          out.buffer += held;
+          return;
+        }
+        const html = compiler.renderToString(body, ctx);
+        const generation = storeGeneration();
+        if (generation !== undefined) fragments.set(key, html, generation);
+        out.buffer += html;
+      };
+    }
+
+    private keyPart(value: unknown): CacheKeyPart {
+      if (value !== null && value !== undefined && typeof value === "object")
+        throw new Error(`{% cache %} in ${this.place}: key parts must be plain values, not objects`);
+      return value as CacheKeyPart;
+    }
+
     *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
       const parts: CacheKeyPart[] = [];
       for (const part of this.keyParts) {
-        const value = yield evalToken(part, ctx);
-        if (value !== null && value !== undefined && typeof value === "object")
-          throw new Error(`{% cache %} in ${this.place}: key parts must be plain values, not objects`);
-        parts.push(value as CacheKeyPart);
+        parts.push(this.keyPart(yield evalToken(part, ctx)));
       }
       const key = `${this.place}${JSON.stringify(parts)}`;
       const held = fragments.get(key);
@@ -137,6 +160,8 @@ function cacheTag(fragments: FragmentCache, storeGeneration: () => number | unde
  */
 export class ThemeRenderer {
   readonly liquid: Liquid;
+  /** Renders the parsed templates as plain closures (see template-compiler.ts). */
+  readonly compiler: TemplateCompiler;
   /** Asset name (e.g. `site.css`) → hashed URL `/assets/<hash>/site.css`. */
   readonly assets = new Map<string, ThemeAsset>();
   /** What `{% cache %}` tags hold; `clearFragments()` empties it on every content change. */
@@ -174,6 +199,7 @@ export class ThemeRenderer {
       // Safe inside <script type="application/ld+json">: no "</script" or "<!--" can close it.
       JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026"),
     );
+    this.compiler = new TemplateCompiler(this.liquid);
     for (const root of [...roots].reverse()) this.indexAssets(path.join(root, "assets"));
   }
 
@@ -206,7 +232,7 @@ export class ThemeRenderer {
     // makes `renderGeneration` belong to this render alone.
     this.renderGeneration = dataGeneration;
     try {
-      return this.liquid.renderFileSync(template, model as Record<string, unknown>);
+      return this.compiler.renderFile(template, model);
     } finally {
       this.renderGeneration = undefined;
     }
