@@ -15,7 +15,7 @@ export const NON_TEXT_TAGS = [
 
 /** Block-level boundaries that must become whitespace when HTML is flattened to text. */
 const BLOCK_BOUNDARY =
-  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|figure|figcaption|pre|hr|dd|dt)\b[^>]*>/gi;
+  /<\/?(?:p|div|br|li|ul|ol|dl|h[1-6]|table|tr|td|th|blockquote|section|article|figure|figcaption|pre|hr|dd|dt)\b[^>]*>/gi;
 
 /** Flattens HTML to plain text: tags and scripts dropped, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {
@@ -34,3 +34,17 @@ export function htmlToText(html: string): string {
 }
 
 const ESCAPES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"' };
+
+/**
+ * At most `maxChars` characters of text, ellipsis included: cut at the last word boundary when
+ * that keeps most of the text (else mid-word), never inside a surrogate pair, without trailing
+ * punctuation before the "…".
+ */
+export function truncateAtWord(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let cut = text.slice(0, maxChars - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const lastSpace = cut.lastIndexOf(" ");
+  if (lastSpace > maxChars * 0.6) cut = cut.slice(0, lastSpace);
+  return `${cut.replace(/[\s,;:.–—-]+$/, "")}…`;
+}

@@ -1,6 +1,6 @@
 import { DetectError, parseFeed as parseAnyFeed } from "feedsmith";
 import { escapeHtml } from "../../site/html-escape.js";
-import { htmlToText } from "../../site/html-text.js";
+import { htmlToText, truncateAtWord } from "../../site/html-text.js";
 import { canonicalizeUrl, itemDedupKey, resolveHttpUrl, sanitizeItemHtml } from "./clean.js";
 import { decodeFeedBytes } from "./decode-feed-bytes.js";
 import { type DiscoveredFeed, discoverFeedUrls, looksLikeHtmlPage } from "./discover-feeds.js";
@@ -270,13 +270,6 @@ function repairSkipHints(raw: RawFeed, text: string): void {
     const block = /<skipDays\b[^>]*>([\s\S]*?)<\/skipDays>/i.exec(text)?.[1] ?? "";
     raw.skipDays = [...block.matchAll(/<day>\s*([A-Za-z]+)\s*<\/day>/gi)].map((match) => match[1]);
   }
-}
-
-function truncateAtWord(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const cut = text.slice(0, maxChars);
-  const lastSpace = cut.lastIndexOf(" ");
-  return `${(lastSpace > maxChars * 0.6 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
 function firstDefined<T>(values: readonly string[], map: (value: string) => T | undefined): T | undefined {

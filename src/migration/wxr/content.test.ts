@@ -1,8 +1,9 @@
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { htmlToText } from "../../site/html-text.js";
 import { autop } from "./autop.js";
-import { commentHtmlToText, convertPostContent, htmlToExcerptText, htmlToPlainText } from "./content.js";
+import { commentHtmlToText, convertPostContent, EXCERPT_MAX_CHARS, htmlToExcerptText } from "./content.js";
 import { readWxr } from "./reader.js";
 
 const TESTDATA = join(import.meta.dirname, "..", "testdata");
@@ -272,12 +273,11 @@ describe("hostile input cannot stall an import", () => {
     ["a long run of spaces", `a${" ".repeat(200_000)}b`],
     ["unterminated block comments", "<!-- wp:x {".repeat(20_000)],
     ["unclosed links in a comment", "<a href='https://x.test'>".repeat(5_000)],
-  ])("%s convert in linear time", (_name, input) => {
-    const startedMs = performance.now();
-    convertPostContent(input);
-    htmlToExcerptText(input);
-    commentHtmlToText(input);
-    expect(performance.now() - startedMs).toBeLessThan(5_000);
+  ])("%s convert without stalling", { timeout: 30_000 }, (_name, input) => {
+    // A stall shows as this test timing out; what it checks is that the output stays bounded.
+    expect(convertPostContent(input).html.length).toBeLessThan(input.length * 3);
+    expect(htmlToExcerptText(input).length).toBeLessThanOrEqual(EXCERPT_MAX_CHARS);
+    expect(commentHtmlToText(input).length).toBeLessThanOrEqual(input.length);
   });
 });
 
@@ -293,7 +293,7 @@ describe("plain text for excerpts and titles", () => {
     ["escaped markup stays text", "a &lt;b&gt; c", "a <b> c"],
     ["nothing", "", ""],
   ])("%s", (_name, input, expected) => {
-    expect(htmlToPlainText(input)).toBe(expected);
+    expect(htmlToText(input)).toBe(expected);
   });
 
   test.each([

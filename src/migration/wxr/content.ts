@@ -6,6 +6,7 @@
  */
 import sanitizeHtml from "sanitize-html";
 import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
+import { htmlToText, truncateAtWord } from "../../site/html-text.js";
 import { autop } from "./autop.js";
 import { closerCache, replaceEnclosed } from "./enclosed.js";
 import {
@@ -61,10 +62,6 @@ const LINK_CLOSE = /<\/a\s*>/gi;
 const SOURCE_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 const HREF_ATTRIBUTE = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 const EMPTY_PARAGRAPH = /<p>(?:\s|&nbsp;|\u00a0|<br \/>)*<\/p>/g;
-/** Elements whose boundaries separate words when tags are stripped. */
-const WORD_BOUNDARY_TAG =
-  /<\/?(?:p|br|div|li|h[1-6]|blockquote|figure|figcaption|tr|td|th|pre|ul|ol|dl|dt|dd|hr|table)\b/gi;
-
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     ...["p", "br", "hr", "div", "span", "a", "strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup"],
@@ -244,26 +241,6 @@ export function convertPostContent(raw: string, options: ConvertContentOptions =
   return { html: sanitizeArticleHtml(text, options), dropped };
 }
 
-/** Plain text of an HTML fragment: tags stripped (script and style with their content), entities decoded. */
-export function htmlToPlainText(html: string): string {
-  const stripped = sanitizeHtml(html.replace(WORD_BOUNDARY_TAG, " $&"), {
-    allowedTags: [],
-    allowedAttributes: {},
-    nonTextTags: SANITIZE_OPTIONS.nonTextTags,
-  });
-  return decodeBasicEntities(stripped).replace(/\s+/g, " ").trim();
-}
-
-/** Cuts text at a word boundary to at most `maxChars`, adding an ellipsis when it cut. */
-function truncateText(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  let cut = text.slice(0, maxChars - 1);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  const lastSpace = cut.lastIndexOf(" ");
-  if (lastSpace > maxChars * 0.6) cut = cut.slice(0, lastSpace);
-  return `${cut.replace(/[\s,;:.–—-]+$/, "")}…`;
-}
-
 const CORE_SHORTCODE = /\[(\[?)\/?(?:embed|gallery|playlist|audio|video)\b[^\][]*\](\]?)/g;
 
 /**
@@ -283,7 +260,7 @@ export function htmlToExcerptText(html: string, maxChars = EXCERPT_MAX_CHARS): s
     CORE_SHORTCODE,
     (match, open: string, close: string) => (open === "[" && close === "]" ? match.slice(1, -1) : " "),
   );
-  return truncateText(htmlToPlainText(text), maxChars);
+  return truncateAtWord(htmlToText(text), maxChars);
 }
 
 /**
@@ -296,7 +273,7 @@ export function commentHtmlToText(html: string): string {
     LINK_OPEN,
     () => LINK_CLOSE,
     (opener, inner) => {
-      const text = htmlToPlainText(inner);
+      const text = htmlToText(inner);
       const url = (attributeValue(opener[0], HREF_ATTRIBUTE) ?? "").trim();
       const isShown = /^(?:https?:|mailto:)/i.test(url) && text !== url;
       // Re-escaped: the tags around it are stripped next, and "a < b" must stay text.

@@ -4,7 +4,8 @@
  * is made here, once, and explained in `notes` where a person should know about it.
  */
 import type { ArticleStatus, CommentStatus, Role } from "../../db/schema.js";
-import { commentHtmlToText, convertPostContent, htmlToExcerptText, htmlToPlainText } from "./content.js";
+import { htmlToText } from "../../site/html-text.js";
+import { commentHtmlToText, convertPostContent, htmlToExcerptText } from "./content.js";
 import { legacyPaths } from "./permalinks.js";
 import { normalizeSlug, normalizeSlugWithHashFallback } from "./slug.js";
 import type { WxrAuthor, WxrCategory, WxrComment, WxrPost, WxrTag } from "./types.js";
@@ -113,7 +114,7 @@ function uniqueTerms(item: WxrPost, domain: "category" | "post_tag"): ImportedTe
   for (const ref of item.categories) {
     if (ref.domain !== domain) continue;
     const slug = normalizeSlugWithHashFallback(ref.slug, domain === "category" ? "category" : "tag");
-    if (!terms.has(slug)) terms.set(slug, { slug, name: htmlToPlainText(ref.name) || slug });
+    if (!terms.has(slug)) terms.set(slug, { slug, name: htmlToText(ref.name) || slug });
   }
   return [...terms.values()];
 }
@@ -150,7 +151,7 @@ export function mapWxrArticle(item: WxrPost, options: MapArticleOptions = {}): I
   }
   const { status, publishedAt } = publicationOf(item, mappedStatus, notes);
 
-  let title = htmlToPlainText(item.title);
+  let title = htmlToText(item.title);
   if (title === "") {
     title = "(untitled)";
     notes.push("no title in WordPress");
@@ -214,7 +215,7 @@ export function mapWxrComment(comment: WxrComment): ImportedComment {
     parentWpId: comment.parentId > 0 ? comment.parentId : null,
     status: mapCommentStatus(comment.approved),
     isPingback,
-    authorName: htmlToPlainText(comment.authorName) || (isPingback ? comment.authorUrl : "Anonymous"),
+    authorName: htmlToText(comment.authorName) || (isPingback ? comment.authorUrl : "Anonymous"),
     authorEmail: comment.authorEmail.trim().toLowerCase(),
     authorUrl: /^https?:\/\//i.test(comment.authorUrl) ? comment.authorUrl : "",
     authorIp: comment.authorIp,
@@ -263,8 +264,8 @@ export interface ImportedCategory extends ImportedTerm {
 export function mapWxrCategory(category: WxrCategory): ImportedCategory {
   return {
     slug: normalizeSlugWithHashFallback(category.slug, "category"),
-    name: htmlToPlainText(category.name) || category.slug,
-    description: htmlToPlainText(category.description),
+    name: htmlToText(category.name) || category.slug,
+    description: htmlToText(category.description),
     parentSlug:
       category.parentSlug === null ? null : normalizeSlugWithHashFallback(category.parentSlug, "category"),
   };
@@ -274,7 +275,7 @@ export function mapWxrCategory(category: WxrCategory): ImportedCategory {
 export function mapWxrTag(tag: WxrTag): ImportedTerm {
   return {
     slug: normalizeSlugWithHashFallback(tag.slug, "tag"),
-    name: htmlToPlainText(tag.name) || tag.slug,
+    name: htmlToText(tag.name) || tag.slug,
   };
 }
 
@@ -305,9 +306,9 @@ export function mapWxrAttachment(item: WxrPost): ImportedMedia {
     wpId: item.wpId,
     sourceUrl,
     fileName: (attachedFile || fromUrl).split("/").at(-1) ?? "",
-    title: htmlToPlainText(item.title),
+    title: htmlToText(item.title),
     alt: item.postmeta._wp_attachment_image_alt ?? "",
-    caption: htmlToPlainText(item.excerptHtml),
+    caption: htmlToText(item.excerptHtml),
     parentWpId: item.parentId > 0 ? item.parentId : null,
     uploadedAt: item.postDateGmt,
   };
