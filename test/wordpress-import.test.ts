@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPasswordResetLink } from "../src/accounts/service.js";
 import { importWordPress, importWordPressFile } from "../src/migration/service.js";
 import type { WxrPost, WxrWritableRecord } from "../src/migration/wxr/types.js";
-import { writeWxr } from "../src/migration/wxr/writer.js";
+import { blankWxrItem, writeWxr } from "../src/migration/wxr/writer.js";
 import { SESSION_COOKIE } from "../src/site/requests.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
 
@@ -272,28 +272,16 @@ describe(`bad files on ${testDialect}`, () => {
 
 function post(overrides: Partial<WxrPost> & Pick<WxrPost, "wpId" | "title" | "postName">): WxrWritableRecord {
   return {
-    kind: "item",
+    ...blankWxrItem(),
     postType: "post",
     link: `https://dupes.example.com/?p=${overrides.wpId}`,
     guid: `https://dupes.example.com/?p=${overrides.wpId}`,
     creatorLogin: "editor",
     contentHtml: "Plain text.",
-    excerptHtml: "",
     postDateGmt: "2024-01-02T03:04:05Z",
     postDateSource: "gmt",
-    modifiedDateGmt: null,
     status: "publish",
-    parentId: 0,
-    menuOrder: 0,
-    isSticky: false,
     commentStatus: "open",
-    pingStatus: "closed",
-    postPassword: "",
-    categories: [],
-    postmeta: {},
-    oldSlugs: [],
-    attachmentUrl: "",
-    comments: [],
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ import type { ArticleStatus, CommentStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { escapeHtml } from "../site/html-escape.js";
 import type { WxrComment, WxrCommentApproval, WxrPost, WxrWritableRecord } from "./wxr/types.js";
-import { writeWxr } from "./wxr/writer.js";
+import { blankWxrItem, writeWxr } from "./wxr/writer.js";
 
 type ExportCtx = Pick<AppContext, "db" | "now" | "settings" | "config">;
 
@@ -51,31 +51,6 @@ const SHORTCODE_LIKE = /\[(\/?(?:caption|gallery|playlist|audio|video|embed)\b[^
 /** HTML whose literal `[gallery]` stays text in WordPress: doubled brackets are its escape. */
 function escapeShortcodes(html: string): string {
   return html.replace(SHORTCODE_LIKE, "[[$1]]");
-}
-
-function blankItem(): Omit<ExportItem, "wpId" | "postType" | "title" | "link" | "guid"> {
-  return {
-    kind: "item",
-    creatorLogin: "",
-    contentHtml: "",
-    excerptHtml: "",
-    postDateGmt: null,
-    postDateSource: "missing",
-    modifiedDateGmt: null,
-    postName: "",
-    status: "inherit",
-    parentId: 0,
-    menuOrder: 0,
-    isSticky: false,
-    commentStatus: "closed",
-    pingStatus: "closed",
-    postPassword: "",
-    categories: [],
-    postmeta: {},
-    oldSlugs: [],
-    attachmentUrl: "",
-    comments: [],
-  };
 }
 
 /** The records of a whole site, in WordPress's order, produced lazily. */
@@ -172,7 +147,7 @@ async function articleItem(
     userId: comment.user_id ?? 0,
   }));
   return {
-    ...blankItem(),
+    ...blankWxrItem(),
     wpId: article.id,
     postType: article.is_page ? "page" : "post",
     title: article.title,
@@ -210,7 +185,7 @@ function attachmentItem(
   const url = /^https?:\/\//i.test(image.url) ? image.url : `${siteUrl}${image.url}`;
   const fileName = url.split("/").at(-1) ?? "";
   return {
-    ...blankItem(),
+    ...blankWxrItem(),
     wpId: EXPORTED_MEDIA_ID_OFFSET + image.id,
     postType: "attachment",
     title: image.alt || fileName,

@@ -3,20 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
+import { collectRecords, readFixture, TESTDATA } from "../testdata/wxr-records.js";
 import { readWxr } from "./reader.js";
 import { WxrError, type WxrFailure, type WxrItem, type WxrRecord } from "./types.js";
-
-const TESTDATA = join(import.meta.dirname, "..", "testdata");
-
-async function collect(input: AsyncIterable<Uint8Array | string>): Promise<WxrRecord[]> {
-  const records: WxrRecord[] = [];
-  for await (const record of readWxr(input)) records.push(record);
-  return records;
-}
-
-function readFixture(name: string): Promise<WxrRecord[]> {
-  return collect(createReadStream(join(TESTDATA, name)));
-}
 
 function items(records: WxrRecord[]): WxrItem[] {
   return records.filter((record): record is WxrItem => record.kind === "item");
@@ -42,7 +31,7 @@ function wxr(channelBody: string, version = "1.2"): string {
 }
 
 async function readError(input: string | Buffer): Promise<WxrError> {
-  const error = await collect(Readable.from([Buffer.from(input)])).then(
+  const error = await collectRecords(Readable.from([Buffer.from(input)])).then(
     () => undefined,
     (caught: unknown) => caught,
   );

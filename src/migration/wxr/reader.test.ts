@@ -3,20 +3,9 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
+import { collectRecords, readFixture, TESTDATA } from "../testdata/wxr-records.js";
 import { readWxr } from "./reader.js";
 import type { WxrItem, WxrRecord } from "./types.js";
-
-const TESTDATA = join(import.meta.dirname, "..", "testdata");
-
-async function collect(input: AsyncIterable<Uint8Array | string>): Promise<WxrRecord[]> {
-  const records: WxrRecord[] = [];
-  for await (const record of readWxr(input)) records.push(record);
-  return records;
-}
-
-function readFixture(name: string): Promise<WxrRecord[]> {
-  return collect(createReadStream(join(TESTDATA, name)));
-}
 
 /** Feeds `bytes` in chunks of `size`, to cross every element and character boundary. */
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -236,12 +225,12 @@ describe("reading other exports", () => {
       Buffer.from(xml.replace("UTF-8", "UTF-16"), "utf16le"),
     ]);
     for (const bytes of [utf8, utf16]) {
-      expect(item(await collect(chunked(bytes, 5)), 1).title).toBe("Ünïcode ✓");
+      expect(item(await collectRecords(chunked(bytes, 5)), 1).title).toBe("Ünïcode ✓");
     }
   });
 
   test("control characters WordPress let into content do not break the file", async () => {
-    const records = await collect(
+    const records = await collectRecords(
       Readable.from([
         wxr(
           "<item><title>Bell\u0007</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type></item>",
@@ -253,7 +242,7 @@ describe("reading other exports", () => {
 
   test.each([1, 7, 4096])("chunks of %i bytes give the same records", async (size) => {
     const bytes = await readFile(join(TESTDATA, "classic.xml"));
-    expect(await collect(chunked(bytes, size))).toEqual(await readFixture("classic.xml"));
+    expect(await collectRecords(chunked(bytes, size))).toEqual(await readFixture("classic.xml"));
   });
 
   test("progress reports the bytes read, up to the file size", async () => {

@@ -6,6 +6,7 @@
 
 import { createSeededRandom } from "../../site/seeded-random.js";
 import type { WxrComment, WxrPost, WxrWritableRecord } from "./types.js";
+import { blankWxrItem } from "./writer.js";
 
 /** Options of `syntheticWxrRecords`. */
 export interface SyntheticSiteOptions {
@@ -100,28 +101,18 @@ function postStatus(index: number): string {
 function basePost(wpId: number, postType: string, dateMs: number): Omit<WxrPost, "title" | "contentHtml"> {
   const iso = new Date(dateMs).toISOString().replace(".000Z", "Z");
   return {
+    ...blankWxrItem(),
     wpId,
     postType,
     link: `${SITE_URL}/?p=${wpId}`,
     guid: `${SITE_URL}/?p=${wpId}`,
     creatorLogin: AUTHOR_LOGINS[wpId % AUTHOR_LOGINS.length],
-    excerptHtml: "",
     postDateGmt: iso,
     postDateSource: "gmt",
     modifiedDateGmt: iso,
-    postName: "",
     status: "publish",
-    parentId: 0,
-    menuOrder: 0,
-    isSticky: false,
     commentStatus: "open",
     pingStatus: "open",
-    postPassword: "",
-    categories: [],
-    postmeta: {},
-    oldSlugs: [],
-    attachmentUrl: "",
-    comments: [],
   };
 }
 

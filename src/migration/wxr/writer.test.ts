@@ -3,17 +3,9 @@ import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, test } from "vitest";
-import { readWxr } from "./reader.js";
+import { collectRecords, TESTDATA } from "../testdata/wxr-records.js";
 import type { WxrPost, WxrRecord, WxrWritableRecord } from "./types.js";
-import { writeWxr } from "./writer.js";
-
-const TESTDATA = join(import.meta.dirname, "..", "testdata");
-
-async function collect(input: AsyncIterable<Uint8Array | string>): Promise<WxrRecord[]> {
-  const records: WxrRecord[] = [];
-  for await (const record of readWxr(input)) records.push(record);
-  return records;
-}
+import { blankWxrItem, writeWxr } from "./writer.js";
 
 async function writeToString(
   records: Iterable<WxrWritableRecord> | AsyncIterable<WxrWritableRecord>,
@@ -48,47 +40,34 @@ const SITE: WxrWritableRecord = {
 
 function post(overrides: Partial<WxrPost>): WxrPost & { kind: "item" } {
   return {
-    kind: "item",
+    ...blankWxrItem(),
     wpId: 1,
     postType: "post",
     title: "A post",
     link: "https://example.com/?p=1",
     guid: "https://example.com/?p=1",
     creatorLogin: "admin",
-    contentHtml: "",
-    excerptHtml: "",
     postDateGmt: "2024-01-02T03:04:05Z",
     postDateSource: "gmt",
-    modifiedDateGmt: null,
     postName: "a-post",
     status: "publish",
-    parentId: 0,
-    menuOrder: 0,
-    isSticky: false,
     commentStatus: "open",
-    pingStatus: "closed",
-    postPassword: "",
-    categories: [],
-    postmeta: {},
-    oldSlugs: [],
-    attachmentUrl: "",
-    comments: [],
     ...overrides,
   };
 }
 
 describe("writing WXR", () => {
   test("the classic fixture survives a write and a read unchanged", async () => {
-    const original = await collect(createReadStream(join(TESTDATA, "classic.xml")));
+    const original = await collectRecords(createReadStream(join(TESTDATA, "classic.xml")));
     const written = await writeToString(original.filter((record) => record.kind !== "failure"));
     expect(XMLValidator.validate(written)).toBe(true);
-    expect(withoutLines(await collect(Readable.from([written])))).toEqual(withoutLines(original));
+    expect(withoutLines(await collectRecords(Readable.from([written])))).toEqual(withoutLines(original));
   });
 
   test("the block-editor fixture survives a write and a read unchanged", async () => {
-    const original = await collect(createReadStream(join(TESTDATA, "blocks.xml")));
+    const original = await collectRecords(createReadStream(join(TESTDATA, "blocks.xml")));
     const written = await writeToString(original.filter((record) => record.kind !== "failure"));
-    expect(withoutLines(await collect(Readable.from([written])))).toEqual(withoutLines(original));
+    expect(withoutLines(await collectRecords(Readable.from([written])))).toEqual(withoutLines(original));
   });
 
   test("text that would break XML or CDATA is escaped, and round-trips", async () => {
@@ -118,7 +97,7 @@ describe("writing WXR", () => {
     });
     const written = await writeToString([SITE, hostile]);
     expect(XMLValidator.validate(written)).toBe(true);
-    const [site, item] = await collect(Readable.from([written]));
+    const [site, item] = await collectRecords(Readable.from([written]));
     expect(site).toEqual(SITE);
     const {
       line: _line,
@@ -135,7 +114,7 @@ describe("writing WXR", () => {
       post({ title: "bell\u0007 and form\u000cfeed", contentHtml: "nul\u0000" }),
     ]);
     expect(XMLValidator.validate(written)).toBe(true);
-    const item = (await collect(Readable.from([written])))[1];
+    const item = (await collectRecords(Readable.from([written])))[1];
     expect(item).toMatchObject({ title: "bell and formfeed", contentHtml: "nul" });
   });
 
@@ -205,7 +184,7 @@ describe("writing WXR", () => {
     await writeWxr(slow, [SITE, ...posts]);
     expect(drains).toBeGreaterThan(0);
     expect(slow.writableLength).toBe(0);
-    expect((await collect(Readable.from([received.join("")]))).length).toBe(201);
+    expect((await collectRecords(Readable.from([received.join("")]))).length).toBe(201);
   });
 
   test("the site record must come first, once", async () => {

@@ -20,6 +20,34 @@ import {
 } from "./types.js";
 import { cdata, escapeXml } from "./xml-text.js";
 
+/** An item with every field at its empty value (an attachment's defaults): spread it and set what differs. */
+export function blankWxrItem(): Omit<WxrPost, "wpId" | "postType" | "title" | "link" | "guid"> & {
+  kind: "item";
+} {
+  return {
+    kind: "item",
+    creatorLogin: "",
+    contentHtml: "",
+    excerptHtml: "",
+    postDateGmt: null,
+    postDateSource: "missing",
+    modifiedDateGmt: null,
+    postName: "",
+    status: "inherit",
+    parentId: 0,
+    menuOrder: 0,
+    isSticky: false,
+    commentStatus: "closed",
+    pingStatus: "closed",
+    postPassword: "",
+    categories: [],
+    postmeta: {},
+    oldSlugs: [],
+    attachmentUrl: "",
+    comments: [],
+  };
+}
+
 /** Options of `writeWxr`. */
 export interface WriteWxrOptions {
   /** Time zone of `wp:post_date` and other local dates (the GMT ones are always UTC). */
