@@ -4,7 +4,6 @@ import path from "node:path";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
-import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -33,6 +32,7 @@ import { registerThemeFragments } from "./site/page-context.js";
 import { SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
+import { securityHeaders } from "./site/security-headers.js";
 import { SettingsService } from "./site/settings.js";
 import { ThemeRenderer } from "./site/theme.js";
 import syndicationRoutes from "./syndication/routes.js";
@@ -110,25 +110,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });
   await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "https:", "http:", "data:"],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
-    crossOriginEmbedderPolicy: false,
-    crossOriginResourcePolicy: { policy: "same-site" },
+  const headers = securityHeaders();
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   const adminLiquid = new Liquid({
     root: [srcDir],
