@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { updateArticle } from "../src/articles/service.js";
+import { postComment, readerFields } from "./comments-helpers.js";
 import { createTestSite, type TestSite, type TestUser, testDialect } from "./support/site.js";
 
 /** The `content` of a `<meta property|name=…>` tag, or undefined. */
@@ -352,6 +353,74 @@ describe(`the public news site on ${testDialect}`, () => {
       expect(html).toContain('<footer class="site-footer" role="contentinfo">');
       for (const img of html.match(/<img [^>]*>/g) ?? []) expect(img).toMatch(/ alt="/);
     });
+  });
+});
+
+describe(`reader pages built afresh on ${testDialect}`, () => {
+  // Without the page cache every request builds its page: what the site shares between pages
+  // (listing counts, stories shown in other pages' lists) must follow each change at once.
+  let site: TestSite;
+  let editor: TestUser;
+  const day = (d: number) => new Date(Date.UTC(2026, 4, d, 9)).toISOString();
+
+  beforeAll(async () => {
+    site = await createTestSite({
+      now: "2026-05-22T10:00:00.000Z",
+      config: { pageCacheMaxBytes: 0 },
+      settings: { postsPerPage: 2, commentModeration: "none" },
+    });
+    editor = await site.newUser({ role: "editor", name: "Ines Duarte" });
+  });
+  afterAll(async () => site?.close());
+
+  test("an archive's story count and pages follow each publish and trashing", async () => {
+    const local = { author: editor, categories: ["Local"] };
+    await site.newArticle({ ...local, title: "Lifeboat crew honoured", published_at: day(10) });
+    await site.newArticle({ ...local, title: "Market hall reopens", published_at: day(11) });
+    const before = await site.request({ method: "GET", url: "/category/local/" });
+    expect(before.body).toContain('<p class="page-count">2 stories</p>');
+
+    const third = await site.newArticle({
+      ...local,
+      title: "Ferry timetable changes",
+      published_at: day(12),
+    });
+    const after = await site.request({ method: "GET", url: "/category/local/" });
+    expect(after.body).toContain("3 stories · page 1 of 2");
+    expect(mainColumn(after.body)).toContain("Ferry timetable changes");
+    expect((await site.request({ method: "GET", url: "/category/local/page/2/" })).body).toContain(
+      "Lifeboat crew honoured",
+    );
+
+    await updateArticle(site.ctx, editor, third.id, { status: "trashed" });
+    const trashed = await site.request({ method: "GET", url: "/category/local/" });
+    expect(trashed.body).toContain('<p class="page-count">2 stories</p>');
+    expect(mainColumn(trashed.body)).not.toContain("Ferry timetable changes");
+    expect((await site.request({ method: "GET", url: "/category/local/page/2/" })).statusCode).toBe(404);
+  });
+
+  test("a story's headline and comment count on another story's page follow an edit and a new comment", async () => {
+    const tides = { author: editor, tags: ["Tides"] };
+    const older = await site.newArticle({ ...tides, title: "Tide gauge installed", published_at: day(14) });
+    const newer = await site.newArticle({ ...tides, title: "Spring tides expected", published_at: day(15) });
+    const relatedOf = (html: string) => {
+      const start = html.indexOf('id="related-title"');
+      return html.slice(start, html.indexOf("</section>", start));
+    };
+
+    const first = await site.request({ method: "GET", url: newer.path });
+    expect(first.body).toMatch(/Previous story<\/span> Tide gauge installed</);
+    expect(relatedOf(first.body)).toContain("Tide gauge installed");
+    expect(relatedOf(first.body)).not.toContain("1 comment");
+
+    await updateArticle(site.ctx, editor, older.id, { title: "Tide gauge installed at the pier" });
+    const edited = await site.request({ method: "GET", url: newer.path });
+    expect(edited.body).toMatch(/Previous story<\/span> Tide gauge installed at the pier</);
+    expect(relatedOf(edited.body)).toContain("Tide gauge installed at the pier");
+
+    expect((await postComment(site, readerFields(older.id))).statusCode).toBe(303);
+    const commented = await site.request({ method: "GET", url: newer.path });
+    expect(relatedOf(commented.body)).toContain("1 comment");
   });
 });
 

@@ -2,12 +2,8 @@ import { getAuthorBySlug } from "../accounts/service.js";
 import type { AppContext } from "../site/context.js";
 import { formatSiteDate } from "../site/settings.js";
 import { dateArchiveRange } from "./permalinks.js";
-import {
-  type ArticleDetail,
-  type ArticleSummary,
-  hydrateArticles,
-  listPublishedArticles,
-} from "./service.js";
+import { type ArticleDetail, type ArticleSummary, hydrateArticles } from "./service.js";
+import { hydrateStories, memoiseUntilChange, sharedUntilChange } from "./shared-until-change.js";
 import * as store from "./store.js";
 import { getCategoryBySlug, getTagBySlug, listCategories, listNavCategories } from "./taxonomy.js";
 
@@ -72,7 +68,7 @@ export function avatarHueOf(name: string): number {
   return hash % 6;
 }
 
-/** Hydrates several lists of rows with one `hydrateArticles` call, keeping each list's order. */
+/** Hydrates several lists of rows with one `hydrateStories` call, keeping each list's order. */
 async function hydrateLists<K extends string>(
   ctx: Ctx,
   lists: Record<K, store.ArticleSummaryRow[]>,
@@ -80,7 +76,7 @@ async function hydrateLists<K extends string>(
   const unique = new Map<number, store.ArticleSummaryRow>();
   for (const rows of Object.values(lists) as store.ArticleSummaryRow[][])
     for (const row of rows) unique.set(row.id, row);
-  const hydrated = new Map((await hydrateArticles(ctx, [...unique.values()])).map((a) => [a.id, a]));
+  const hydrated = new Map((await hydrateStories(ctx, [...unique.values()])).map((a) => [a.id, a]));
   const result = {} as Record<K, ArticleSummary[]>;
   for (const key of Object.keys(lists) as K[])
     result[key] = lists[key].flatMap((row) => (hydrated.has(row.id) ? [hydrated.get(row.id)!] : []));
@@ -94,24 +90,30 @@ function latestRows(ctx: Ctx, limit = SIDE_LIST_SIZE) {
 
 /** One more than the side list shows, so an article page can leave itself out. */
 const LATEST_HELD = SIDE_LIST_SIZE + 1;
-const latestSources = new WeakMap<object, () => Promise<ArticleSummary[]>>();
 
-/**
- * The newest stories, hydrated: the same on every page until content changes (a publish, a
- * scheduled story going out, an edit, a comment), so every page shares one computation per change.
- */
+/** The newest stories, hydrated. */
+const newestStoriesHeld = sharedUntilChange(
+  async (ctx: Ctx, limit: number) => hydrateArticles(ctx, await latestRows(ctx, limit)),
+  (limit) => limit,
+);
+
 function newestStories(ctx: Ctx): Promise<ArticleSummary[]> {
-  let source = latestSources.get(ctx.db);
-  if (!source) {
-    const memo = memoiseUntilChange(
-      ctx,
-      async () => hydrateArticles(ctx, await latestRows(ctx, LATEST_HELD)),
-      Number.POSITIVE_INFINITY,
-    );
-    source = () => memo(LATEST_HELD);
-    latestSources.set(ctx.db, source);
-  }
-  return source();
+  return newestStoriesHeld(ctx, LATEST_HELD);
+}
+
+/** How many stories a listing has: counting a category walks all its stories. */
+const publishedCount = sharedUntilChange(
+  (ctx: Ctx, filter: store.PublishedListFilter) => store.countPublishedArticles(ctx.db, filter),
+  (filter) => JSON.stringify(filter),
+);
+
+/** Rows of page `page` of a listing, with the listing's size. */
+async function listingPage(ctx: Ctx, filter: store.PublishedListFilter, page: number, perPage: number) {
+  const [rows, total] = await Promise.all([
+    store.listPublishedArticles(ctx.db, filter, { limit: perPage, offset: (page - 1) * perPage }),
+    publishedCount(ctx, filter),
+  ]);
+  return { rows, total, pages: Math.max(1, Math.ceil(total / perPage)) };
 }
 
 // ── "most commented": filled by the comments feature ───────────────────────
@@ -128,36 +130,14 @@ export function provideMostCommented(
   ctx: Pick<AppContext, "db" | "changes">,
   source: MostCommentedSource,
 ): void {
-  mostCommentedSources.set(ctx.db, memoiseUntilChange(ctx, source, MOST_COMMENTED_REUSE_MS));
+  mostCommentedSources.set(
+    ctx.db,
+    memoiseUntilChange(ctx, source, MOST_COMMENTED_REUSE_MS, (limit) => limit),
+  );
 }
 
 /** How long a "most commented" ranking is reused at most: its seven-day window slides with time. */
 const MOST_COMMENTED_REUSE_MS = 5 * 60_000;
-
-/**
- * A side list is the same on every page until content changes ("most commented" aggregates a
- * week of comments): one computation is shared by every render until the next content change
- * (on any node) or for at most `reuseMs`. A computation running when content changes is dropped
- * with the rest, so nobody is handed a list read before the change.
- */
-function memoiseUntilChange(
-  ctx: Pick<AppContext, "changes">,
-  source: MostCommentedSource,
-  reuseMs: number,
-): MostCommentedSource {
-  const memo = new Map<number, { list: Promise<ArticleSummary[]>; at: number }>();
-  ctx.changes.onChange(() => memo.clear());
-  return (limit) => {
-    const now = Date.now();
-    const held = memo.get(limit);
-    if (held && now - held.at < reuseMs) return held.list;
-    const list = source(limit);
-    memo.set(limit, { list, at: now });
-    // A failed computation is not kept: the next page tries again.
-    list.catch(() => memo.delete(limit));
-    return list;
-  };
-}
 
 async function mostCommented(ctx: Ctx): Promise<ArticleSummary[]> {
   const source = mostCommentedSources.get(ctx.db);
@@ -186,18 +166,12 @@ export interface FrontPageModel {
 /** Page `page` of the front page, or undefined when the page is past the last one. */
 export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageModel | undefined> {
   const settings = await ctx.settings.get();
-  const perPage = settings.postsPerPage;
-  const filter = {};
-  const [rows, total] = await Promise.all([
-    store.listPublishedArticles(ctx.db, filter, { limit: perPage, offset: (page - 1) * perPage }),
-    store.countPublishedArticles(ctx.db, filter),
-  ]);
-  const pages = Math.max(1, Math.ceil(total / perPage));
+  const { rows, total, pages } = await listingPage(ctx, {}, page, settings.postsPerPage);
   if (page > pages) return undefined;
   const pagination = paginationModel("/", page, pages, total);
   const most = await mostCommented(ctx);
   if (page > 1) {
-    const [stories, latest] = await Promise.all([hydrateArticles(ctx, rows), newestStories(ctx)]);
+    const [stories, latest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
     return {
       lead: null,
       top_stories: [],
@@ -249,16 +223,21 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
   };
 }
 
+type SectionCategory = Awaited<ReturnType<typeof listNavCategories>>[number];
+
 /** The masthead's categories, or, when none are chosen, the busiest ones. */
-async function frontPageSectionCategories(ctx: Ctx, navSlugs: string[]) {
-  const nav = await listNavCategories(ctx, navSlugs);
-  if (nav.length > 0) return nav.slice(0, MAX_SECTIONS);
-  const all = await listCategories(ctx);
-  return all
-    .filter((c) => c.article_count > 0)
-    .sort((a, b) => b.article_count - a.article_count || a.name.localeCompare(b.name))
-    .slice(0, MAX_SECTIONS);
-}
+const frontPageSectionCategories = sharedUntilChange(
+  async (ctx: Ctx, navSlugs: string[]): Promise<SectionCategory[]> => {
+    const nav = await listNavCategories(ctx, navSlugs);
+    if (nav.length > 0) return nav.slice(0, MAX_SECTIONS);
+    const all = await listCategories(ctx);
+    return all
+      .filter((c) => c.article_count > 0)
+      .sort((a, b) => b.article_count - a.article_count || a.name.localeCompare(b.name))
+      .slice(0, MAX_SECTIONS);
+  },
+  (navSlugs) => navSlugs.join("\n"),
+);
 
 // ── article page ───────────────────────────────────────────────────────────
 
@@ -296,13 +275,15 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     newestStories(ctx),
     mostCommented(ctx),
   ]);
+  // Hydrated like any story in a list (and shared with them), so without its body.
+  const { body, body_html, ...summaryRow } = row;
   const lists = await hydrateLists(ctx, {
-    article: [row],
+    article: [summaryRow],
     related,
     previous: previous ? [previous] : [],
     next: next ? [next] : [],
   });
-  const article: ArticleDetail = { ...lists.article[0], body: row.body, html: row.body_html };
+  const article: ArticleDetail = { ...lists.article[0], body, html: body_html };
   return {
     article,
     author_initials: initialsOf(article.author.name),
@@ -358,14 +339,14 @@ export async function getArchivePage(
   const settings = await ctx.settings.get();
   const resolved = await resolveArchive(ctx, request, settings.timezone);
   if (!resolved) return undefined;
-  const listing = await listPublishedArticles(ctx, resolved.filter, page);
-  if (page > listing.pages) return undefined;
-  const latest = await newestStories(ctx);
+  const { rows, total, pages } = await listingPage(ctx, resolved.filter, page, settings.postsPerPage);
+  if (page > pages) return undefined;
+  const [articles, latest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
   return {
     archive: resolved.archive,
-    articles: listing.items,
+    articles,
     latest: latest.slice(0, SIDE_LIST_SIZE),
-    pagination: paginationModel(resolved.archive.base_path, page, listing.pages, listing.total),
+    pagination: paginationModel(resolved.archive.base_path, page, pages, total),
   };
 }
 

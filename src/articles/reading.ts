@@ -81,7 +81,11 @@ export async function hydrateArticles(
   ]);
   const group = <T extends { article_id: number }>(items: T[]) => {
     const map = new Map<number, T[]>();
-    for (const item of items) map.set(item.article_id, [...(map.get(item.article_id) ?? []), item]);
+    for (const item of items) {
+      const list = map.get(item.article_id);
+      if (list) list.push(item);
+      else map.set(item.article_id, [item]);
+    }
     return map;
   };
   const categoriesOf = group(categories);

@@ -1,6 +1,7 @@
-import type { ExpressionBuilder, SelectQueryBuilder } from "kysely";
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import { containsInsensitive, toCount } from "../db/dialect.js";
+import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
 
 /** Columns of an article for list pages (no body). */
@@ -77,25 +78,32 @@ export function publishedListQuery(db: Db, filter: PublishedListFilter): Article
     .$if((filter.excludeIds?.length ?? 0) > 0, (qb) => qb.where("articles.id", "not in", filter.excludeIds!));
 }
 
+const publishedPage = reusableQuery(
+  (db, params: PublishedListFilter & { limit: number; offset: number }) =>
+    publishedListQuery(db, params)
+      .select(summaryColumns)
+      .orderBy("articles.published_at", "desc")
+      .orderBy("articles.id", "desc")
+      .limit(sql.lit(params.limit))
+      .offset(params.offset),
+  { literals: ["limit"] },
+);
+
 /** One page of published articles, newest first, without bodies. */
 export async function listPublishedArticles(
   db: Db,
   filter: PublishedListFilter,
   page: { limit: number; offset: number },
 ): Promise<ArticleSummaryRow[]> {
-  return publishedListQuery(db, filter)
-    .select(summaryColumns)
-    .orderBy("articles.published_at", "desc")
-    .orderBy("articles.id", "desc")
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+  return publishedPage(db, { ...filter, limit: page.limit, offset: page.offset });
 }
 
+const publishedCount = reusableQuery((db, filter: PublishedListFilter) =>
+  publishedListQuery(db, filter).select((eb) => eb.fn.countAll<number>().as("n")),
+);
+
 export async function countPublishedArticles(db: Db, filter: PublishedListFilter): Promise<number> {
-  const row = await publishedListQuery(db, filter)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirst();
+  const [row] = await publishedCount(db, filter);
   return toCount(row?.n);
 }
 
@@ -167,8 +175,13 @@ export async function getArticleById(db: Db, id: number): Promise<ArticleRow | u
   return db.selectFrom("articles").select(fullColumns).where("articles.id", "=", id).executeTakeFirst();
 }
 
+const articleBySlug = reusableQuery((db, params: { slug: string }) =>
+  db.selectFrom("articles").select(fullColumns).where("articles.slug", "=", params.slug),
+);
+
 export async function getArticleBySlug(db: Db, slug: string): Promise<ArticleRow | undefined> {
-  return db.selectFrom("articles").select(fullColumns).where("articles.slug", "=", slug).executeTakeFirst();
+  const [row] = await articleBySlug(db, { slug });
+  return row;
 }
 
 export async function isSlugTaken(db: Db, slug: string, exceptId?: number): Promise<boolean> {
@@ -212,40 +225,49 @@ export async function publishDueArticles(db: Db, now: string): Promise<number[]>
   return rows.map((r) => r.id);
 }
 
-/** Categories of many articles in one query (no N+1). */
-export async function listCategoriesOfArticles(db: Db, articleIds: number[]) {
-  if (articleIds.length === 0) return [];
-  return db
+const categoriesOfArticles = reusableQuery((db, params: { articleIds: number[] }) =>
+  db
     .selectFrom("article_categories")
     .innerJoin("categories", "categories.id", "article_categories.category_id")
     .select(["article_categories.article_id", "categories.id", "categories.name", "categories.slug"])
-    .where("article_categories.article_id", "in", articleIds)
-    .orderBy("categories.name")
-    .execute();
+    .where("article_categories.article_id", "in", params.articleIds)
+    .orderBy("categories.name"),
+);
+
+/** Categories of many articles in one query (no N+1). */
+export async function listCategoriesOfArticles(db: Db, articleIds: number[]) {
+  if (articleIds.length === 0) return [];
+  return categoriesOfArticles(db, { articleIds });
 }
+
+const tagsOfArticles = reusableQuery((db, params: { articleIds: number[] }) =>
+  db
+    .selectFrom("article_tags")
+    .innerJoin("tags", "tags.id", "article_tags.tag_id")
+    .select(["article_tags.article_id", "tags.id", "tags.name", "tags.slug"])
+    .where("article_tags.article_id", "in", params.articleIds)
+    .orderBy("tags.name"),
+);
 
 /** Tags of many articles in one query. */
 export async function listTagsOfArticles(db: Db, articleIds: number[]) {
   if (articleIds.length === 0) return [];
-  return db
-    .selectFrom("article_tags")
-    .innerJoin("tags", "tags.id", "article_tags.tag_id")
-    .select(["article_tags.article_id", "tags.id", "tags.name", "tags.slug"])
-    .where("article_tags.article_id", "in", articleIds)
-    .orderBy("tags.name")
-    .execute();
+  return tagsOfArticles(db, { articleIds });
 }
+
+const sourcesOfArticles = reusableQuery((db, params: { articleIds: number[] }) =>
+  db
+    .selectFrom("article_sources")
+    .select(["article_id", "id", "position", "url", "name", "original_author", "original_published_at"])
+    .where("article_id", "in", params.articleIds)
+    .orderBy("article_id")
+    .orderBy("position"),
+);
 
 /** Source links of many articles in one query, in their order. */
 export async function listSourcesOfArticles(db: Db, articleIds: number[]) {
   if (articleIds.length === 0) return [];
-  return db
-    .selectFrom("article_sources")
-    .select(["article_id", "id", "position", "url", "name", "original_author", "original_published_at"])
-    .where("article_id", "in", articleIds)
-    .orderBy("article_id")
-    .orderBy("position")
-    .execute();
+  return sourcesOfArticles(db, { articleIds });
 }
 
 export async function replaceArticleCategories(
@@ -332,12 +354,16 @@ export async function countPublishedPerCategory(db: Db) {
   return new Map(rows.map((r) => [r.category_id, toCount(r.n)]));
 }
 
-export async function getCategoryBySlug(db: Db, slug: string) {
-  return db
+const categoryBySlug = reusableQuery((db, params: { slug: string }) =>
+  db
     .selectFrom("categories")
     .select(["id", "name", "slug", "description", "parent_id", "nav_position"])
-    .where("slug", "=", slug)
-    .executeTakeFirst();
+    .where("slug", "=", params.slug),
+);
+
+export async function getCategoryBySlug(db: Db, slug: string) {
+  const [category] = await categoryBySlug(db, { slug });
+  return category;
 }
 
 export async function getCategoryById(db: Db, id: number) {
@@ -403,8 +429,13 @@ export async function listTags(db: Db, limit = 1000) {
     .execute();
 }
 
+const tagBySlug = reusableQuery((db, params: { slug: string }) =>
+  db.selectFrom("tags").select(["id", "name", "slug"]).where("slug", "=", params.slug),
+);
+
 export async function getTagBySlug(db: Db, slug: string) {
-  return db.selectFrom("tags").select(["id", "name", "slug"]).where("slug", "=", slug).executeTakeFirst();
+  const [tag] = await tagBySlug(db, { slug });
+  return tag;
 }
 
 export async function listTagsByNames(db: Db, lowerNames: string[]) {
@@ -444,18 +475,25 @@ export async function isTagSlugTaken(db: Db, slug: string): Promise<boolean> {
 
 // ── authors and media of many articles ─────────────────────────────────────
 
+const authorsByIds = reusableQuery((db, params: { ids: number[] }) =>
+  db.selectFrom("users").select(["id", "name", "slug", "bio"]).where("id", "in", params.ids),
+);
+
 export async function listAuthorsByIds(db: Db, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom("users").select(["id", "name", "slug", "bio"]).where("id", "in", ids).execute();
+  return authorsByIds(db, { ids });
 }
+
+const mediaByIds = reusableQuery((db, params: { ids: number[] }) =>
+  db
+    .selectFrom("media")
+    .select(["id", "file_name", "mime_type", "width", "height", "alt", "source_url"])
+    .where("id", "in", params.ids),
+);
 
 export async function listMediaByIds(db: Db, ids: number[]) {
   if (ids.length === 0) return [];
-  return db
-    .selectFrom("media")
-    .select(["id", "file_name", "mime_type", "width", "height", "alt", "source_url"])
-    .where("id", "in", ids)
-    .execute();
+  return mediaByIds(db, { ids });
 }
 
 export async function getMediaById(db: Db, id: number) {
@@ -520,16 +558,54 @@ export async function listRecentMedia(db: Db, limit: number) {
 
 // ── reader pages: lead story, related stories, previous/next ───────────────
 
+const stickyPublished = reusableQuery(
+  (db, params: { limit: number }) =>
+    publishedListQuery(db, {})
+      .where("articles.is_sticky", "=", 1)
+      .select(summaryColumns)
+      .orderBy("articles.published_at", "desc")
+      .orderBy("articles.id", "desc")
+      .limit(sql.lit(params.limit)),
+  { literals: ["limit"] },
+);
+
 /** The newest published sticky stories (the front page's lead), newest first. */
 export async function listStickyPublishedArticles(db: Db, limit: number): Promise<ArticleSummaryRow[]> {
-  return publishedListQuery(db, {})
-    .where("articles.is_sticky", "=", 1)
-    .select(summaryColumns)
-    .orderBy("articles.published_at", "desc")
-    .orderBy("articles.id", "desc")
-    .limit(limit)
-    .execute();
+  return stickyPublished(db, { limit });
 }
+
+/** The newest published stories filed under one of some tags or categories, but for some ids. */
+function newestLinkedQuery(link: "article_tags" | "article_categories") {
+  return reusableQuery(
+    (db, params: { termIds: number[]; excludeIds: number[]; limit: number }) =>
+      publishedListQuery(db, { excludeIds: params.excludeIds })
+        .where((eb) =>
+          link === "article_tags"
+            ? eb.exists(
+                eb
+                  .selectFrom("article_tags")
+                  .select("article_tags.article_id")
+                  .whereRef("article_tags.article_id", "=", "articles.id")
+                  .where("article_tags.tag_id", "in", params.termIds),
+              )
+            : eb.exists(
+                eb
+                  .selectFrom("article_categories")
+                  .select("article_categories.article_id")
+                  .whereRef("article_categories.article_id", "=", "articles.id")
+                  .where("article_categories.category_id", "in", params.termIds),
+              ),
+        )
+        .select(summaryColumns)
+        .orderBy("articles.published_at", "desc")
+        .orderBy("articles.id", "desc")
+        .limit(sql.lit(params.limit)),
+    { literals: ["limit"] },
+  );
+}
+
+const newestSharingTag = newestLinkedQuery("article_tags");
+const newestSharingCategory = newestLinkedQuery("article_categories");
 
 /**
  * Published stories sharing a category or tag with an article, those sharing a tag first (tags
@@ -542,57 +618,22 @@ export async function listRelatedPublishedArticles(
   article: { id: number; categoryIds: number[]; tagIds: number[] },
   limit: number,
 ): Promise<ArticleSummaryRow[]> {
-  const newestLinked = (
-    link: "article_tags" | "article_categories",
-    termIds: number[],
-    excludeIds: number[],
-    count: number,
-  ) =>
-    publishedListQuery(db, { excludeIds })
-      .where((eb) =>
-        link === "article_tags"
-          ? eb.exists(
-              eb
-                .selectFrom("article_tags")
-                .select("article_tags.article_id")
-                .whereRef("article_tags.article_id", "=", "articles.id")
-                .where("article_tags.tag_id", "in", termIds),
-            )
-          : eb.exists(
-              eb
-                .selectFrom("article_categories")
-                .select("article_categories.article_id")
-                .whereRef("article_categories.article_id", "=", "articles.id")
-                .where("article_categories.category_id", "in", termIds),
-            ),
-      )
-      .select(summaryColumns)
-      .orderBy("articles.published_at", "desc")
-      .orderBy("articles.id", "desc")
-      .limit(count)
-      .execute();
   const sharingTag = article.tagIds.length
-    ? await newestLinked("article_tags", article.tagIds, [article.id], limit)
+    ? await newestSharingTag(db, { termIds: article.tagIds, excludeIds: [article.id], limit })
     : [];
   if (sharingTag.length >= limit || article.categoryIds.length === 0) return sharingTag;
   // Fewer tag matches than wanted means every story sharing a tag is already in the list.
-  const sharingCategory = await newestLinked(
-    "article_categories",
-    article.categoryIds,
-    [article.id, ...sharingTag.map((row) => row.id)],
-    limit - sharingTag.length,
-  );
+  const sharingCategory = await newestSharingCategory(db, {
+    termIds: article.categoryIds,
+    excludeIds: [article.id, ...sharingTag.map((row) => row.id)],
+    limit: limit - sharingTag.length,
+  });
   return [...sharingTag, ...sharingCategory];
 }
 
-/** The published story just before (`older`) or after (`newer`) one, by publication time. */
-export async function getAdjacentPublishedArticle(
-  db: Db,
-  article: { id: number; published_at: string },
-  direction: "older" | "newer",
-): Promise<ArticleSummaryRow | undefined> {
+function adjacentQuery(direction: "older" | "newer") {
   const older = direction === "older";
-  return (
+  return reusableQuery((db, article: { id: number; published_at: string }) =>
     publishedListQuery(db, { excludeIds: [article.id] })
       // Redundant with the OR below, but a plain range lets the published-date index start at this
       // story instead of walking every newer (or older) one.
@@ -609,7 +650,21 @@ export async function getAdjacentPublishedArticle(
       .select(summaryColumns)
       .orderBy("articles.published_at", older ? "desc" : "asc")
       .orderBy("articles.id", older ? "desc" : "asc")
-      .limit(1)
-      .executeTakeFirst()
+      .limit(sql.lit(1)),
   );
+}
+
+const adjacentPublished = { older: adjacentQuery("older"), newer: adjacentQuery("newer") };
+
+/** The published story just before (`older`) or after (`newer`) one, by publication time. */
+export async function getAdjacentPublishedArticle(
+  db: Db,
+  article: { id: number; published_at: string },
+  direction: "older" | "newer",
+): Promise<ArticleSummaryRow | undefined> {
+  const [row] = await adjacentPublished[direction](db, {
+    id: article.id,
+    published_at: article.published_at,
+  });
+  return row;
 }

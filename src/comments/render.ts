@@ -62,6 +62,21 @@ export function initialsOf(name: string): string {
 export const AVATAR_HUES = 6;
 
 /** A stable avatar colour from the name (never the email, which must not be inferable). */
-export function avatarHueOf(name: string): number {
+function avatarHueOf(name: string): number {
   return createHash("sha256").update(name.toLowerCase()).digest()[0] % AVATAR_HUES;
+}
+
+/** Names whose avatar is kept: every view of a thread asks for the same commenters' avatars. */
+const AVATARS_KEPT = 10_000;
+const avatarByName = new Map<string, { initials: string; hue: number }>();
+
+/** A commenter's avatar (initials and colour), worked out once per name. */
+export function avatarOf(name: string): { initials: string; hue: number } {
+  let avatar = avatarByName.get(name);
+  if (!avatar) {
+    avatar = { initials: initialsOf(name), hue: avatarHueOf(name) };
+    if (avatarByName.size >= AVATARS_KEPT) avatarByName.clear();
+    avatarByName.set(name, avatar);
+  }
+  return avatar;
 }

@@ -3,7 +3,7 @@ import type { ArticleSummary } from "../articles/service.js";
 import type { AppContext } from "../site/context.js";
 import { formatSiteDate, type SiteSettings } from "../site/settings.js";
 import { COMMENTER_COOKIE, readHeldComments } from "./cookies.js";
-import { avatarHueOf, initialsOf } from "./render.js";
+import { avatarOf } from "./render.js";
 import type { CommentFormState } from "./service.js";
 import * as store from "./store.js";
 import { COMMENT_LIMITS, fieldErrorSentence } from "./validation.js";
@@ -91,14 +91,15 @@ function threadComments(
     const parent = row.parent_id !== null ? views.get(row.parent_id) : undefined;
     const depth = parent ? parent.depth + 1 : 1;
     const isHeld = heldIds.has(row.id) && row.status === "pending";
+    const avatar = avatarOf(row.name);
     const view: CommentView = {
       id: row.id,
       anchor: `comment-${row.id}`,
       parent_id: parent ? row.parent_id : null,
       author_name: row.name,
       author_url: /^https?:\/\//i.test(row.url) ? row.url : null,
-      initials: initialsOf(row.name),
-      avatar_hue: avatarHueOf(row.name),
+      initials: avatar.initials,
+      avatar_hue: avatar.hue,
       is_staff: row.user_id !== null,
       is_article_author: row.user_id !== null && row.user_id === article.author.id,
       is_held: isHeld,
@@ -120,10 +121,6 @@ function threadComments(
     } else top.push(view);
   }
   return top;
-}
-
-function flatten(views: CommentView[]): CommentView[] {
-  return views.flatMap((v) => [v, ...flatten(v.replies)]);
 }
 
 /**
@@ -205,16 +202,19 @@ export async function buildCommentsSection(
     settings.timezone,
   );
 
+  const items = threadOrder(comments);
   const replyQuery = (request.query as Record<string, unknown> | undefined)?.replytocom;
-  const wantedParent = formState?.values.parent_id ?? (typeof replyQuery === "string" ? replyQuery : "");
-  const replyTo = flatten(comments).find((c) => String(c.id) === wantedParent.trim() && c.can_reply);
+  const wantedParent = (
+    formState?.values.parent_id ?? (typeof replyQuery === "string" ? replyQuery : "")
+  ).trim();
+  const replyTo = wantedParent ? items.find((c) => String(c.id) === wantedParent && c.can_reply) : undefined;
   const errors = Object.fromEntries(
     Object.entries(formState?.errors ?? {}).map(([field, why]) => [field, fieldErrorSentence(field, why)]),
   );
   const staff = request.actor;
   return {
     comments,
-    comment_items: threadOrder(comments),
+    comment_items: items,
     comment_count: approved.length,
     comments_open: open,
     // Spam-marked ones read "awaiting moderation" too; once approved, the comment speaks for itself.

@@ -1,6 +1,7 @@
-import type { Insertable, Selectable } from "kysely";
+import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import { toCount } from "../db/dialect.js";
+import { reusableQuery } from "../db/reusable-query.js";
 import type { CommentStatus, CommentsTable } from "../db/schema.js";
 
 /** A stored comment with every column, private ones included: staff-side use only. */
@@ -53,21 +54,26 @@ export async function listCommentsByIds(db: Db, ids: number[]): Promise<CommentR
   return db.selectFrom("comments").selectAll().where("id", "in", ids).execute();
 }
 
+const approvedComments = reusableQuery(
+  (db, params: { articleId: number; limit: number }) =>
+    db
+      .selectFrom("comments")
+      .select(publicColumns)
+      .where("comments.article_id", "=", params.articleId)
+      .where("comments.status", "=", "approved")
+      .orderBy("comments.created_at")
+      .orderBy("comments.id")
+      .limit(sql.lit(params.limit)),
+  { literals: ["limit"] },
+);
+
 /** Every approved comment of an article, oldest first, public columns only (one query). */
 export async function listApprovedComments(
   db: Db,
   articleId: number,
   limit: number,
 ): Promise<PublicCommentRow[]> {
-  return db
-    .selectFrom("comments")
-    .select(publicColumns)
-    .where("comments.article_id", "=", articleId)
-    .where("comments.status", "=", "approved")
-    .orderBy("comments.created_at")
-    .orderBy("comments.id")
-    .limit(limit)
-    .execute();
+  return approvedComments(db, { articleId, limit });
 }
 
 /** Some comments of one article by id, public columns only (a reader's own held comments). */
@@ -136,16 +142,19 @@ export async function findDuplicateComment(
   return row?.id;
 }
 
+const approvedCommentCounts = reusableQuery((db, params: { articleIds: number[] }) =>
+  db
+    .selectFrom("comments")
+    .select(["article_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("article_id", "in", params.articleIds)
+    .where("status", "=", "approved")
+    .groupBy("article_id"),
+);
+
 /** Approved-comment counts of many articles in one grouped query. */
 export async function countApprovedCommentsOfArticles(db: Db, articleIds: number[]) {
   if (articleIds.length === 0) return [];
-  const rows = await db
-    .selectFrom("comments")
-    .select(["article_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("article_id", "in", articleIds)
-    .where("status", "=", "approved")
-    .groupBy("article_id")
-    .execute();
+  const rows = await approvedCommentCounts(db, { articleIds });
   return rows.map((r) => ({ article_id: r.article_id, count: toCount(r.n) }));
 }
 
