@@ -102,6 +102,7 @@ const { isHTMLToken, isOperatorToken, isPropertyAccessToken, isRangeToken, isFil
 export class TemplateCompiler {
   private readonly compiled = new WeakMap<Template[], CompiledRender>();
   private readonly partials = new Map<string, Template[]>();
+  private readonly files = new Map<string, CompiledRender>();
   private readonly defaultOps: boolean;
 
   constructor(readonly liquid: Liquid) {
@@ -122,10 +123,14 @@ export class TemplateCompiler {
 
   /** Renders a template file (looked up as liquidjs's `renderFileSync` does) with `model`. */
   renderFile(file: string, model: object): string {
-    const templates = this.liquid.parseFileSync(file);
+    let render = this.files.get(file);
+    if (!render) {
+      render = this.templates(this.liquid.parseFileSync(file));
+      if (this.liquid.options.cache) this.files.set(file, render);
+    }
     const ctx = new Context(model, this.liquid.options, { sync: true }, { liquid: this.liquid });
     const out = new RenderBuffer();
-    this.templates(templates)(ctx, out);
+    render(ctx, out);
     return out.buffer;
   }
 
@@ -134,11 +139,18 @@ export class TemplateCompiler {
     const held = this.compiled.get(templates);
     if (held) return held;
     const parts: (string | CompiledRender)[] = [];
+    /** The template each part came from, for error messages (undefined for text). */
+    const sources: (Template | undefined)[] = [];
     for (const template of templates) {
-      const part = this.node(template);
+      const part = isHTMLToken(template.token)
+        ? (template as unknown as { str: string }).str
+        : this.nodeRender(template);
       const last = parts.length - 1;
       if (typeof part === "string" && typeof parts[last] === "string") parts[last] += part;
-      else if (part !== "") parts.push(part);
+      else if (part !== "") {
+        parts.push(part);
+        sources.push(typeof part === "string" ? undefined : template);
+      }
     }
     let render: CompiledRender;
     if (parts.length === 0) render = () => {};
@@ -149,13 +161,19 @@ export class TemplateCompiler {
       };
     } else
       render = (ctx, out) => {
-        for (let i = 0; i < parts.length; i++) {
-          const part = parts[i];
-          if (typeof part === "string") out.buffer += part;
-          else {
-            part(ctx, out);
-            if (ctx.breakCalled || ctx.continueCalled) return;
+        let i = 0;
+        try {
+          for (; i < parts.length; i++) {
+            const part = parts[i];
+            if (typeof part === "string") out.buffer += part;
+            else {
+              part(ctx, out);
+              if (ctx.breakCalled || ctx.continueCalled) return;
+            }
           }
+        } catch (error) {
+          // liquidjs wraps what a node throws with the template's name and line; so does this.
+          throw LiquidError.is(error) ? error : new RenderError(error as Error, sources[i] as Template);
         }
       };
     this.compiled.set(templates, render);
@@ -167,20 +185,6 @@ export class TemplateCompiler {
     const out = new RenderBuffer();
     render(ctx, out);
     return out.buffer;
-  }
-
-  private node(template: Template): string | CompiledRender {
-    if (isHTMLToken(template.token)) return (template as unknown as { str: string }).str;
-    const render = this.nodeRender(template);
-    if (typeof render === "string") return render;
-    // liquidjs wraps what a node throws with the template's name and line; so does this.
-    return (ctx, out) => {
-      try {
-        render(ctx, out);
-      } catch (error) {
-        throw LiquidError.is(error) ? error : new RenderError(error as Error, template);
-      }
-    };
   }
 
   private nodeRender(t: Template): string | CompiledRender {
@@ -379,6 +383,14 @@ export class TemplateCompiler {
   // ── tags ─────────────────────────────────────────────────────────────────
 
   private output(value: ValueShape): CompiledRender {
+    const filters = value.filters as FilterShape[];
+    // The usual case, `{{ x }}` escaped by `outputEscape`: the escape already yields a string.
+    if (filters[filters.length - 1]?.handler === builtinFilters.escape) {
+      const unescaped = this.filtered(this.expression(value.initial), filters.slice(0, -1));
+      return (ctx, out) => {
+        out.buffer += escapeHtml(ctx, unescaped(ctx));
+      };
+    }
     const evaluate = this.value(value);
     return (ctx, out) => {
       out.buffer += stringify(toValue(evaluate(ctx)));
@@ -500,6 +512,9 @@ export class TemplateCompiler {
     const argsOf = this.hashArgs(tag.hash as HashArgs);
     const withVar = tag.withVar ? this.token(tag.withVar as Token) : undefined;
     const jekyll = this.liquid.options.jekyllInclude;
+    // A partial named by plain text is looked up once (while liquidjs caches what it parsed).
+    const fixed = typeof tag.file === "string" && Boolean(this.liquid.options.cache);
+    let fixedFile: CompiledRender | undefined;
     return (ctx, out) => {
       const filepath = pathOf(ctx);
       if (!filepath) throw new Error(`illegal file path "${filepath}"`);
@@ -508,7 +523,8 @@ export class TemplateCompiler {
       ctx.setRegister("blockMode", BLOCK_MODE_OUTPUT);
       const scope = createScope(argsOf(ctx));
       if (withVar) scope[filepath] = withVar(ctx);
-      const render = this.fileTemplates("partial", filepath, currentFile);
+      const render = fixedFile ?? this.fileTemplates("partial", filepath, currentFile);
+      if (fixed) fixedFile = render;
       ctx.push(jekyll ? createScope({ include: scope }) : scope);
       render(ctx, out);
       ctx.pop();
