@@ -44,6 +44,20 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
     expect(page.body).toContain("River Gazette");
   });
 
+  test("the Admin API's q searches like the newsroom: words anywhere in the story, drafts included", async () => {
+    await post({
+      title: "Harbour dredging starts",
+      body: "Barges arrive from Rotterdam on Monday.",
+      status: "draft",
+    });
+    await post({ title: "Council meets", body: "Nothing about boats.", status: "published" });
+    const found = await site.request({ url: "/api/admin/articles?q=rotterdam", headers: auth });
+    expect(found.statusCode).toBe(200);
+    expect(found.json().articles.map((a: { title: string }) => a.title)).toEqual(["Harbour dredging starts"]);
+    const none = await site.request({ url: "/api/admin/articles?q=zeppelin", headers: auth });
+    expect(none.json()).toMatchObject({ articles: [], total: 0 });
+  });
+
   test("a wrong date in a permalink redirects to the canonical one; drafts are 404 to readers", async () => {
     const article = await site.newArticle({ title: "Council votes on budget" });
     const wrong = await site.request({ method: "GET", url: "/2020/01/01/council-votes-on-budget/" });

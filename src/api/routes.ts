@@ -13,6 +13,7 @@ import {
 } from "../articles/service.js";
 import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
 import type { ArticleStatus } from "../db/schema.js";
+import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
 import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import { apiActorOf, requireApiToken } from "./auth.js";
@@ -148,9 +149,12 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           const status = request.query.status;
           if (status && !(ARTICLE_STATUSES as readonly string[]).includes(status))
             return sendFieldErrors(reply, { status: "must be draft, scheduled, published or trashed" }, 400);
+          // The same search as the newsroom's list: the full-text index, unpublished stories included.
+          const q = (request.query.q ?? "").trim();
+          const ids = q ? await searchArticleIds(ctx, q, { includeUnpublished: true }) : undefined;
           const result = await listArticlesForAdmin(
             ctx,
-            { status: status as ArticleStatus | undefined, titleContains: request.query.q },
+            { status: status as ArticleStatus | undefined, ids },
             page,
           );
           return reply.send({

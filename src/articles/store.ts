@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
-import { containsInsensitive, toCount } from "../db/dialect.js";
+import { toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
 
@@ -112,7 +112,6 @@ export interface AdminListFilter {
   /** Without a status: everything but the trash. */
   authorId?: number;
   categoryId?: number;
-  titleContains?: string;
   ids?: number[];
 }
 
@@ -123,9 +122,6 @@ function adminListQuery(db: Db, filter: AdminListFilter): ArticlesQuery {
     .$if(filter.status === undefined, (qb) => qb.where("articles.status", "!=", "trashed"))
     .$if(filter.authorId !== undefined, (qb) => qb.where("articles.author_id", "=", filter.authorId!))
     .$if(filter.categoryId !== undefined, (qb) => qb.where(inCategory(filter.categoryId!)))
-    .$if(!!filter.titleContains, (qb) =>
-      qb.where((eb) => containsInsensitive(eb.ref("articles.title"), filter.titleContains!)),
-    )
     .$if(filter.ids !== undefined, (qb) =>
       qb.where("articles.id", "in", filter.ids!.length ? filter.ids! : [-1]),
     );

@@ -4,7 +4,6 @@ import {
   type Kysely,
   PostgresAdapter,
   type RawBuilder,
-  type SqlBool,
   sql,
 } from "kysely";
 
@@ -29,12 +28,6 @@ export function idColumnType(db: Kysely<any>): ColumnDataType {
 // biome-ignore lint/suspicious/noExplicitAny: see dialectOf
 export function timestampColumnType(db: Kysely<any>): ColumnDataType {
   return dialectOf(db) === "postgres" ? "timestamptz" : "text";
-}
-
-/** Case-insensitive substring match of `column` against a user-typed needle (LIKE wildcards escaped). */
-export function containsInsensitive(column: Expression<string>, needle: string): RawBuilder<SqlBool> {
-  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql<SqlBool>`lower(${column}) like lower(${pattern}) escape '\\'`;
 }
 
 /** Converts a COUNT result (bigint string on PostgreSQL, number on SQLite) to a number. */
