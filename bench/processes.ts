@@ -96,6 +96,21 @@ export function residentBytes(pid: number): number | undefined {
   }
 }
 
+/** Linux reports a process's CPU time in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time a process has used so far (user + system, every thread) in seconds; undefined off Linux. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name in parentheses may hold spaces; utime and stime are the 14th and 15th fields.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every `intervalMs` until stopped; reports the peak and the last sample. */
 export function sampleResidentMemory(pid: number, intervalMs = 200) {
   let peak = 0;

@@ -11,9 +11,19 @@ import pg from "pg";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { rebuildSearchIndex } from "../src/search/service.js";
+import type { CeilingAnswer } from "./ceiling-server.js";
 import { type GeneratedSite, generateSite, type SiteSize } from "./generate.js";
 import { freePort, type ServerProcess, startNodeProcess, waitUntilListening } from "./processes.js";
-import { buildScenarios, type Measurement, measure, type ProbeResult, type Scenario } from "./scenarios.js";
+import {
+  buildScenarios,
+  type Load,
+  type Measurement,
+  type MeasureOptions,
+  measure,
+  measureWithCeiling,
+  type ProbeResult,
+  type Scenario,
+} from "./scenarios.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const resultsDir = path.join(root, "bench", "results");
@@ -191,16 +201,41 @@ async function startSite(database: BenchDatabase): Promise<ServerProcess> {
   return server;
 }
 
-async function startCeiling(pageBytes: number): Promise<ServerProcess> {
+async function startCeiling(answersFile: string): Promise<ServerProcess> {
   const port = await freePort();
   const server = startNodeProcess(
-    ["--import", "tsx", "bench/ceiling-server.ts", String(port), String(pageBytes)],
+    ["--import", "tsx", "bench/ceiling-server.ts", String(port), answersFile],
     { ...process.env, NODE_ENV: "production" },
     root,
     `http://127.0.0.1:${port}`,
   );
   await waitUntilListening(server, "/", 30_000);
   return server;
+}
+
+/** Headers that belong to one response or connection, not to the page. */
+const PER_RESPONSE_HEADERS = new Set([
+  "date",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+]);
+
+/** A page as autocannon receives it (it asks for no compression): body and headers. */
+async function pageAnswer(origin: string, pagePath: string): Promise<CeilingAnswer> {
+  const response = await fetch(origin + pagePath, { headers: { "accept-encoding": "identity" } });
+  const body = Buffer.from(await response.arrayBuffer()).toString("base64");
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!PER_RESPONSE_HEADERS.has(name)) headers[name] = value;
+  });
+  return { body, headers };
+}
+
+/** The ceiling's request for the answer it holds at `path`. */
+function ceilingLoad(path: string, options: MeasureOptions): Load {
+  return { requests: [{ method: "GET", path }], expectedStatuses: [200], options };
 }
 
 async function probe(origin: string, scenario: Scenario): Promise<ProbeResult> {
@@ -219,6 +254,8 @@ interface ScenarioReport {
   /** Why a scenario was not measured. */
   reason?: string;
   result?: Measurement;
+  /** Cached pages: the ceiling sending a copy of the page, measured in slices alternating with it. */
+  ceiling?: { pageBytes: number; result: Measurement };
   ratioToCeiling?: number;
 }
 
@@ -246,37 +283,42 @@ async function probeCommentPost(
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-function printTable(ceiling: Measurement, reports: ScenarioReport[]): void {
-  const header = ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "RSS MB", "× ceiling"];
-  const rows: string[][] = [
-    [
-      "ceiling (bare node http)",
-      ceiling.requestsPerSecond.toFixed(0),
-      ms(ceiling.p50Ms),
-      ms(ceiling.p99Ms),
-      String(ceiling.errors + ceiling.unexpected),
-      String(ceiling.non2xx),
-      mb(ceiling.rssPeakBytes),
-      "1.00",
-    ],
+function printTable(ceiling: Measurement, articleBytes: number, reports: ScenarioReport[]): void {
+  const header = [
+    "scenario",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "non-2xx",
+    "RSS MB",
+    "CPU µs/req",
+    "× ceiling",
   ];
+  const row = (label: string, r: Measurement, ratio: number) => [
+    label,
+    r.requestsPerSecond.toFixed(0),
+    ms(r.p50Ms),
+    ms(r.p99Ms),
+    String(r.errors + r.unexpected),
+    String(r.non2xx),
+    mb(r.rssPeakBytes),
+    r.serverCpuMicrosPerRequest === undefined ? "–" : r.serverCpuMicrosPerRequest.toFixed(0),
+    ratio.toFixed(2),
+  ];
+  const rows: string[][] = [row(`ceiling (bare node http, ${kb(articleBytes)} KB)`, ceiling, 1)];
   for (const report of reports) {
     const r = report.result;
     if (!r) {
       rows.push([report.label, `not available: ${report.reason}`]);
       continue;
     }
-    rows.push([
-      report.label,
-      r.requestsPerSecond.toFixed(0),
-      ms(r.p50Ms),
-      ms(r.p99Ms),
-      String(r.errors + r.unexpected),
-      String(r.non2xx),
-      mb(r.rssPeakBytes),
-      (report.ratioToCeiling ?? 0).toFixed(2),
-    ]);
+    rows.push(row(report.label, r, report.ratioToCeiling ?? 0));
+    // A cached page's ratio is to the ceiling sending a copy of it, measured alongside it.
+    if (report.ceiling)
+      rows.push(row(`  ceiling, same page (${kb(report.ceiling.pageBytes)} KB)`, report.ceiling.result, 1));
   }
   const measured = rows.filter((row) => row.length === header.length);
   const widths = header.map((h, i) => Math.max(h.length, ...measured.map((row) => row[i].length)));
@@ -365,14 +407,22 @@ async function main(): Promise<void> {
       reports.push({ key: scenario.key, label: scenario.label, available: reason === undefined, reason });
     }
 
-    const articleProbe = await fetch(server.origin + site.featuredArticle.path, {
-      headers: { "accept-encoding": "identity" },
-    });
-    const pageBytes = Buffer.byteLength(await articleProbe.text());
-    log(`Article page: ${pageBytes} bytes. Measuring the ceiling (bare node http, same size)…`);
-    ceilingServer = await startCeiling(pageBytes);
+    // The ceiling answers with a copy of the article page (the reference for scenarios that are
+    // not cached pages) and of each cached page: the same bytes and headers.
+    const answers: Record<string, CeilingAnswer> = {
+      "/reference": await pageAnswer(server.origin, site.featuredArticle.path),
+    };
+    for (const scenario of scenarios)
+      if (scenario.isCachedPage)
+        answers[`/${scenario.key}`] = await pageAnswer(server.origin, scenario.probePath);
+    const answersFile = path.join(database.dataDir, "ceiling-pages.json");
+    fs.writeFileSync(answersFile, JSON.stringify(answers));
+    const bytesOf = (answerPath: string) => Buffer.byteLength(answers[answerPath].body, "base64");
+    const articleBytes = bytesOf("/reference");
+    log(`Article page: ${articleBytes} bytes. Measuring the ceiling (bare node http, the same page)…`);
+    ceilingServer = await startCeiling(answersFile);
     const ceilingOptions = { ...measureOptions, origin: ceilingServer.origin, serverPid: ceilingServer.pid };
-    const ceilingBefore = await measure([{ method: "GET", path: "/" }], [200], ceilingOptions);
+    const ceilingBefore = await measure(ceilingLoad("/reference", ceilingOptions));
 
     for (const [index, scenario] of scenarios.entries()) {
       const report = reports[index];
@@ -380,9 +430,24 @@ async function main(): Promise<void> {
         log(`  ${scenario.label}: not available (${report.reason})`);
         continue;
       }
-      const requests = scenario.requests(probes.get(scenario.key) as ProbeResult, server.origin);
+      const load: Load = {
+        requests: scenario.requests(probes.get(scenario.key) as ProbeResult, server.origin),
+        expectedStatuses: scenario.expectedStatuses,
+        options: measureOptions,
+      };
+      if (scenario.isCachedPage) {
+        const bytes = bytesOf(`/${scenario.key}`);
+        log(
+          `  ${scenario.label} (${bytes} bytes): ${warmupSeconds} s warm-up, ${seconds} s measured in one-second slices alternating with the ceiling sending a copy of it…`,
+        );
+        const paired = await measureWithCeiling(load, ceilingLoad(`/${scenario.key}`, ceilingOptions));
+        report.result = paired.page;
+        report.ceiling = { pageBytes: bytes, result: paired.ceiling };
+        report.ratioToCeiling = paired.page.requestsPerSecond / paired.ceiling.requestsPerSecond;
+        continue;
+      }
       log(`  ${scenario.label}: ${warmupSeconds} s warm-up, ${seconds} s measured…`);
-      report.result = await measure(requests, scenario.expectedStatuses, measureOptions);
+      report.result = await measure(load);
       if (scenario.key === "article-uncached" && report.result.total > site.articlePaths.length - 1)
         log(
           `    note: ${report.result.total} requests over ${site.articlePaths.length - 1} articles: later passes may hit the cache`,
@@ -395,10 +460,11 @@ async function main(): Promise<void> {
       }
     }
 
-    // The ceiling is measured before and after the scenarios and the mean is used, so a machine
-    // that gets busier or quieter during the run skews the ratios less.
+    // The reference ceiling (the article page, for the scenarios that are not cached pages) is
+    // measured before and after the scenarios and the mean is used, so a machine that gets busier
+    // or quieter during the run skews those ratios less.
     log("  ceiling again (bare node http)…");
-    const ceilingAfter = await measure([{ method: "GET", path: "/" }], [200], ceilingOptions);
+    const ceilingAfter = await measure(ceilingLoad("/reference", ceilingOptions));
     await ceilingServer.stop();
     ceilingServer = undefined;
     const ceiling: Measurement = {
@@ -407,13 +473,19 @@ async function main(): Promise<void> {
       p50Ms: (ceilingBefore.p50Ms + ceilingAfter.p50Ms) / 2,
       p99Ms: (ceilingBefore.p99Ms + ceilingAfter.p99Ms) / 2,
       rssPeakBytes: Math.max(ceilingBefore.rssPeakBytes, ceilingAfter.rssPeakBytes),
+      serverCpuMicrosPerRequest:
+        ceilingBefore.serverCpuMicrosPerRequest === undefined ||
+        ceilingAfter.serverCpuMicrosPerRequest === undefined
+          ? undefined
+          : (ceilingBefore.serverCpuMicrosPerRequest + ceilingAfter.serverCpuMicrosPerRequest) / 2,
     };
     for (const report of reports)
-      if (report.result) report.ratioToCeiling = report.result.requestsPerSecond / ceiling.requestsPerSecond;
+      if (report.result && !report.ceiling)
+        report.ratioToCeiling = report.result.requestsPerSecond / ceiling.requestsPerSecond;
     log(
       `  ceiling: ${ceilingBefore.requestsPerSecond.toFixed(0)} req/s before, ${ceilingAfter.requestsPerSecond.toFixed(0)} after`,
     );
-    printTable(ceiling, reports);
+    printTable(ceiling, articleBytes, reports);
     const targets = checkTargets(reports);
     log("");
     for (const check of targets) log(`${check.met ? "✓" : "✗"} ${check.target}: ${check.measured}`);
@@ -439,7 +511,7 @@ async function main(): Promise<void> {
           database: database.dialect,
           size,
           options: { seconds, warmupSeconds, connections, logLevel: "warn" },
-          articlePageBytes: pageBytes,
+          articlePageBytes: articleBytes,
           ceiling: { ...ceiling, before: ceilingBefore, after: ceilingAfter },
           scenarios: reports,
           targets,

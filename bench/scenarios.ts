@@ -1,6 +1,6 @@
 import autocannon, { type AutocannonRequest } from "autocannon";
 import type { GeneratedSite } from "./generate.js";
-import { sampleResidentMemory } from "./processes.js";
+import { cpuSeconds, sampleResidentMemory } from "./processes.js";
 
 /** One thing a reader (or a crowd of them) does to the site, measured on its own. */
 export interface Scenario {
@@ -38,6 +38,12 @@ export interface Measurement {
   statuses: Record<string, number>;
   bytesPerResponse: number;
   rssPeakBytes: number;
+  /**
+   * The server's CPU time (user + system, all threads) per response, in µs; undefined off Linux.
+   * Requests per second on a shared two-core machine also move with the client's own cost
+   * (autocannon decodes every body); this is what a change to the server itself moves.
+   */
+  serverCpuMicrosPerRequest: number | undefined;
   durationSeconds: number;
 }
 
@@ -56,22 +62,45 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[index];
 }
 
-/** Runs autocannon for the warm-up, then for the measured seconds, recording every response. */
-export async function measure(
-  requests: AutocannonRequest[],
-  expectedStatuses: number[],
-  options: MeasureOptions,
-): Promise<Measurement> {
-  const base = {
-    url: options.origin,
-    connections: options.connections,
-    timeout: 10,
-    // `[<id>]` in a POST body becomes a fresh random id per request (unique comment text).
-    idReplacement: true,
-    requests,
-  };
-  if (options.warmupSeconds > 0) await autocannon({ ...base, duration: options.warmupSeconds });
+/** One side of a measurement: what autocannon sends, what counts as a right answer, and where. */
+export interface Load {
+  requests: AutocannonRequest[];
+  expectedStatuses: number[];
+  options: MeasureOptions;
+}
 
+/** Every response of one autocannon run, before it is summarised. */
+interface Slice {
+  latencies: Float64Array;
+  bytes: number;
+  unexpected: number;
+  errors: number;
+  statuses: Record<string, number>;
+  durationSeconds: number;
+  rssPeakBytes: number;
+  serverCpuSeconds: number | undefined;
+}
+
+function autocannonOptions(load: Load, seconds: number) {
+  return {
+    url: load.options.origin,
+    connections: load.options.connections,
+    timeout: 10,
+    // `[<id>]` in a POST body becomes a fresh random id per request (unique comment text). Only
+    // such a request is rebuilt per request: for the others that would spend the client's share
+    // of the CPU, which the server needs, on every request of every scenario and the ceiling.
+    idReplacement: load.requests.some((request) => String(request.body ?? "").includes("[<id>]")),
+    requests: load.requests,
+    duration: seconds,
+  };
+}
+
+async function warmUp(load: Load): Promise<void> {
+  if (load.options.warmupSeconds > 0) await autocannon(autocannonOptions(load, load.options.warmupSeconds));
+}
+
+/** One autocannon run of `seconds`, recording every response and the server's peak RSS. */
+async function runSlice(load: Load, seconds: number): Promise<Slice> {
   // autocannon's own histogram keeps whole milliseconds; cached pages answer in less, so every
   // latency is kept here at full resolution.
   let latencies = new Float64Array(1 << 16);
@@ -79,8 +108,9 @@ export async function measure(
   let bytes = 0;
   let unexpected = 0;
   const statuses: Record<string, number> = {};
-  const memory = sampleResidentMemory(options.serverPid);
-  const instance = autocannon({ ...base, duration: options.seconds });
+  const memory = sampleResidentMemory(load.options.serverPid);
+  const cpuBefore = cpuSeconds(load.options.serverPid);
+  const instance = autocannon(autocannonOptions(load, seconds));
   instance.on("response", (_client: unknown, status: number, responseBytes: number, milliseconds: number) => {
     if (count === latencies.length) {
       const grown = new Float64Array(latencies.length * 2);
@@ -90,28 +120,84 @@ export async function measure(
     latencies[count++] = milliseconds;
     bytes += responseBytes;
     statuses[status] = (statuses[status] ?? 0) + 1;
-    if (!expectedStatuses.includes(status)) unexpected += 1;
+    if (!load.expectedStatuses.includes(status)) unexpected += 1;
   });
   const result = await instance;
-  const memoryUse = memory.stop();
-  const sorted = latencies.subarray(0, count).sort();
+  const cpuAfter = cpuSeconds(load.options.serverPid);
+  return {
+    latencies: latencies.subarray(0, count),
+    bytes,
+    unexpected,
+    errors: result.errors,
+    statuses,
+    durationSeconds: result.duration,
+    rssPeakBytes: memory.stop().peakBytes,
+    serverCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+  };
+}
+
+function summarise(slices: Slice[]): Measurement {
+  const sorted = new Float64Array(slices.reduce((sum, slice) => sum + slice.latencies.length, 0));
+  let offset = 0;
+  const statuses: Record<string, number> = {};
+  for (const slice of slices) {
+    sorted.set(slice.latencies, offset);
+    offset += slice.latencies.length;
+    for (const [status, n] of Object.entries(slice.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  }
+  sorted.sort();
+  const count = sorted.length;
+  const sum = (pick: (slice: Slice) => number) => slices.reduce((total, slice) => total + pick(slice), 0);
+  const durationSeconds = sum((slice) => slice.durationSeconds);
   const non2xx = Object.entries(statuses)
     .filter(([status]) => !status.startsWith("2"))
-    .reduce((sum, [, n]) => sum + n, 0);
+    .reduce((total, [, n]) => total + n, 0);
   return {
-    requestsPerSecond: count / result.duration,
+    requestsPerSecond: count / durationSeconds,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     maxMs: count ? sorted[count - 1] : 0,
     total: count,
-    errors: result.errors,
-    unexpected,
+    errors: sum((slice) => slice.errors),
+    unexpected: sum((slice) => slice.unexpected),
     non2xx,
     statuses,
-    bytesPerResponse: count ? Math.round(bytes / count) : 0,
-    rssPeakBytes: memoryUse.peakBytes,
-    durationSeconds: result.duration,
+    bytesPerResponse: count ? Math.round(sum((slice) => slice.bytes) / count) : 0,
+    rssPeakBytes: Math.max(0, ...slices.map((slice) => slice.rssPeakBytes)),
+    serverCpuMicrosPerRequest:
+      count && slices.every((slice) => slice.serverCpuSeconds !== undefined)
+        ? (sum((slice) => slice.serverCpuSeconds ?? 0) / count) * 1e6
+        : undefined,
+    durationSeconds,
   };
+}
+
+/** Runs autocannon for the warm-up, then for the measured seconds, recording every response. */
+export async function measure(load: Load): Promise<Measurement> {
+  await warmUp(load);
+  return summarise([await runSlice(load, load.options.seconds)]);
+}
+
+/**
+ * Measures a page and the ceiling sending a copy of it in alternating one-second slices (the
+ * ceiling first in even rounds, the page first in odd ones), so both see the same machine.
+ * Measured ten seconds apart on a shared machine, the ceiling alone moves by a third or more,
+ * and the ratio with it.
+ */
+export async function measureWithCeiling(
+  page: Load,
+  ceiling: Load,
+): Promise<{ page: Measurement; ceiling: Measurement }> {
+  await warmUp(ceiling);
+  await warmUp(page);
+  const pageSlices: Slice[] = [];
+  const ceilingSlices: Slice[] = [];
+  for (let round = 0; round < page.options.seconds; round++) {
+    if (round % 2 === 0) ceilingSlices.push(await runSlice(ceiling, 1));
+    pageSlices.push(await runSlice(page, 1));
+    if (round % 2 === 1) ceilingSlices.push(await runSlice(ceiling, 1));
+  }
+  return { page: summarise(pageSlices), ceiling: summarise(ceilingSlices) };
 }
 
 /** A cycling cursor over many paths, shared by all connections so each one asks for the next page. */

@@ -8,7 +8,7 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import view from "@fastify/view";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Liquid } from "liquidjs";
 import accountsRoutes from "./accounts/routes.js";
 import { getSessionActor } from "./accounts/service.js";
@@ -62,11 +62,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Map lookup and one write. Set once the cache plugin is registered.
   let answerFromPageCache: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   const app = Fastify({
-    serverFactory: (handler) =>
-      http.createServer((req, res) => {
+    serverFactory: (handler, options) => {
+      const server = http.createServer((req, res) => {
         if (answerFromPageCache?.(req, res)) return;
         handler(req, res);
-      }),
+      });
+      // What Fastify sets on a server it creates itself (its defaults are filled in by now);
+      // without it Node's 5 s keep-alive closes idle connections a proxy still means to reuse.
+      const timeouts = options as Required<
+        Pick<FastifyServerOptions, "keepAliveTimeout" | "requestTimeout" | "connectionTimeout">
+      >;
+      server.keepAliveTimeout = timeouts.keepAliveTimeout;
+      server.requestTimeout = timeouts.requestTimeout;
+      server.setTimeout(timeouts.connectionTimeout);
+      return server;
+    },
     logger: options.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,

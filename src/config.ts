@@ -112,7 +112,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     secret,
     trustProxy: boolean(merged, "TRUST_PROXY", false),
     allowPrivateFetch: boolean(merged, "ALLOW_PRIVATE_FETCH", false),
-    pageCacheMaxBytes: integer(merged, "PAGE_CACHE_MAX_MB", 64, 0, 4096) * 1024 * 1024,
+    pageCacheMaxBytes: integer(merged, "PAGE_CACHE_MAX_MB", 32, 0, 4096) * 1024 * 1024,
     uploadMaxBytes: integer(merged, "UPLOAD_MAX_MB", 10, 1, 1024) * 1024 * 1024,
     importMaxBytes: integer(merged, "IMPORT_MAX_MB", 256, 1, 65536) * 1024 * 1024,
     logLevel: merged.LOG_LEVEL?.trim() || "info",

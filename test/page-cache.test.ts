@@ -280,6 +280,30 @@ describe("the page cache module", () => {
     expect(cache.store("/huge", headers, Buffer.alloc(20_000), cache.generation, Infinity)).toBeUndefined();
   });
 
+  test("the bytes the cache counts are the memory its pages hold, compressed copies and short pages too", () => {
+    const cache = new PageCache({ maxBytes: 10_000_000, now: () => new Date(0) });
+    const headers = { "content-type": "text/html; charset=utf-8" };
+    const story = cache.store(
+      "/story/",
+      headers,
+      Buffer.from(`<p>${"The council votes on the harbour plan tonight. ".repeat(600)}</p>`),
+      cache.generation,
+      Infinity,
+    );
+    // A short page is a view into Node's shared buffer pool until the cache copies it.
+    const brief = cache.store("/brief/", headers, Buffer.from("<p>Brief.</p>"), cache.generation, Infinity);
+    if (!story || !brief) throw new Error("both pages should be stored");
+    const bodies = [
+      cache.variantFor(story, undefined).body,
+      cache.variantFor(story, "br").body,
+      cache.variantFor(story, "gzip").body,
+      cache.variantFor(brief, undefined).body,
+    ];
+    for (const body of bodies) expect(body.buffer.byteLength).toBe(body.length);
+    const held = bodies.reduce((sum, body) => sum + body.buffer.byteLength, 0);
+    expect(cache.bytes).toBeGreaterThanOrEqual(held);
+  });
+
   test("a render that began before a content change is not stored", () => {
     const cache = new PageCache({ maxBytes: 1_000_000, now: () => new Date(0) });
     const generation = cache.generation;
