@@ -79,7 +79,9 @@ export function openDatabase(
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("cache_size = -32000");
+  // 8 MB of pages (four times SQLite's default): reads past it come from the OS's file cache at no
+  // measurable cost per page render, while 32 MB cost 50-60 MB of RSS once full.
+  sqlite.pragma("cache_size = -8000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", pgPool: undefined, close: () => db.destroy() };
 }
