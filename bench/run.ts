@@ -163,7 +163,9 @@ function serverEntry(): { nodeArgs: string[]; script: string } {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    log("  server: node dist/src/cli.js serve (compiled)");
+    log(
+      `  server: node ${startScriptNodeOptions().join(" ")} dist/src/cli.js serve (compiled, as npm start)`,
+    );
     return { nodeArgs: [], script: "dist/src/cli.js" };
   } catch (error) {
     const output = (error as { stdout?: Buffer }).stdout?.toString().trim().split("\n").slice(-3).join("\n");
@@ -172,11 +174,19 @@ function serverEntry(): { nodeArgs: string[]; script: string } {
   }
 }
 
+/** The options `npm start` gives node (package.json's start script), so the bench runs the server alike. */
+function startScriptNodeOptions(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
 async function startSite(database: BenchDatabase): Promise<ServerProcess> {
   const port = await freePort();
   const profileDir = path.join(resultsDir, "profiles");
   const entry = serverEntry();
-  const nodeArgs = [...entry.nodeArgs];
+  const nodeArgs = [...startScriptNodeOptions(), ...entry.nodeArgs];
   if (flags["cpu-prof"]) {
     fs.mkdirSync(profileDir, { recursive: true });
     nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`);

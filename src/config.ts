@@ -15,6 +15,8 @@ export interface Config {
   trustProxy: boolean;
   allowPrivateFetch: boolean;
   pageCacheMaxBytes: number;
+  /** A page is stored on its Nth anonymous request in a while (1: on the first). */
+  pageCacheMinUses: number;
   uploadMaxBytes: number;
   importMaxBytes: number;
   logLevel: string;
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     trustProxy: boolean(merged, "TRUST_PROXY", false),
     allowPrivateFetch: boolean(merged, "ALLOW_PRIVATE_FETCH", false),
     pageCacheMaxBytes: integer(merged, "PAGE_CACHE_MAX_MB", 32, 0, 4096) * 1024 * 1024,
+    pageCacheMinUses: integer(merged, "PAGE_CACHE_MIN_USES", 2, 1, 10),
     uploadMaxBytes: integer(merged, "UPLOAD_MAX_MB", 10, 1, 1024) * 1024 * 1024,
     importMaxBytes: integer(merged, "IMPORT_MAX_MB", 256, 1, 65536) * 1024 * 1024,
     logLevel: merged.LOG_LEVEL?.trim() || "info",

@@ -3,7 +3,7 @@ import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { updateArticle } from "../src/articles/service.js";
 import * as articlesStore from "../src/articles/store.js";
-import type { Config } from "../src/config.js";
+import { type Config, loadConfig } from "../src/config.js";
 import { ContentChanges } from "../src/site/content-changes.js";
 import pageCachePlugin, { negotiateEncoding, PageCache, skipPageCache } from "../src/site/page-cache.js";
 import { defaultSettings, type SettingsService } from "../src/site/settings.js";
@@ -205,12 +205,12 @@ describe(`the page cache on ${testDialect}`, () => {
 });
 
 describe("the page cache module", () => {
-  async function tinyApp(maxBytes = 1_000_000) {
+  async function tinyApp(maxBytes = 1_000_000, minUses = 1) {
     const app = Fastify({ logger: false });
     const changes = new ContentChanges(undefined);
     await app.register(pageCachePlugin, {
       ctx: {
-        config: { pageCacheMaxBytes: maxBytes } as Config,
+        config: { pageCacheMaxBytes: maxBytes, pageCacheMinUses: minUses } as Config,
         now: () => new Date("2026-05-22T10:00:00Z"),
         changes,
         settings: { get: async () => defaultSettings } as unknown as SettingsService,
@@ -251,6 +251,21 @@ describe("the page cache module", () => {
     const cached = await app.inject({ method: "GET", url: "/page" });
     expect((await app.inject({ method: "GET", url: "/page" })).body).toBe(cached.body);
     expect(app.pageCache.size).toBe(1);
+    await app.close();
+  });
+
+  test("with the default of two uses, a page is stored when it is asked for again, and again at once after a change", async () => {
+    const { app, changes } = await tinyApp(1_000_000, 2);
+    const bodies = [];
+    for (let i = 0; i < 3; i++) bodies.push((await app.inject({ method: "GET", url: "/page" })).body);
+    // A crawler's single visit stores nothing; the second visit is rendered and stored; the third is a hit.
+    expect(bodies).toEqual(["<p>render 1</p>", "<p>render 2</p>", "<p>render 2</p>"]);
+    expect(app.pageCache.size).toBe(1);
+    for (let n = 0; n < 50; n++) await app.inject({ method: "GET", url: `/page?once=${n}` });
+    expect(app.pageCache.size).toBe(1);
+    await changes.changed("edited");
+    const after = await app.inject({ method: "GET", url: "/page" });
+    expect((await app.inject({ method: "GET", url: "/page" })).body).toBe(after.body);
     await app.close();
   });
 
@@ -310,6 +325,12 @@ describe("the page cache module", () => {
     cache.clear();
     expect(cache.store("/late", {}, Buffer.from("stale"), generation, Infinity)).toBeUndefined();
     expect(cache.size).toBe(0);
+  });
+
+  test("PAGE_CACHE_MIN_USES defaults to two and may be set from one to ten", () => {
+    expect(loadConfig({}).pageCacheMinUses).toBe(2);
+    expect(loadConfig({ PAGE_CACHE_MIN_USES: "1" }).pageCacheMinUses).toBe(1);
+    expect(() => loadConfig({ PAGE_CACHE_MIN_USES: "0" })).toThrow(/PAGE_CACHE_MIN_USES/);
   });
 
   test("PAGE_CACHE_MAX_MB=0 turns the cache off", async () => {

@@ -154,6 +154,31 @@ function matchesEtag(ifNoneMatch: string, hash: string): boolean {
 export interface PageCacheOptions {
   maxBytes: number;
   now: () => Date;
+  /** Requests for a page, in a while, before it is stored (default 1: the first). */
+  minUses?: number;
+}
+
+/** Distinct addresses whose recent requests are counted, per half of the count. */
+const COUNTED_KEYS = 20_000;
+
+/**
+ * How often each address was asked for lately, in bounded memory: two generations of counts, the
+ * older dropped whenever the newer fills up, so an address asked for once long ago is forgotten.
+ */
+class RecentRequests {
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+
+  /** Counts one more request for `key` and returns how many there have been lately. */
+  count(key: string): number {
+    const seen = (this.current.get(key) ?? this.previous.get(key) ?? 0) + 1;
+    this.current.set(key, seen);
+    if (this.current.size >= COUNTED_KEYS) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    return seen;
+  }
 }
 
 /** A size-bounded, approximately-LRU store of rendered pages with their compressed variants. */
@@ -170,10 +195,13 @@ export class PageCache {
   private freshUntil = Number.POSITIVE_INFINITY;
   readonly maxBytes: number;
   private readonly now: () => Date;
+  private readonly minUses: number;
+  private readonly requests = new RecentRequests();
 
   constructor(options: PageCacheOptions) {
     this.maxBytes = options.maxBytes;
     this.now = options.now;
+    this.minUses = options.minUses ?? 1;
     this.bypassCookies = this.buildCookiePattern();
   }
 
@@ -194,6 +222,17 @@ export class PageCache {
 
   get bytes(): number {
     return this.usedBytes;
+  }
+
+  /**
+   * Whether a rendered page may be stored, counting this request. Like nginx's
+   * `proxy_cache_min_uses`: with 2, a page is stored when it is asked for again, so a crawler
+   * walking every story once neither flushes the pages readers want nor churns memory, while a
+   * page readers want is rendered once more. The counts outlive a content change, so a popular
+   * page is stored again on its first request after one.
+   */
+  admits(key: string): boolean {
+    return this.minUses <= 1 || this.requests.count(key) >= this.minUses;
   }
 
   /** Drops every stored page (content changed somewhere). */
@@ -389,7 +428,11 @@ const BYPASS = -1;
 const pageCachePlugin: FastifyPluginAsync<{
   ctx: Pick<AppContext, "config" | "now" | "changes" | "settings">;
 }> = async (app: FastifyInstance, { ctx }) => {
-  const cache = new PageCache({ maxBytes: ctx.config.pageCacheMaxBytes, now: ctx.now });
+  const cache = new PageCache({
+    maxBytes: ctx.config.pageCacheMaxBytes,
+    now: ctx.now,
+    minUses: ctx.config.pageCacheMinUses,
+  });
   ctx.changes.onChange(() => cache.clear());
   app.decorate("pageCache", cache);
   app.decorateRequest("pageCacheGeneration", BYPASS);
@@ -417,6 +460,7 @@ const pageCachePlugin: FastifyPluginAsync<{
     }
     if (reply.statusCode !== 200 || request.method !== "GET") return payload;
     if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
+    if (!cache.admits(request.url)) return payload;
     const body = typeof payload === "string" ? Buffer.from(payload) : payload;
     const settings = await ctx.settings.get();
     const page = cache.store(

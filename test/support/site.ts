@@ -70,6 +70,8 @@ export async function createTestSite(
     database: database.database,
     dataDir: database.dataDir,
     now: clock.now,
+    // Most tests look at what the cache does with a page, not when it admits one (page-cache.test.ts does).
+    pageCacheMinUses: 1,
     ...options.config,
   };
   const app = await buildApp(config, { logger: false, onRoute: options.onRoute });
