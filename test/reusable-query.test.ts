@@ -1,9 +1,7 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { openDatabase } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
+import { beforeAll, describe, expect, test } from "vitest";
 import { reusableQuery } from "../src/db/reusable-query.js";
-import { createTestDatabase, type TestDatabase, testDialect } from "./support/database.js";
+import { testDialect, useMigratedDatabase } from "./support/database.js";
 
 /** Tags among some slugs, optionally after one, in slug order: a list, an optional filter and a limit. */
 const tagsAmong = reusableQuery(
@@ -19,13 +17,9 @@ const tagsAmong = reusableQuery(
 );
 
 describe(`reusable queries on ${testDialect}`, () => {
-  let database: TestDatabase;
-  let handle: ReturnType<typeof openDatabase>;
+  const handle = useMigratedDatabase();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = openDatabase(database.database);
-    await migrateToLatest(handle.db);
     await handle.db
       .insertInto("tags")
       .values(
@@ -36,10 +30,6 @@ describe(`reusable queries on ${testDialect}`, () => {
         })),
       )
       .execute();
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.drop();
   });
 
   const slugs = (rows: { slug: string }[]) => rows.map((r) => r.slug);

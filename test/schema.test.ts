@@ -1,20 +1,8 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { openDatabase } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
-import { createTestDatabase, type TestDatabase, testDialect } from "./support/database.js";
+import { expect, test } from "vitest";
+import { testDialect, useMigratedDatabase } from "./support/database.js";
 
-let database: TestDatabase;
-let handle: ReturnType<typeof openDatabase>;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  handle = openDatabase(database.database);
-  await migrateToLatest(handle.db);
-});
-afterAll(async () => {
-  await handle?.close();
-  await database?.drop();
-});
+const handle = useMigratedDatabase();
 
 async function listIndexes(): Promise<string[]> {
   if (testDialect === "postgres") {

@@ -3,7 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import type { Config } from "../../src/config.js";
+import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
 
 /** Which database this run targets: `npm test` runs the suite once per dialect. */
 export const testDialect: "sqlite" | "postgres" =
@@ -55,6 +58,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await dropper.end();
         removeDir();
       }
+    },
+  };
+}
+
+/**
+ * A fresh database migrated to the latest schema, opened before the calling file's (or
+ * describe block's) tests and dropped after them: `const database = useMigratedDatabase();`,
+ * then `database.db` inside the tests.
+ */
+export function useMigratedDatabase(): { readonly db: DatabaseHandle["db"] } {
+  let database: TestDatabase | undefined;
+  let handle: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = openDatabase(database.database);
+    await migrateToLatest(handle.db);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+  });
+  return {
+    get db() {
+      if (!handle) throw new Error("the test database is opened in beforeAll");
+      return handle.db;
     },
   };
 }
