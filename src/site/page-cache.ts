@@ -181,6 +181,9 @@ class RecentRequests {
   }
 }
 
+/** Raw requests the cache already missed before Fastify routed them (see `PageCache.answer`). */
+const looked = new WeakSet<IncomingMessage>();
+
 /** A size-bounded, approximately-LRU store of rendered pages with their compressed variants. */
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
@@ -245,13 +248,16 @@ export class PageCache {
 
   /**
    * Answers an anonymous GET or HEAD from the cache when it can; false leaves the response
-   * untouched for the application. Called on the raw request before Fastify sees it, and again
-   * by the `onRequest` hook (for `inject()`, which does not pass through the HTTP server).
+   * untouched for the application. Called on the raw request before Fastify sees it; the
+   * `onRequest` hook looks again only for requests that did not come this way (`inject()`).
    */
   answer(req: IncomingMessage, res: ServerResponse): boolean {
     if ((req.method !== "GET" && req.method !== "HEAD") || this.maxBytes === 0) return false;
     if (this.isBypassed(req.headers.cookie)) return false;
-    return this.serve(req, res);
+    if (this.serve(req, res)) return true;
+    // The hook that follows in Fastify need not look again.
+    looked.add(req);
+    return false;
   }
 
   /**
@@ -443,7 +449,7 @@ const pageCachePlugin: FastifyPluginAsync<{
     if ((raw.method !== "GET" && raw.method !== "HEAD") || cache.maxBytes === 0) return done();
     if (cache.isBypassed(raw.headers.cookie)) return done();
     request.pageCacheGeneration = cache.generation;
-    if (cache.answer(raw, reply.raw)) {
+    if (!looked.has(raw) && cache.serve(raw, reply.raw)) {
       reply.hijack();
       return;
     }
