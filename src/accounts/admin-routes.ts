@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { actorOf, denyUnless } from "../admin/guard.js";
+import { actorOf, allowOnly } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
 import { field } from "../site/requests.js";
@@ -76,9 +76,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   }
 
   app.register(async (staff) => {
-    staff.addHook("preHandler", async (request, reply) => {
-      if (denyUnless(canManageStaff(actorOf(request)), request, reply)) return reply;
-    });
+    allowOnly(staff, canManageStaff);
 
     staff.get("/users", async function showStaffPage(request, reply) {
       const users = await listUsers(ctx);

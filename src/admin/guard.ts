@@ -47,6 +47,13 @@ export function denyUnless(allowed: boolean, request: FastifyRequest, reply: Fas
   return true;
 }
 
+/** Every route registered in `app` (a plugin's context) answers 403 to staff `allowed` refuses. */
+export function allowOnly(app: FastifyInstance, allowed: (actor: Actor) => boolean): void {
+  app.addHook("preHandler", async (request, reply) => {
+    if (denyUnless(allowed(actorOf(request)), request, reply)) return reply;
+  });
+}
+
 /** The signed-in actor inside the admin context (the guard guarantees one). */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new Error("admin: no signed-in actor behind the staff guard");

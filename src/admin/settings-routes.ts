@@ -4,7 +4,7 @@ import { listCategories } from "../articles/taxonomy.js";
 import type { AppContext } from "../site/context.js";
 import { field, fieldList } from "../site/requests.js";
 import { type FieldErrors, formatSiteDate, type SiteSettings, validateSettings } from "../site/settings.js";
-import { actorOf, denyUnless } from "./guard.js";
+import { allowOnly } from "./guard.js";
 import { adminPageModel, setFlash } from "./page-model.js";
 
 const MAX_KEYWORDS = 500;
@@ -141,9 +141,7 @@ function dateExample(now: Date, pattern: string, timezone: string): string | und
 
 /** Site settings, for administrators. */
 const settingsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addHook("preHandler", async (request, reply) => {
-    if (denyUnless(canManageSettings(actorOf(request)), request, reply)) return reply;
-  });
+  allowOnly(app, canManageSettings);
 
   async function renderSettingsPage(
     request: FastifyRequest,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { canCreateArticle } from "../accounts/permissions.js";
-import { actorOf, denyUnless } from "../admin/guard.js";
+import { actorOf, allowOnly } from "../admin/guard.js";
 import { fieldsAsBody, readMultipartForm } from "../admin/multipart.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
@@ -11,9 +11,7 @@ const MEDIA_PAGE_SIZE = 60;
 
 /** The media library: recent uploads, their alt text, and an upload form. Open to everyone who writes. */
 const mediaAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addHook("preHandler", async (request, reply) => {
-    if (denyUnless(canCreateArticle(actorOf(request)), request, reply)) return reply;
-  });
+  allowOnly(app, canCreateArticle);
 
   async function renderMediaPage(
     request: FastifyRequest,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { canManageTaxonomy } from "../accounts/permissions.js";
-import { actorOf, denyUnless } from "../admin/guard.js";
+import { allowOnly } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
 import { field } from "../site/requests.js";
@@ -76,9 +76,7 @@ function parseId(raw: string): number | undefined {
 
 /** Categories (with masthead navigation order) and tags, for editors. */
 const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addHook("preHandler", async (request, reply) => {
-    if (denyUnless(canManageTaxonomy(actorOf(request)), request, reply)) return reply;
-  });
+  allowOnly(app, canManageTaxonomy);
 
   async function renderCategoriesPage(
     request: FastifyRequest,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { canCurate } from "../accounts/permissions.js";
-import { actorOf, denyUnless } from "../admin/guard.js";
+import { actorOf, allowOnly, denyUnless } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import { listCategories } from "../articles/taxonomy.js";
 import type { AppContext } from "../site/context.js";
@@ -75,9 +75,7 @@ function storyModel(story: DeskStory, timezone: string) {
 
 /** The review desk, the story page (publish / more coverage) and, registered here, the sources pages. */
 const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addHook("preHandler", async (request, reply) => {
-    if (denyUnless(canCurate(actorOf(request)), request, reply)) return reply;
-  });
+  allowOnly(app, canCurate);
 
   app.get<{ Querystring: { status?: string; source?: string; category?: string; page?: string } }>(
     "/desk",

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { canManageSettings } from "../accounts/permissions.js";
-import { actorOf, denyUnless } from "../admin/guard.js";
+import { actorOf, allowOnly } from "../admin/guard.js";
 import { adminPageModel } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
 import { formatSiteDate } from "../site/settings.js";
@@ -33,9 +33,7 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   const running = new Set<Promise<unknown>>();
   const shutdown = new AbortController();
 
-  app.addHook("preHandler", async (request, reply) => {
-    if (denyUnless(canManageSettings(actorOf(request)), request, reply)) return reply;
-  });
+  allowOnly(app, canManageSettings);
   // A server stopping mid-import stops the import between two posts; a re-run finishes it.
   app.addHook("onClose", async () => {
     shutdown.abort();
