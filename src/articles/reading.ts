@@ -192,17 +192,13 @@ export async function listPublishedArticles(
   perPage?: number,
 ): Promise<Paged<ArticleSummary>> {
   const size = perPage ?? (await ctx.settings.get()).postsPerPage;
-  const [rows, total] = await Promise.all([
+  return pageOf(
+    ctx,
     store.listPublishedArticles(ctx.db, filter, { limit: size, offset: (page - 1) * size }),
     store.countPublishedArticles(ctx.db, filter),
-  ]);
-  return {
-    items: await hydrateArticles(ctx, rows),
     page,
-    pages: Math.max(1, Math.ceil(total / size)),
-    total,
-    perPage: size,
-  };
+    size,
+  );
 }
 
 /** The newsroom's list with filters, 20 a page. */
@@ -212,15 +208,29 @@ export async function listArticlesForAdmin(
   page: number,
   perPage = 20,
 ): Promise<Paged<ArticleSummary>> {
-  const [rows, total] = await Promise.all([
+  return pageOf(
+    ctx,
     store.listArticlesForAdmin(ctx.db, filter, { limit: perPage, offset: (page - 1) * perPage }),
     store.countArticlesForAdmin(ctx.db, filter),
-  ]);
-  return {
-    items: await hydrateArticles(ctx, rows),
     page,
-    pages: Math.max(1, Math.ceil(total / perPage)),
-    total,
+    perPage,
+  );
+}
+
+/** One page of a listing: its rows hydrated, with the page count from the listing's total. */
+async function pageOf(
+  ctx: Pick<Ctx, "db" | "settings" | "config">,
+  rows: Promise<store.ArticleSummaryRow[]>,
+  total: Promise<number>,
+  page: number,
+  perPage: number,
+): Promise<Paged<ArticleSummary>> {
+  const [listed, count] = await Promise.all([rows, total]);
+  return {
+    items: await hydrateArticles(ctx, listed),
+    page,
+    pages: Math.max(1, Math.ceil(count / perPage)),
+    total: count,
     perPage,
   };
 }
