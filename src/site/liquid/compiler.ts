@@ -90,7 +90,9 @@ interface FilterShape {
   raw: boolean;
   args: unknown[];
 }
-type Branch = { value: Value; templates: Template[] };
+type Branch = { value: Value; templates: Template[]; test?: (value: unknown, ctx: Context) => boolean };
+
+const isTruthy = (value: unknown, ctx: Context) => !isFalsy(value, ctx);
 
 /** The handler of the built-in `raw` filter: returns its input. */
 const IDENTITY_FILTER = (builtinFilters.raw as unknown as { handler: unknown }).handler;
@@ -192,8 +194,9 @@ export class TemplateCompiler {
     if (typeof (t as Partial<CompilableTag>).compile === "function")
       return (t as unknown as CompilableTag).compile(this);
     if (t instanceof Output) return this.output(self.value as ValueShape);
-    if (t instanceof IfTag) return this.ifTag(t.branches, t.elseTemplates ?? []);
-    if (t instanceof UnlessTag) return this.unlessTag(self);
+    if (t instanceof IfTag) return this.branchTag(t.branches, t.elseTemplates);
+    if (t instanceof UnlessTag)
+      return this.branchTag(self.branches as Branch[], self.elseTemplates as Template[]);
     if (t instanceof ForTag) return this.forTag(t);
     if (t instanceof IncludeTag) return this.includeTag(self);
     if (t instanceof LayoutTag) return this.layoutTag(self);
@@ -397,24 +400,19 @@ export class TemplateCompiler {
     };
   }
 
-  private ifTag(branches: Branch[], elseTemplates: Template[]): CompiledRender {
-    const tests = branches.map((b) => ({ value: this.value(b.value), body: this.templates(b.templates) }));
-    const otherwise = this.templates(elseTemplates);
+  /**
+   * `if` and `unless`: the first branch whose value passes its test renders, else the `else`
+   * part. An `if` branch passes when its value is truthy; `unless` gives each branch its test.
+   */
+  private branchTag(branches: Branch[], elseTemplates: Template[] | undefined): CompiledRender {
+    const compiled = branches.map((b) => ({
+      value: this.value(b.value),
+      test: b.test ?? isTruthy,
+      body: this.templates(b.templates),
+    }));
+    const otherwise = this.templates(elseTemplates ?? []);
     return (ctx, out) => {
-      for (const branch of tests) {
-        if (!isFalsy(toValue(branch.value(ctx)), ctx)) return branch.body(ctx, out);
-      }
-      otherwise(ctx, out);
-    };
-  }
-
-  private unlessTag(tag: Record<string, unknown>): CompiledRender {
-    const branches = (
-      tag.branches as { value: Value; test: (v: unknown, ctx: Context) => boolean; templates: Template[] }[]
-    ).map((b) => ({ value: this.value(b.value), test: b.test, body: this.templates(b.templates) }));
-    const otherwise = this.templates((tag.elseTemplates as Template[] | undefined) ?? []);
-    return (ctx, out) => {
-      for (const branch of branches) {
+      for (const branch of compiled) {
         if (branch.test(toValue(branch.value(ctx)), ctx)) return branch.body(ctx, out);
       }
       otherwise(ctx, out);
