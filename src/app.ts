@@ -110,12 +110,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   app.decorate("ctx", ctx);
 
-  // First, so a cached page is answered before any other hook runs (see src/site/page-cache.ts).
+  // The cookie plugin writes Set-Cookie in its onSend hook, which must run before the page cache
+  // decides whether a response may be stored. Cache hits are answered on the raw request, before
+  // any hook (see src/site/page-cache.ts).
+  await app.register(cookie, { secret });
   await app.register(pageCache, { ctx });
   answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
   registerThemeFragments(app, ctx);
 
-  await app.register(cookie, { secret });
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });

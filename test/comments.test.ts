@@ -80,6 +80,23 @@ describe(`reader comments on ${testDialect}`, () => {
     expect(row?.user_agent.length).toBe(200);
   });
 
+  test.each([
+    ["a space before '='", (pair: string) => pair.replace("=", " =")],
+    ["a tab before '='", (pair: string) => pair.replace("=", "\t=")],
+    ["other cookies around it", (pair: string) => `theme=dark;${pair} ; x=1`],
+  ])("a held comment never reaches other readers through the page cache, with %s", async (_label, spell) => {
+    const article = await site.newArticle();
+    const posted = await postComment(site, readerFields(article.id, { body: "Spam for everyone to see." }));
+    const cookie = spell(cookieFrom(posted, "bs_comment_held"));
+    for (let visit = 0; visit < 3; visit++) {
+      const mine = await articlePage(article.path, cookie);
+      expect(mine.body).toContain("Spam for everyone to see.");
+      expect(mine.headers["cache-control"]).toBe("private, no-store");
+    }
+    for (let visit = 0; visit < 3; visit++)
+      expect((await articlePage(article.path)).body).not.toContain("Spam for everyone to see.");
+  });
+
   test("a forged or expired notice cookie shows nothing", async () => {
     const article = await site.newArticle();
     const forged = encodeURIComponent(JSON.stringify({ a: article.id, c: [1, 2, 3] }));

@@ -1,4 +1,5 @@
 import zlib from "node:zlib";
+import fastifyCookie from "@fastify/cookie";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { updateArticle } from "../src/articles/service.js";
@@ -208,6 +209,9 @@ describe("the page cache module", () => {
   async function tinyApp(maxBytes = 1_000_000, minUses = 1) {
     const app = Fastify({ logger: false });
     const changes = new ContentChanges(undefined);
+    // The same order as buildApp: the cookie plugin writes Set-Cookie in an onSend hook that must
+    // run before the cache decides whether to store.
+    await app.register(fastifyCookie, { secret: "x".repeat(32) });
     await app.register(pageCachePlugin, {
       ctx: {
         config: { pageCacheMaxBytes: maxBytes, pageCacheMinUses: minUses } as Config,
@@ -225,6 +229,10 @@ describe("the page cache module", () => {
       renders += 1;
       return reply.header("set-cookie", "seen=1").type("text/html").send(`<p>render ${renders}</p>`);
     });
+    app.get("/with-plugin-cookie", { config: { pageCache: true } }, async (_request, reply) => {
+      renders += 1;
+      return reply.setCookie("seen", "1").type("text/html").send(`<p>render ${renders}</p>`);
+    });
     app.get("/personal", { config: { pageCache: true } }, async (_request, reply) => {
       renders += 1;
       skipPageCache(reply);
@@ -240,14 +248,15 @@ describe("the page cache module", () => {
 
   test("responses that set a cookie, are marked personal, or did not opt in are never stored", async () => {
     const { app } = await tinyApp();
-    for (const url of ["/with-cookie", "/personal", "/not-opted-in"]) {
+    for (const url of ["/with-cookie", "/with-plugin-cookie", "/personal", "/not-opted-in"]) {
       const first = await app.inject({ method: "GET", url });
       const second = await app.inject({ method: "GET", url });
       expect(second.body, url).not.toBe(first.body);
     }
-    expect((await app.inject({ method: "GET", url: "/with-cookie" })).headers["cache-control"]).toBe(
-      "private, no-store",
-    );
+    for (const url of ["/with-cookie", "/with-plugin-cookie"])
+      expect((await app.inject({ method: "GET", url })).headers["cache-control"], url).toBe(
+        "private, no-store",
+      );
     const cached = await app.inject({ method: "GET", url: "/page" });
     expect((await app.inject({ method: "GET", url: "/page" })).body).toBe(cached.body);
     expect(app.pageCache.size).toBe(1);

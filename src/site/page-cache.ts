@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import zlib from "node:zlib";
+import { fastifyCookie } from "@fastify/cookie";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { dateArchiveRange } from "../articles/permalinks.js";
@@ -188,7 +189,6 @@ const looked = new WeakSet<IncomingMessage>();
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
   private readonly encodingByHeader = new Map<string, ContentEncoding>();
-  private bypassCookies: RegExp;
   private readonly bypassCookieNames = [SESSION_COOKIE];
   private usedBytes = 0;
   private stampCounter = 0;
@@ -205,18 +205,22 @@ export class PageCache {
     this.maxBytes = options.maxBytes;
     this.now = options.now;
     this.minUses = options.minUses ?? 1;
-    this.bypassCookies = this.buildCookiePattern();
   }
 
   /** Requests carrying this cookie neither read nor fill the cache (a per-reader notice, a session). */
   bypassCookie(name: string): void {
     if (!this.bypassCookieNames.includes(name)) this.bypassCookieNames.push(name);
-    this.bypassCookies = this.buildCookiePattern();
   }
 
-  /** True when the request must go past the cache (it carries a session or bypass cookie). */
+  /**
+   * True when the request must go past the cache (it carries a session or bypass cookie). Decided
+   * with the parser that later reads the cookies, so no spelling of the header that the
+   * application would read as a personal cookie can pass as anonymous.
+   */
   isBypassed(cookieHeader: string | undefined): boolean {
-    return cookieHeader !== undefined && this.bypassCookies.test(cookieHeader);
+    if (cookieHeader === undefined) return false;
+    const cookies = fastifyCookie.parse(cookieHeader);
+    return this.bypassCookieNames.some((name) => cookies[name] !== undefined);
   }
 
   get size(): number {
@@ -405,11 +409,6 @@ export class PageCache {
     }
     return encoding;
   }
-
-  private buildCookiePattern(): RegExp {
-    const names = this.bypassCookieNames.map((n) => n.replace(/[^A-Za-z0-9_-]/g, "")).join("|");
-    return new RegExp(`(?:^|;\\s*)(?:${names})=`);
-  }
 }
 
 /** Marks a response as personal: it is sent with `Cache-Control: private, no-store` and never stored. */
@@ -428,8 +427,9 @@ const BYPASS = -1;
 
 /**
  * Registers the cache's hook pair at the root: `onRequest` answers hits before any other hook,
- * `onSend` stores cacheable responses and compresses what it sends. Register it before every
- * other plugin so a hit does no other work.
+ * `onSend` stores cacheable responses and compresses what it sends. Register it right after the
+ * cookie plugin (whose onSend writes Set-Cookie, which must be seen before a page is stored) and
+ * before every other plugin, so a hit does no other work.
  */
 const pageCachePlugin: FastifyPluginAsync<{
   ctx: Pick<AppContext, "config" | "now" | "changes" | "settings">;
