@@ -22,7 +22,7 @@ import type { Config } from "./config.js";
 import curationApiRoutes from "./curation/api-routes.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
-import { redirectLegacyPostLinks } from "./migration/legacy-paths.js";
+import { redirectLegacyQueryLinks } from "./migration/legacy-paths.js";
 import { srcDir } from "./paths.js";
 import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
 import { ContentChanges } from "./site/content-changes.js";
@@ -172,7 +172,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(commentsApiRoutes, { ctx, prefix: "/api/admin" });
   await app.register(curationApiRoutes, { ctx, prefix: "/api/admin" });
   app.addHook("onRequest", redirectLegacySearch);
-  app.addHook("onRequest", redirectLegacyPostLinks(ctx));
+  app.addHook("onRequest", redirectLegacyQueryLinks(ctx));
   await app.register(searchRoutes, { ctx });
   await app.register(syndicationRoutes, { ctx });
 

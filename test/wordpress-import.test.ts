@@ -118,9 +118,56 @@ describe(`importing a classic WordPress export on ${testDialect}`, () => {
     expect(target.body).toContain("Café déjà vu &amp; other stories…");
   });
 
-  test("a ?p= link to no imported post still shows the front page", async () => {
-    const response = await site.request({ method: "GET", url: "/?p=999999" });
-    expect(response.statusCode).toBe(200);
+  test("WordPress's plain links answer as WordPress would: a 301 to the address here", async () => {
+    const jane = await site.ctx.db
+      .selectFrom("users")
+      .select("slug")
+      .where("name", "=", "Jane Doe")
+      .executeTakeFirstOrThrow();
+    const story = "/2023/05/22/council-approves-new-budget/";
+    const cases: [string, string][] = [
+      ["/?feed=rss2", "/feed/"],
+      ["/?feed=atom", "/feed/atom/"],
+      ["/?feed=comments-rss2", "/comments/feed/"],
+      ["/?cat=3", "/category/local/"],
+      ["/index.php?cat=3", "/category/local/"],
+      ["/?author=2", `/author/${jane.slug}/`],
+      ["/?tag=budget", "/tag/budget/"],
+      ["/?m=202305", "/2023/05/"],
+      ["/?m=20230522", "/2023/05/22/"],
+      [`${story}amp/`, story],
+      [`${story}?amp=1`, story],
+      [`/index.php${story}`, story],
+      ["/index.php/news/council-approves-new-budget/", story],
+      ["/index.php/news/council-approves-new-budget/amp/", story],
+    ];
+    for (const [from, to] of cases) {
+      const response = await site.request({ method: "GET", url: from });
+      expect({ from, status: response.statusCode, location: response.headers.location }).toEqual({
+        from,
+        status: 301,
+        location: to,
+      });
+      expect((await site.request({ method: "GET", url: to })).statusCode, to).toBe(200);
+    }
+  });
+
+  test("a plain link to a draft, a private post or an id never imported is a 404, not the front page", async () => {
+    for (const url of [
+      "/?p=105",
+      "/?p=104",
+      "/?p=999999",
+      "/?page_id=999",
+      "/?cat=999",
+      "/?author=999",
+      "/?feed=nonsense",
+    ]) {
+      const response = await site.request({ method: "GET", url, headers: { accept: "text/html" } });
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 404 });
+      expect(response.body).not.toContain("Staff notes");
+    }
+    const tracked = await site.request({ method: "GET", url: "/?utm_source=newsletter" });
+    expect(tracked.statusCode).toBe(200);
   });
 
   test("private, draft, scheduled and trashed posts keep their nearest status and stay off the site", async () => {

@@ -5,7 +5,7 @@
  * half-written post; the map (`wp_import_map`) makes a re-run skip what is already there.
  */
 import { createHash } from "node:crypto";
-import { createUser, getUserByEmail } from "../accounts/service.js";
+import { createUser, getUser, getUserByEmail } from "../accounts/service.js";
 import { recordRemoteMedia, saveImage } from "../articles/media.js";
 import { articlePath, attachFeaturedImageIfMissing, importArticle } from "../articles/service.js";
 import { importComment } from "../comments/service.js";
@@ -238,6 +238,17 @@ class WordPressImport {
           reason: `no usable email in the export: signs in as ${created.user.email} until an admin changes it`,
         });
       }
+    }
+    if (author.wpId !== null) {
+      const user = await getUser(this.ctx, userId);
+      // WordPress's plain link to an author, `/?author=2`, leads to the author's page.
+      if (user)
+        await addRedirect(
+          this.ctx.db,
+          `/?author=${author.wpId}`,
+          `/author/${user.slug}/`,
+          this.ctx.now().toISOString(),
+        );
     }
     await store.insertImportMapping(this.ctx.db, {
       source: this.source,

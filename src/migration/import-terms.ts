@@ -60,7 +60,11 @@ export class ImportTerms {
     const mapped = mapWxrCategory(category);
     try {
       if (this.categories.has(mapped.slug)) this.report.counts.categories.skipped += 1;
-      else await this.ensureCategory(mapped.slug, mapped.name, mapped.description, category.slug);
+      else
+        await this.ensureCategory(mapped.slug, mapped.name, mapped.description, {
+          rawSlug: category.slug,
+          wpId: category.wpId,
+        });
       this.channelCategories.set(mapped.slug, { rawSlug: category.slug, parentSlug: mapped.parentSlug });
       if (mapped.parentSlug !== null) this.pendingParents.push(mapped.slug);
     } catch (error) {
@@ -108,7 +112,7 @@ export class ImportTerms {
     slug: string,
     name: string,
     description: string,
-    rawSlug?: string,
+    channel?: { rawSlug: string; wpId: number | null },
   ): Promise<number> {
     let id: number;
     let localSlug = slug;
@@ -150,7 +154,17 @@ export class ImportTerms {
     }
     await this.remember("category", slug, id);
     this.categories.set(slug, id);
-    if (rawSlug !== undefined) await this.redirectTerm("category", rawSlug, localSlug);
+    if (channel !== undefined) {
+      await this.redirectTerm("category", channel.rawSlug, localSlug);
+      // WordPress's plain link to a category, `/?cat=3`, leads to its page.
+      if (channel.wpId !== null)
+        await addRedirect(
+          this.ctx.db,
+          `/?cat=${channel.wpId}`,
+          `/category/${localSlug}/`,
+          this.ctx.now().toISOString(),
+        );
+    }
     return id;
   }
 

@@ -13,7 +13,7 @@ import * as store from "./store.js";
 export { type ExportSummary, exportWordPress } from "./export-service.js";
 export { formatImportReport, type ImportReport, isCleanImport } from "./import-report.js";
 export { type ImportCtx, importWordPress } from "./import-service.js";
-export { redirectLegacyPostLinks } from "./legacy-paths.js";
+export { redirectLegacyQueryLinks } from "./legacy-paths.js";
 
 /** How often a running import writes its progress for the progress page. */
 const PROGRESS_WRITE_INTERVAL_MS = 1000;

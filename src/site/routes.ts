@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "./context.js";
 import { renderThemePage } from "./page-context.js";
-import { findRedirect } from "./redirects.js";
+import { findMovedPath } from "./redirects.js";
 import { pingDatabase } from "./store.js";
 
 const ASSET_TYPES: Record<string, string> = {
@@ -85,7 +85,7 @@ export async function sendErrorPage(
 ) {
   if (status === 404 && (request.method === "GET" || request.method === "HEAD")) {
     // A moved page (changed slug, imported WordPress link) answers with its redirect, not a 404.
-    const redirect = await findRedirect(ctx.db, request.url.split("?")[0]);
+    const redirect = await findMovedPath(ctx.db, request.url.split("?")[0]);
     if (redirect) return reply.redirect(redirect.to_path, redirect.status_code as 301 | 302);
   }
   const template = status === 404 ? "404" : "500";
