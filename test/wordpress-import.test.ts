@@ -360,6 +360,50 @@ describe(`hard cases on ${testDialect}`, () => {
   });
   afterAll(async () => site?.close());
 
+  test("block-editor video, audio, alignment and galleries reach the reader's page, with no empty paragraph left", async () => {
+    const contentHtml = [
+      '<!-- wp:video {"id":7} -->',
+      '<figure class="wp-block-video aligncenter"><video controls src="https://dupes.example.com/wp-content/uploads/flood.mp4"></video><figcaption>The flood at dawn.</figcaption></figure>',
+      "<!-- /wp:video -->",
+      "<!-- wp:audio -->",
+      '<figure class="wp-block-audio"><audio controls src="https://dupes.example.com/wp-content/uploads/interview.mp3"></audio></figure>',
+      "<!-- /wp:audio -->",
+      '<!-- wp:paragraph {"align":"center"} -->',
+      '<p class="has-text-align-center">Centred words.</p>',
+      "<!-- /wp:paragraph -->",
+      "<!-- wp:paragraph -->",
+      "<p></p>",
+      "<!-- /wp:paragraph -->",
+      "<!-- wp:gallery -->",
+      '<figure class="wp-block-gallery has-nested-images"><figure class="wp-block-image"><img src="https://dupes.example.com/a.jpg" alt="A"/></figure><figure class="wp-block-image"><img src="https://dupes.example.com/b.jpg" alt="B"/></figure></figure>',
+      "<!-- /wp:gallery -->",
+      '<!-- wp:quote --><blockquote class="wp-block-quote" cite="https://example.org/speech"><p>Quoted.</p><cite>The mayor</cite></blockquote><!-- /wp:quote -->',
+    ].join("\n");
+    const text = await wxrText([
+      SITE_HEADER,
+      post({ wpId: 40, title: "Flood video", postName: "flood-video", contentHtml }),
+    ]);
+    const report = await importWordPress(site.ctx, [text]);
+    expect(report.fatal).toBeNull();
+    const page = await site.request({ method: "GET", url: "/2024/01/02/flood-video/" });
+    expect(page.statusCode).toBe(200);
+    const body = page.body.slice(page.body.indexOf('class="story-body'));
+    expect(body).toContain(
+      '<figure class="align-center"><video controls src="https://dupes.example.com/wp-content/uploads/flood.mp4"></video><figcaption>The flood at dawn.</figcaption></figure>',
+    );
+    expect(body).toContain(
+      '<audio controls src="https://dupes.example.com/wp-content/uploads/interview.mp3"></audio>',
+    );
+    expect(body).toContain('<p class="text-center">Centred words.</p>');
+    expect(body).toContain(
+      '<figure class="gallery"><figure><img src="https://dupes.example.com/a.jpg" alt="A" loading="lazy" /></figure>',
+    );
+    expect(body).toContain(
+      '<blockquote cite="https://example.org/speech"><p>Quoted.</p><cite>The mayor</cite></blockquote>',
+    );
+    expect(body).not.toMatch(/<p>\s*<\/p>/);
+  });
+
   test("two posts with the same slug both arrive, each at its own address", async () => {
     const text = await wxrText([
       SITE_HEADER,

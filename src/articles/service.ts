@@ -10,12 +10,13 @@ import {
 import { getUserByEmail } from "../accounts/service.js";
 import type { Db } from "../db/database.js";
 import type { ArticleStatus } from "../db/schema.js";
+import type { SafeHtml } from "../lib/html-policy.js";
 import { indexArticle, removeArticleFromIndex } from "../search/indexer.js";
 import type { AppContext } from "../site/context.js";
 import { htmlToText } from "../site/html-text.js";
 import { addRedirect } from "../site/redirects.js";
 import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
-import { renderArticleMarkdown, sanitizeArticleHtml, truncateText } from "./markdown.js";
+import { renderArticleMarkdown, truncateText } from "./markdown.js";
 import { articlePath } from "./permalinks.js";
 import { type ArticleDetail, getArticle } from "./reading.js";
 import * as store from "./store.js";
@@ -283,8 +284,8 @@ export interface ImportedArticleInput {
   /** Wanted slug (`[a-z0-9-]`); `-2`, `-3`… is added when another article has it. */
   slug: string;
   excerpt: string;
-  /** HTML; sanitised again here with the article allow-list. */
-  bodyHtml: string;
+  /** HTML that passed the `imported` policy where it entered; stored as it is. */
+  bodyHtml: SafeHtml;
   status: ArticleStatus;
   publishedAt: string | null;
   createdAt: string | null;
@@ -309,7 +310,7 @@ export async function importArticle(
   input: ImportedArticleInput,
 ): Promise<{ id: number; slug: string; published_at: string | null }> {
   const nowIso = ctx.now().toISOString();
-  const html = sanitizeArticleHtml(input.bodyHtml);
+  const html = input.bodyHtml;
   const base = isValidSlug(input.slug) ? input.slug : slugify(input.title) || "article";
   const slug = await uniqueSlug(base, (s) => store.isSlugTaken(ctx.db, s));
   const title = input.title.trim().slice(0, LIMITS.title) || "(untitled)";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import MarkdownIt from "markdown-it";
-import sanitizeHtml from "sanitize-html";
+import { type SafeHtml, sanitizeWith } from "../lib/html-policy.js";
 
 /**
  * Comments take a Markdown subset — emphasis, links, quotes, code — and never raw HTML: a
@@ -22,25 +22,10 @@ const commentMarkdown = new MarkdownIt("zero", { html: false, linkify: true, bre
 ]);
 commentMarkdown.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
 
-/** Belt and braces after Markdown: the tags the subset can produce, nothing that runs. */
-const commentHtmlPolicy: sanitizeHtml.IOptions = {
-  allowedTags: ["p", "br", "em", "strong", "a", "blockquote", "code", "pre"],
-  allowedAttributes: { a: ["href", "rel"] },
-  allowedSchemes: ["http", "https"],
-  allowProtocolRelative: false,
-  disallowedTagsMode: "escape",
-  transformTags: {
-    // Reader links are user-generated: no ranking credit, no window.opener.
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: { href: attribs.href ?? "", rel: "ugc nofollow noopener" },
-    }),
-  },
-};
-
 /** A reader's Markdown → sanitised HTML safe to put on a page as it is. */
-export function renderCommentMarkdown(markdown: string): string {
-  return sanitizeHtml(commentMarkdown.render(markdown), commentHtmlPolicy).trim();
+export function renderCommentMarkdown(markdown: string): SafeHtml {
+  // Belt and braces after Markdown: the comment policy allows only what the subset produces.
+  return sanitizeWith("comment", commentMarkdown.render(markdown));
 }
 
 /** Links in rendered comment HTML (the "more than N links" rule). */

@@ -1,17 +1,5 @@
 import sanitizeHtml from "sanitize-html";
-
-/** Content dropped with its tag rather than kept as text. */
-export const NON_TEXT_TAGS = [
-  "script",
-  "style",
-  "textarea",
-  "option",
-  "noscript",
-  "title",
-  "template",
-  "svg",
-  "math",
-];
+import { NON_TEXT_TAGS } from "../lib/html-policy.js";
 
 /** Block-level boundaries that must become whitespace when HTML is flattened to text. */
 const BLOCK_BOUNDARY =

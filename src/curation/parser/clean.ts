@@ -1,93 +1,14 @@
 import { createHash } from "node:crypto";
-import sanitizeHtml from "sanitize-html";
-import { NON_TEXT_TAGS } from "../../site/html-text.js";
-
-/** Tags an item's HTML may keep: text structure, lists, tables, quotes, images, links. */
-// biome-ignore format: a packed list of tag names reads better than one per line
-const ALLOWED_TAGS = [
-  "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div",
-  "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-  "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary",
-  "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-];
-
-/** Attributes that carry a URL and are resolved against the item's base. */
-const URL_ATTRIBUTES = ["href", "src", "cite"];
+import { resolveHttpUrl, type SafeHtml, sanitizeWith } from "../../lib/html-policy.js";
 
 /**
- * Sanitises untrusted item HTML from a feed: an allow-list of tags and attributes, no scripts,
- * styles, frames, forms, event handlers, `javascript:` or `data:` URLs; relative URLs resolved
- * against `baseUrl`; links get `rel="nofollow noopener"` and no `target`; tracking pixels and
- * images without a usable `src` are dropped.
+ * Sanitises untrusted item HTML from a feed with the feed-item policy: no scripts, styles,
+ * frames, forms, event handlers, `javascript:` or `data:` URLs; relative URLs resolved against
+ * `baseUrl`; links get `rel="nofollow noopener"` and no `target`; tracking pixels and images
+ * without a usable `src` are dropped.
  */
-export function sanitizeItemHtml(html: string, baseUrl: string | undefined): string {
-  return sanitizeHtml(html, {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      a: ["href", "title", "rel"],
-      img: ["src", "srcset", "alt", "title", "width", "height"],
-      abbr: ["title"],
-      blockquote: ["cite"],
-      q: ["cite"],
-      del: ["cite", "datetime"],
-      ins: ["cite", "datetime"],
-      time: ["datetime"],
-      td: ["colspan", "rowspan"],
-      th: ["colspan", "rowspan", "scope"],
-      ol: ["start", "reversed"],
-    },
-    allowedSchemes: ["http", "https", "mailto"],
-    allowedSchemesByTag: { img: ["http", "https"] },
-    allowedSchemesAppliedToAttributes: ["href", "src", "cite", "srcset"],
-    allowProtocolRelative: false,
-    nonTextTags: NON_TEXT_TAGS,
-    transformTags: {
-      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: "nofollow noopener" } }),
-      "*": (tagName, attribs) => ({ tagName, attribs: resolveUrlAttributes(attribs, baseUrl) }),
-    },
-    exclusiveFilter: (frame) =>
-      frame.tag === "img" &&
-      (!frame.attribs.src || (frame.attribs.width === "1" && frame.attribs.height === "1")),
-  }).trim();
-}
-
-/** Resolves `url` against `base`; `undefined` unless the result is http(s). */
-export function resolveHttpUrl(url: string | undefined, base: string | undefined): string | undefined {
-  const trimmed = url?.trim();
-  if (!trimmed) return undefined;
-  try {
-    const resolved = new URL(trimmed, base);
-    return resolved.protocol === "http:" || resolved.protocol === "https:" ? resolved.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function resolveUrlAttributes(
-  attribs: sanitizeHtml.Attributes,
-  baseUrl: string | undefined,
-): sanitizeHtml.Attributes {
-  if (!baseUrl) return attribs;
-  const resolved: sanitizeHtml.Attributes = { ...attribs };
-  for (const name of URL_ATTRIBUTES) {
-    const value = attribs[name];
-    if (value === undefined || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(value.trim())) continue;
-    const absolute = resolveHttpUrl(value, baseUrl);
-    if (absolute) resolved[name] = absolute;
-    else delete resolved[name];
-  }
-  if (attribs.srcset) {
-    resolved.srcset = attribs.srcset
-      .split(",")
-      .map((candidate) => {
-        const [url, ...descriptor] = candidate.trim().split(/\s+/);
-        const absolute = resolveHttpUrl(url, baseUrl);
-        return absolute ? [absolute, ...descriptor].join(" ") : "";
-      })
-      .filter(Boolean)
-      .join(", ");
-  }
-  return resolved;
+export function sanitizeItemHtml(html: string, baseUrl: string | undefined): SafeHtml {
+  return sanitizeWith("feedItem", html, { baseUrl });
 }
 
 /** Query parameters that only track the reader; exact names, compared lower-case. */

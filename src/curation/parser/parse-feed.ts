@@ -1,7 +1,8 @@
 import { DetectError, parseFeed as parseAnyFeed } from "feedsmith";
+import { resolveHttpUrl } from "../../lib/html-policy.js";
 import { escapeHtml } from "../../site/html-escape.js";
 import { htmlToText, truncateAtWord } from "../../site/html-text.js";
-import { canonicalizeUrl, itemDedupKey, resolveHttpUrl, sanitizeItemHtml } from "./clean.js";
+import { canonicalizeUrl, itemDedupKey, sanitizeItemHtml } from "./clean.js";
 import { decodeFeedBytes } from "./decode-feed-bytes.js";
 import { type DiscoveredFeed, discoverFeedUrls, looksLikeHtmlPage } from "./discover-feeds.js";
 import { parseFeedDate } from "./feed-dates.js";

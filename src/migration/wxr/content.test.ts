@@ -57,28 +57,28 @@ describe("converting WordPress post HTML", () => {
     [
       "a [caption] becomes a figure with a figcaption",
       '[caption id="attachment_7" align="alignright" width="300"]<img src="https://x.test/a.jpg" alt="A" width="300" /> The <em>caption</em>[/caption]',
-      '<figure class="wp-caption alignright"><img src="https://x.test/a.jpg" alt="A" width="300" /><figcaption>The <em>caption</em></figcaption></figure>',
+      '<figure class="align-right"><img src="https://x.test/a.jpg" alt="A" width="300" loading="lazy" /><figcaption>The <em>caption</em></figcaption></figure>',
     ],
     [
       "a linked image keeps its link inside the figure",
       '[caption align="aligncenter"]<a href="https://x.test/big.jpg"><img src="https://x.test/a.jpg" alt="" /></a> Big[/caption]',
-      '<figure class="wp-caption aligncenter"><a href="https://x.test/big.jpg"><img src="https://x.test/a.jpg" alt="" /></a><figcaption>Big</figcaption></figure>',
+      '<figure class="align-center"><a href="https://x.test/big.jpg" rel="noopener"><img src="https://x.test/a.jpg" alt="" loading="lazy" /></a><figcaption>Big</figcaption></figure>',
     ],
     [
       "the old caption attribute wins over trailing text",
       '[caption caption="From the attribute" align="bogus"]<img src="https://x.test/a.jpg" alt="" />[/caption]',
-      '<figure class="wp-caption"><img src="https://x.test/a.jpg" alt="" /><figcaption>From the attribute</figcaption></figure>',
+      '<figure><img src="https://x.test/a.jpg" alt="" loading="lazy" /><figcaption>From the attribute</figcaption></figure>',
     ],
     ["an escaped [[caption]] is shown as text", "[[caption]A[/caption]]", "<p>[caption]A[/caption]</p>"],
     [
       "[embed] becomes a plain link",
       '[embed width="500"]https://vimeo.com/123[/embed]',
-      '<p><a href="https://vimeo.com/123">https://vimeo.com/123</a></p>',
+      '<p><a href="https://vimeo.com/123" rel="noopener">https://vimeo.com/123</a></p>',
     ],
     [
       "a URL alone on its line (oEmbed) becomes a link paragraph",
       "Watch this:\n\nhttps://www.youtube.com/watch?v=abc&amp;t=10\n\nThen read.",
-      '<p>Watch this:</p>\n<p><a href="https://www.youtube.com/watch?v=abc&amp;t=10">https://www.youtube.com/watch?v=abc&amp;t=10</a></p>\n<p>Then read.</p>',
+      '<p>Watch this:</p>\n<p><a href="https://www.youtube.com/watch?v=abc&amp;t=10" rel="noopener">https://www.youtube.com/watch?v=abc&amp;t=10</a></p>\n<p>Then read.</p>',
     ],
     [
       "a URL inside a sentence stays text",
@@ -88,7 +88,7 @@ describe("converting WordPress post HTML", () => {
     [
       "a URL alone in a <p> is an embed too",
       "<p>https://twitter.com/x/status/1</p>",
-      '<p><a href="https://twitter.com/x/status/1">https://twitter.com/x/status/1</a></p>',
+      '<p><a href="https://twitter.com/x/status/1" rel="noopener">https://twitter.com/x/status/1</a></p>',
     ],
     ["[gallery] is dropped", 'Photos:\n\n[gallery ids="1,2,3"]', "<p>Photos:</p>"],
     [
@@ -99,7 +99,7 @@ describe("converting WordPress post HTML", () => {
     [
       "[audio] becomes a link to the file",
       '[audio mp3="https://x.test/show.mp3"][/audio]',
-      '<p><a href="https://x.test/show.mp3">https://x.test/show.mp3</a></p>',
+      '<p><a href="https://x.test/show.mp3" rel="noopener">https://x.test/show.mp3</a></p>',
     ],
     ["unknown shortcodes stay as text", '[contact-form-7 id="5"]', '<p>[contact-form-7 id="5"]</p>'],
     [
@@ -137,7 +137,7 @@ describe("converting WordPress post HTML", () => {
       },
     );
     expect(result.html).toBe(
-      '<p><a href="https://old.example.com/about/">About</a> <img src="https://old.example.com/wp-content/uploads/a.jpg" alt="" /> <a href="//cdn.test/x">cdn</a></p>',
+      '<p><a href="https://old.example.com/about/" rel="noopener">About</a> <img src="https://old.example.com/wp-content/uploads/a.jpg" alt="" loading="lazy" /> <a href="//cdn.test/x">cdn</a></p>',
     );
   });
 
@@ -151,8 +151,8 @@ describe("converting WordPress post HTML", () => {
         "<p>The city council voted 7–2 on Monday to approve the new budget.</p>",
         '<p>Councillor Smith called it "a budget for everyone".<br />',
         "It passes to the mayor next week.</p>",
-        '<figure class="wp-caption aligncenter"><img src="https://ledger.example.com/wp-content/uploads/2023/05/council.jpg" alt="The council chamber" width="640" height="427" /><figcaption>The council chamber on Monday. <em>Photo: Ledger</em></figcaption></figure>',
-        '<p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></p>',
+        '<figure class="align-center"><img src="https://ledger.example.com/wp-content/uploads/2023/05/council.jpg" alt="The council chamber" width="640" height="427" loading="lazy" /><figcaption>The council chamber on Monday. <em>Photo: Ledger</em></figcaption></figure>',
+        '<p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ" rel="noopener">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></p>',
         "<h2>What changes</h2>",
         "<ul>",
         "<li>More buses</li>",
@@ -177,13 +177,13 @@ describe("converting block-editor (Gutenberg) content", () => {
     expect(result.html).not.toMatch(/<!--|onclick|<script|<iframe|javascript:|style=/);
     expect(result.html).toContain("<p>Storm Ciarán closed the harbour overnight.</p>\n<h3>What we know</h3>");
     expect(result.html).toContain(
-      '<figure class="wp-block-image alignwide"><img src="https://ledger.example.com/wp-content/uploads/2023/11/harbour.jpg" alt="Waves over the harbour wall" /><figcaption>Waves over the wall at 6am.</figcaption></figure>',
+      '<figure class="align-wide"><img src="https://ledger.example.com/wp-content/uploads/2023/11/harbour.jpg" alt="Waves over the harbour wall" loading="lazy" /><figcaption>Waves over the wall at 6am.</figcaption></figure>',
     );
     expect(result.html).toContain(
-      '<figure><p><a href="https://www.youtube.com/watch?v=abc123">https://www.youtube.com/watch?v=abc123</a></p><figcaption>Drone footage of the harbour.</figcaption></figure>',
+      '<figure><p><a href="https://www.youtube.com/watch?v=abc123" rel="noopener">https://www.youtube.com/watch?v=abc123</a></p><figcaption>Drone footage of the harbour.</figcaption></figure>',
     );
     expect(result.html).toContain(
-      '<p><a href="https://twitter.com/ledger/status/1">https://twitter.com/ledger/status/1</a></p>',
+      '<p><a href="https://twitter.com/ledger/status/1" rel="noopener">https://twitter.com/ledger/status/1</a></p>',
     );
     expect(result.html).toContain(
       "<blockquote>\n<p>We have never seen waves like it.</p>\n<cite>Harbour master</cite></blockquote>",
@@ -194,10 +194,10 @@ describe("converting block-editor (Gutenberg) content", () => {
       '<pre><code>&lt;!-- wp:fake --&gt;\nwind_speed_kmh = 140\n\n[gallery ids="1"]</code></pre>',
     );
     expect(result.html).toContain(
-      '<div>Live map: <p><a href="https://maps.example.com/embed?x=1">https://maps.example.com/embed?x=1</a></p></div>',
+      '<div>Live map: <p><a href="https://maps.example.com/embed?x=1" rel="noopener">https://maps.example.com/embed?x=1</a></p></div>',
     );
     expect(result.html).toContain(
-      '<p class="has-text-align-center">Updates <a>here</a> and <a href="https://ledger.example.com/live/">live</a>.</p>',
+      '<p class="text-center">Updates <a>here</a> and <a href="https://ledger.example.com/live/" rel="noopener">live</a>.</p>',
     );
     expect(result.html).not.toContain("<br");
   });
@@ -205,7 +205,7 @@ describe("converting block-editor (Gutenberg) content", () => {
   test("a legacy embed block without a url attribute uses the URL inside it", () => {
     const input =
       '<!-- wp:core-embed/youtube -->\n<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\nhttps://youtu.be/xyz\n</div></figure>\n<!-- /wp:core-embed/youtube -->';
-    expect(html(input)).toBe('<p><a href="https://youtu.be/xyz">https://youtu.be/xyz</a></p>');
+    expect(html(input)).toBe('<p><a href="https://youtu.be/xyz" rel="noopener">https://youtu.be/xyz</a></p>');
   });
 });
 
@@ -216,13 +216,17 @@ describe("hostile HTML never survives", () => {
     [
       "event handlers",
       '<img src="https://x.test/a.png" onerror="alert(1)" alt="">',
-      '<p><img src="https://x.test/a.png" alt="" /></p>',
+      '<p><img src="https://x.test/a.png" alt="" loading="lazy" /></p>',
     ],
     ["javascript: links", '<a href="javascript:alert(1)">x</a>', "<p><a>x</a></p>"],
     ["mixed-case javascript: links", '<a href="  JaVaScRiPt:alert(1)">x</a>', "<p><a>x</a></p>"],
     ["entity-encoded javascript: links", '<a href="&#106;avascript:alert(1)">x</a>', "<p><a>x</a></p>"],
     ["data: links", '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "<p><a>x</a></p>"],
-    ["data: images", '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="">', '<p><img alt="" /></p>'],
+    [
+      "data: images",
+      '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="">',
+      '<p><img alt="" loading="lazy" /></p>',
+    ],
     ["iframes pointing at scripts", '<iframe src="javascript:alert(1)"></iframe>Text', "<p>Text</p>"],
     ["svg with handlers", "<svg onload=\"alert(1)\"><circle r='1'/></svg>Text", "<p>Text</p>"],
     ["math with links", '<math><mi xlink:href="javascript:alert(1)">x</mi></math>', "<p>x</p>"],
@@ -234,7 +238,7 @@ describe("hostile HTML never survives", () => {
     [
       "inline style and unknown classes",
       '<p style="color:red" class="evil alignleft" id="x">Hi</p>',
-      '<p class="alignleft">Hi</p>',
+      '<p class="align-left">Hi</p>',
     ],
     [
       "meta refresh and base",
@@ -246,7 +250,7 @@ describe("hostile HTML never survives", () => {
     [
       "a caption wrapping a hostile image",
       '[caption]<img src="javascript:alert(1)" onerror="alert(2)" alt="x" /> Cap[/caption]',
-      '<figure class="wp-caption"><img alt="x" /><figcaption>Cap</figcaption></figure>',
+      '<figure><img alt="x" loading="lazy" /><figcaption>Cap</figcaption></figure>',
     ],
     ["an embed of a javascript: URL", "[embed]javascript:alert(1)[/embed]", "<p>javascript:alert(1)</p>"],
     [
@@ -257,7 +261,7 @@ describe("hostile HTML never survives", () => {
     [
       "target=_blank (tabnabbing)",
       '<a href="https://x.test" target="_blank">x</a>',
-      '<p><a href="https://x.test">x</a></p>',
+      '<p><a href="https://x.test" rel="noopener">x</a></p>',
     ],
   ])("%s", (_name, input, expected) => {
     expect(html(input)).toBe(expected);

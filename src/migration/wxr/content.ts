@@ -2,9 +2,11 @@
  * WordPress post HTML → the clean, sanitised HTML Broadsheet stores. Classic-editor content gets
  * WordPress's paragraphs (`autop.ts`); block-editor content loses its `<!-- wp:… -->` comments;
  * both lose shortcodes and iframes (`shortcodes.ts`). Whatever comes out has passed the
- * allow-list below: no script, style, iframe, event handler or `javascript:` URL.
+ * `imported` HTML policy (src/lib/html-policy.ts): no script, style, iframe, event handler or
+ * `javascript:` URL.
  */
 import sanitizeHtml from "sanitize-html";
+import { NON_TEXT_TAGS, type SafeHtml, sanitizeWith } from "../../lib/html-policy.js";
 import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
 import { htmlToText, truncateAtWord } from "../../site/html-text.js";
 import { autop } from "./autop.js";
@@ -19,7 +21,7 @@ import {
 
 /** Sanitised HTML, and a note for each piece of content that could not be carried over. */
 export interface ConvertedContent {
-  html: string;
+  html: SafeHtml;
   /** E.g. `[gallery ids="4,5"]`, `reusable block 12`, `wp:latest-posts`. */
   dropped: string[];
 }
@@ -61,59 +63,6 @@ const LINK_OPEN = /<a\b[^<>]*>/gi;
 const LINK_CLOSE = /<\/a\s*>/gi;
 const SOURCE_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 const HREF_ATTRIBUTE = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
-const EMPTY_PARAGRAPH = /<p>(?:\s|&nbsp;|\u00a0|<br \/>)*<\/p>/g;
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    ...["p", "br", "hr", "div", "span", "a", "strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup"],
-    ...["mark", "small", "abbr", "cite", "q", "code", "pre", "kbd", "samp", "var", "blockquote"],
-    ...["ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption"],
-    ...["img", "audio", "video", "source", "details", "summary"],
-    ...["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"],
-  ],
-  allowedAttributes: {
-    a: ["href", "title"],
-    img: ["src", "srcset", "sizes", "alt", "title", "width", "height"],
-    audio: ["src", "controls", "preload"],
-    video: ["src", "controls", "preload", "poster", "width", "height"],
-    source: ["src", "type"],
-    ol: ["start", "reversed", "type"],
-    li: ["value"],
-    th: ["colspan", "rowspan", "scope"],
-    td: ["colspan", "rowspan"],
-    abbr: ["title"],
-    q: ["cite"],
-    blockquote: ["cite"],
-    del: ["cite", "datetime"],
-    ins: ["cite", "datetime"],
-  },
-  // Alignment classes are the only WordPress presentation a theme can honour without inline style.
-  allowedClasses: {
-    "*": [
-      "alignleft",
-      "alignright",
-      "aligncenter",
-      "alignnone",
-      "alignwide",
-      "alignfull",
-      "has-text-align-*",
-    ],
-    figure: ["wp-caption", "wp-block-*"],
-  },
-  allowedSchemes: ["http", "https", "mailto", "tel"],
-  allowedSchemesByTag: {
-    img: ["http", "https"],
-    audio: ["http", "https"],
-    video: ["http", "https"],
-    source: ["http", "https"],
-  },
-  // poster is a URL too; sanitize-html checks only href, src and cite unless told.
-  allowedSchemesAppliedToAttributes: ["href", "src", "cite", "poster"],
-  allowProtocolRelative: true,
-  // The article title is the page's <h1>; a second one in the body breaks the outline.
-  transformTags: { h1: "h2" },
-  nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "template"],
-};
-
 /** Whether the content was written in the block editor (Gutenberg). */
 export function isBlockContent(html: string): boolean {
   return /<!--\s+wp:/.test(html);
@@ -195,33 +144,6 @@ function protectPreformatted(html: string): { text: string; restore: (text: stri
   return { text, restore };
 }
 
-function sanitizeOptionsFor(siteUrl: string | undefined): sanitizeHtml.IOptions {
-  if (!siteUrl) return SANITIZE_OPTIONS;
-  const absolute = (value: string | undefined): string | undefined => {
-    if (value === undefined || !value.startsWith("/") || value.startsWith("//")) return value;
-    try {
-      return new URL(value, siteUrl).href;
-    } catch {
-      return value;
-    }
-  };
-  const absolutize =
-    (attribute: "href" | "src"): sanitizeHtml.Transformer =>
-    (tagName, attribs) => {
-      const value = absolute(attribs[attribute]);
-      return { tagName, attribs: value === undefined ? attribs : { ...attribs, [attribute]: value } };
-    };
-  return {
-    ...SANITIZE_OPTIONS,
-    transformTags: { ...SANITIZE_OPTIONS.transformTags, a: absolutize("href"), img: absolutize("src") },
-  };
-}
-
-/** Cleans arbitrary HTML with the article allow-list (no shortcode or paragraph handling). */
-export function sanitizeArticleHtml(html: string, options: ConvertContentOptions = {}): string {
-  return sanitizeHtml(html, sanitizeOptionsFor(options.siteUrl)).replace(EMPTY_PARAGRAPH, "").trim();
-}
-
 /**
  * Converts a post's `content:encoded` to sanitised HTML, following WordPress's own order:
  * embeds, then paragraphs (classic content only), then shortcodes.
@@ -238,7 +160,7 @@ export function convertPostContent(raw: string, options: ConvertContentOptions =
   text = iframesToLinks(text).replace(MORE_OR_NEXTPAGE, "");
   // Removed block comments leave blank lines; between blocks they mean nothing.
   text = isBlocks ? restore(text.replace(/\n\s*\n/g, "\n")) : autop(restore(text));
-  return { html: sanitizeArticleHtml(text, options), dropped };
+  return { html: sanitizeWith("imported", text, { baseUrl: options.siteUrl }), dropped };
 }
 
 const CORE_SHORTCODE = /\[(\[?)\/?(?:embed|gallery|playlist|audio|video)\b[^\][]*\](\]?)/g;
@@ -287,7 +209,7 @@ export function commentHtmlToText(html: string): string {
   const stripped = sanitizeHtml(withBreaks, {
     allowedTags: [],
     allowedAttributes: {},
-    nonTextTags: SANITIZE_OPTIONS.nonTextTags,
+    nonTextTags: NON_TEXT_TAGS,
   });
   return decodeBasicEntities(stripped)
     .split("\n")

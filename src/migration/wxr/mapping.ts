@@ -4,6 +4,7 @@
  * is made here, once, and explained in `notes` where a person should know about it.
  */
 import type { ArticleStatus, CommentStatus, Role } from "../../db/schema.js";
+import type { SafeHtml } from "../../lib/html-policy.js";
 import { htmlToText } from "../../site/html-text.js";
 import { commentHtmlToText, convertPostContent, htmlToExcerptText } from "./content.js";
 import { legacyPaths } from "./permalinks.js";
@@ -87,7 +88,7 @@ export interface ImportedArticle {
   /** Plain text: the manual excerpt, else the start of the body (what WordPress showed). */
   excerpt: string;
   /** Sanitised HTML. */
-  bodyHtml: string;
+  bodyHtml: SafeHtml;
   /** Content that could not be carried over (`[gallery …]`, `reusable block 12`). */
   droppedContent: string[];
   authorLogin: string;
