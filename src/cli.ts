@@ -187,6 +187,9 @@ importCommand
   .option("--post-types <types>", "WordPress post types imported as articles, comma-separated", "post")
   .action(async (file: string, options: { fetchMedia?: boolean; postTypes: string }) => {
     if (!fs.existsSync(file)) fail(`no such file: ${file}`);
+    // An import's live heap stays small while it streams; without a bound, V8 lets RSS grow to
+    // twice what it needs (275 MB against 150 MB for a 5,000-post export).
+    limitHeapGrowth();
     await withApp(async (app) => {
       const bar = new cliProgress.SingleBar(
         {

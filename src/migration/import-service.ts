@@ -13,6 +13,7 @@ import { buildUserAgent, guardedFetch } from "../curation/fetcher/guarded-fetch.
 import type { Db } from "../db/database.js";
 import type { AppContext } from "../site/context.js";
 import { addRedirect } from "../site/redirects.js";
+import { ImportBatch } from "./import-batch.js";
 import {
   addFailure,
   addWarning,
@@ -93,10 +94,23 @@ class WordPressImport {
   private readonly awaitingFeatured = new Map<number, number[]>();
   private hasStoredContent = false;
 
+  private readonly batch: ImportBatch;
+  /** The caller's context, with its `db` the import's open batch (see `ImportBatch`). */
+  private readonly ctx: ImportCtx;
+
   constructor(
-    private readonly ctx: ImportCtx,
+    outer: ImportCtx,
     private readonly options: ImportOptions,
-  ) {}
+  ) {
+    const batch = new ImportBatch(outer.db);
+    this.batch = batch;
+    this.ctx = {
+      ...outer,
+      get db() {
+        return batch.db;
+      },
+    };
+  }
 
   async run(input: AsyncIterable<Uint8Array | string>): Promise<ImportReport> {
     const progress = (bytesRead: number) => {
@@ -109,7 +123,9 @@ class WordPressImport {
           break;
         }
         await this.handle(record);
-        await this.options.onProgress?.(this.report.bytesRead, this.report);
+        await this.batch.recordDone();
+        // The caller may write the progress down through its own connection: only between batches.
+        if (!this.batch.isOpen) await this.options.onProgress?.(this.report.bytesRead, this.report);
       }
     } catch (error) {
       this.report.fatal =
@@ -163,7 +179,7 @@ class WordPressImport {
     this.report.source = this.source;
     this.report.siteTitle = site.title || null;
     this.timeZone = (await this.ctx.settings.get()).timezone;
-    this.terms = new ImportTerms(this.ctx, this.source, this.report);
+    this.terms = new ImportTerms(this.ctx, this.source, this.report, this.batch);
     await this.terms.load();
     for (const row of await store.listImportedKeys(this.ctx.db, this.source, "author")) {
       this.authorsByLogin.set(row.wp_key, row.local_id);
@@ -180,7 +196,7 @@ class WordPressImport {
       return;
     }
     try {
-      const userId = await this.createAuthor(author);
+      const userId = await this.batch.unit(() => this.createAuthor(author));
       if (author.wpId !== null) this.authorsByWpId.set(author.wpId, userId);
     } catch (error) {
       addFailure(this.report, {
@@ -313,17 +329,18 @@ class WordPressImport {
       this.report.counts[bucket].skipped += 1;
       // A newer export of the same site may carry comments made since the last run.
       if (item.comments.length > 0) {
-        await this.ctx.db.transaction().execute((trx) => this.importComments(trx, item, existingId, article));
+        await this.batch.unit((trx) => this.importComments(trx, item, existingId, article));
       }
       await this.wantFeaturedImage(existingId, article.featuredAttachmentWpId);
       return;
     }
 
-    // Authors and terms are shared by many posts: they are stored first, outside the post's transaction.
-    const authorId = await this.authorOf(item.creatorLogin);
+    // Authors and terms are shared by many posts (and remembered in memory once stored): they are
+    // stored first, each in a unit of its own, so a post that fails cannot take them with it.
+    const authorId = await this.batch.unit(() => this.authorOf(item.creatorLogin));
     const terms = this.requireTerms();
-    const categoryIds = await terms.categoryIdsOf(article.categories);
-    const tagIds = await terms.tagIdsOf(article.tags);
+    const categoryIds = await this.batch.unit(() => terms.categoryIdsOf(article.categories));
+    const tagIds = await this.batch.unit(() => terms.tagIdsOf(article.tags));
     const featuredId =
       article.featuredAttachmentWpId === null
         ? undefined
@@ -335,7 +352,7 @@ class WordPressImport {
           );
 
     const label = itemLabel(item);
-    const stored = await this.ctx.db.transaction().execute(async (trx) => {
+    const stored = await this.batch.unit(async (trx) => {
       const saved = await importArticle(
         { db: trx, now: this.ctx.now },
         {
@@ -492,11 +509,13 @@ class WordPressImport {
     if (!/^https?:\/\//i.test(media.sourceUrl))
       throw new Error("no http(s) address for the file (wp:attachment_url)");
     const createdAt = canonicalIso(media.uploadedAt) ?? this.ctx.now().toISOString();
-    const fetched =
-      this.options.fetchMedia && IMAGE_FILE.test(media.fileName)
-        ? await this.fetchImage(item, media.sourceUrl)
-        : undefined;
-    const mediaId = await this.ctx.db.transaction().execute(async (trx) => {
+    let fetched: Buffer | undefined;
+    if (this.options.fetchMedia && IMAGE_FILE.test(media.fileName)) {
+      // A download can take seconds: the batch so far is committed rather than held open for it.
+      await this.batch.commit();
+      fetched = await this.fetchImage(item, media.sourceUrl);
+    }
+    const mediaId = await this.batch.unit(async (trx) => {
       const id =
         fetched === undefined
           ? (
@@ -580,7 +599,8 @@ class WordPressImport {
 
   private async finish(): Promise<void> {
     try {
-      await this.terms?.resolveCategoryParents();
+      const terms = this.terms;
+      if (terms) await this.batch.unit(() => terms.resolveCategoryParents());
     } catch (error) {
       addFailure(this.report, {
         kind: "categories",
@@ -599,6 +619,7 @@ class WordPressImport {
         });
       }
     }
+    await this.batch.commit();
     if (this.hasStoredContent || this.terms?.hasCreated) await this.ctx.changes.changed("WordPress import");
   }
 }

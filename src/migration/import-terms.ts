@@ -14,6 +14,7 @@ import {
   updateCategory,
 } from "../articles/taxonomy.js";
 import { addRedirect } from "../site/redirects.js";
+import type { ImportBatch } from "./import-batch.js";
 import { addFailure, addWarning, type ImportReport } from "./import-report.js";
 import type { ImportCtx } from "./import-service.js";
 import { requestPathVariants } from "./legacy-paths.js";
@@ -44,6 +45,7 @@ export class ImportTerms {
     private readonly ctx: ImportCtx,
     private readonly source: string,
     private readonly report: ImportReport,
+    private readonly batch: ImportBatch,
   ) {}
 
   /** Loads what earlier runs of this source imported. */
@@ -61,10 +63,12 @@ export class ImportTerms {
     try {
       if (this.categories.has(mapped.slug)) this.report.counts.categories.skipped += 1;
       else
-        await this.ensureCategory(mapped.slug, mapped.name, mapped.description, {
-          rawSlug: category.slug,
-          wpId: category.wpId,
-        });
+        await this.batch.unit(() =>
+          this.ensureCategory(mapped.slug, mapped.name, mapped.description, {
+            rawSlug: category.slug,
+            wpId: category.wpId,
+          }),
+        );
       this.channelCategories.set(mapped.slug, { rawSlug: category.slug, parentSlug: mapped.parentSlug });
       if (mapped.parentSlug !== null) this.pendingParents.push(mapped.slug);
     } catch (error) {
@@ -81,7 +85,7 @@ export class ImportTerms {
     const mapped = mapWxrTag(tag);
     try {
       if (this.tags.has(mapped.slug)) this.report.counts.tags.skipped += 1;
-      else await this.ensureTag(mapped.slug, mapped.name, tag.slug);
+      else await this.batch.unit(() => this.ensureTag(mapped.slug, mapped.name, tag.slug));
     } catch (error) {
       addFailure(this.report, {
         kind: "tags",
@@ -153,7 +157,6 @@ export class ImportTerms {
       }
     }
     await this.remember("category", slug, id);
-    this.categories.set(slug, id);
     if (channel !== undefined) {
       await this.redirectTerm("category", channel.rawSlug, localSlug);
       // WordPress's plain link to a category, `/?cat=3`, leads to its page.
@@ -165,6 +168,8 @@ export class ImportTerms {
           this.ctx.now().toISOString(),
         );
     }
+    // Remembered last: a unit that fails before here leaves no id behind that its rollback undid.
+    this.categories.set(slug, id);
     return id;
   }
 
@@ -187,8 +192,8 @@ export class ImportTerms {
       this.report.counts.tags.imported += 1;
     }
     await this.remember("tag", slug, id);
-    this.tags.set(slug, id);
     if (rawSlug !== undefined) await this.redirectTerm("tag", rawSlug, slug);
+    this.tags.set(slug, id);
     return id;
   }
 
