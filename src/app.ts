@@ -51,11 +51,27 @@ export interface BuildOptions {
 }
 
 /**
+ * Fastify's `trustProxy` for the configured value; a hop count becomes the function proxy-addr
+ * makes of one (the `hop` nearest hops are proxies), which Fastify's types do not take as a number.
+ */
+function trustProxyOption(trust: Config["trustProxy"]): FastifyServerOptions["trustProxy"] {
+  if (typeof trust !== "number") return trust;
+  return (_address: string, hop: number) => hop < trust;
+}
+
+/**
  * Builds the whole application: database (migrated), shared context, plugins, then each
  * feature's routes. Only `cli serve` calls `listen()`; tests use `inject()`.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const handle = openDatabase(config.database);
+  // Set once the app (and its logger) exists; a pool error before that has no one to tell.
+  let logPoolError: (error: Error) => void = () => {};
+  const handle = openDatabase(config.database, {
+    poolSize: config.dbPoolSize,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    queryTimeoutMs: config.dbQueryTimeoutMs,
+    onPoolError: (error) => logPoolError(error),
+  });
   await migrateToLatest(handle.db);
 
   // Page-cache hits are answered on the raw request before Fastify routes it: the hit path is a
@@ -78,7 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return server;
     },
     logger: options.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
     // Unknown JSON fields are an error to report, not something to drop silently.
@@ -91,9 +107,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   const settings = new SettingsService(handle.db, config.now);
-  const changes = new ContentChanges(handle.pgPool, (error) =>
-    app.log.error({ err: error }, "content change feed"),
-  );
+  logPoolError = (error) => app.log.warn({ err: error }, "database: a pooled connection failed while idle");
+  const changes = new ContentChanges(handle.pgPool, {
+    error: (error, message) => app.log.error({ err: error }, message),
+    warn: (message) => app.log.warn(message),
+    info: (message) => app.log.info(message),
+  });
   changes.onChange(() => settings.invalidate());
   const secret = await resolveInstallSecret(handle.db, config.secret, config.now().toISOString());
   const ctx: AppContext = {
@@ -179,10 +198,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await changes.start();
     if (config.runSchedulers) stopSchedulers = startSchedulers(ctx);
   });
+  // Closing never throws: each part is closed even when another failed, and failures are logged.
   app.addHook("onClose", async () => {
-    await stopSchedulers?.();
-    await changes.stop();
-    await handle.close();
+    for (const [part, close] of [
+      ["schedulers", () => stopSchedulers?.()],
+      ["change feed", () => changes.stop()],
+      ["database", () => handle.close()],
+    ] as const) {
+      try {
+        await close();
+      } catch (error) {
+        app.log.error({ err: error }, `shutdown: closing the ${part} failed`);
+      }
+    }
   });
   return app;
 }

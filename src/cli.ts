@@ -36,7 +36,8 @@ function configFromFlags(extra: ConfigFlags = {}): Config {
 
 /** Runs a command against the app without listening; closes it afterwards. */
 async function withApp<T>(run: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
-  const config = { ...configFromFlags(), runSchedulers: false };
+  // Imports and reindexing run long statements on purpose: no statement timeout here.
+  const config = { ...configFromFlags(), runSchedulers: false, dbQueryTimeoutMs: 0 };
   const app = await buildApp(config, { logger: false });
   try {
     await app.ready();
@@ -105,7 +106,7 @@ program
   .description("bring the database schema up to date")
   .action(async () => {
     const config = configFromFlags();
-    const handle = openDatabase(config.database);
+    const handle = openDatabase(config.database, { queryTimeoutMs: 0 });
     try {
       const applied = await migrateToLatest(handle.db);
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "schema is up to date\n");
@@ -257,7 +258,7 @@ program
   .argument("<file>", "where to write the backup (must not exist)")
   .action(async (file: string) => {
     const config = configFromFlags();
-    const handle = openDatabase(config.database);
+    const handle = openDatabase(config.database, { queryTimeoutMs: 0 });
     try {
       await backupDatabase(handle.db, config.database, file);
       const bytes = fs.statSync(file).size;
@@ -291,7 +292,7 @@ search
   .description("rebuild the search index from every article (the site keeps searching meanwhile)")
   .action(async () => {
     const config = configFromFlags();
-    const handle = openDatabase(config.database);
+    const handle = openDatabase(config.database, { queryTimeoutMs: 0 });
     const bar = new cliProgress.SingleBar(
       {
         format: "indexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left",

@@ -37,3 +37,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   }
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
+
+/** Migrations this program knows that the database has not applied (the schema is behind when any). */
+export async function listPendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

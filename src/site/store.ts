@@ -70,8 +70,3 @@ export async function insertInstallSecret(db: Db, secret: string, now: string): 
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
 }
-
-/** A trivial read that fails when the database is unreachable (health checks). */
-export async function pingDatabase(db: Db): Promise<void> {
-  await db.selectFrom("settings").select("key").limit(1).execute();
-}
