@@ -29,6 +29,7 @@ import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
 import pageCache from "./site/page-cache.js";
 import { registerThemeFragments } from "./site/page-context.js";
+import { rateLimitStorage } from "./site/rate-limits.js";
 import { SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
@@ -137,7 +138,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cookie, { secret });
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
-  await app.register(rateLimit, { global: false });
+  const limits = rateLimitStorage(ctx);
+  await limits.connect();
+  await app.register(rateLimit, { global: false, ...limits.options });
   await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });
   const headers = securityHeaders();
   app.addHook("onRequest", (_request, reply, done) => {
@@ -203,6 +206,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     for (const [part, close] of [
       ["schedulers", () => stopSchedulers?.()],
       ["change feed", () => changes.stop()],
+      ["rate-limit store", () => limits.close()],
       ["database", () => handle.close()],
     ] as const) {
       try {
