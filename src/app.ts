@@ -14,7 +14,6 @@ import accountsRoutes from "./accounts/routes.js";
 import { getSessionActor } from "./accounts/service.js";
 import adminRoutes from "./admin/routes.js";
 import contentApiRoutes from "./api/routes.js";
-import { mediaDir } from "./articles/media.js";
 import articlesRoutes from "./articles/routes.js";
 import commentsApiRoutes from "./comments/api-routes.js";
 import commentsRoutes from "./comments/routes.js";
@@ -22,6 +21,7 @@ import type { Config } from "./config.js";
 import curationApiRoutes from "./curation/api-routes.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { isMediaKey, mediaDir, mediaStorage } from "./media/storage.js";
 import { redirectLegacyPostLinks } from "./migration/legacy-paths.js";
 import { srcDir } from "./paths.js";
 import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
@@ -158,15 +158,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(view, { engine: { liquid: adminLiquid }, root: srcDir });
 
   fs.mkdirSync(mediaDir(config.dataDir), { recursive: true });
-  await app.register(fastifyStatic, {
-    root: mediaDir(config.dataDir),
-    prefix: "/media/",
-    decorateReply: false,
-    immutable: true,
-    maxAge: "365d",
-    index: false,
-    // Uploaded files are images checked by their bytes; this stops a browser from sniffing them as anything else.
-    setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
+  await app.register(async function serveMedia(media) {
+    // On PostgreSQL an upload made through another node is copied from the database to this
+    // node's disk on its first request; on SQLite the folder is the store itself.
+    if (handle.dialect === "postgres") {
+      const storage = mediaStorage(ctx);
+      media.addHook("onRequest", async (request) => {
+        // Keys are plain characters: an escaped URL is no key, and static answers it 404.
+        const key = request.url.slice("/media/".length).split("?")[0];
+        if (isMediaKey(key)) await storage.localFile(key);
+      });
+    }
+    await media.register(fastifyStatic, {
+      root: mediaDir(config.dataDir),
+      prefix: "/media/",
+      decorateReply: false,
+      immutable: true,
+      maxAge: "365d",
+      index: false,
+      // Uploaded files are images checked by their bytes; this stops a browser from sniffing them as anything else.
+      setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
+    });
   });
   await app.register(fastifyStatic, {
     root: path.join(srcDir, "admin", "assets"),

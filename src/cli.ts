@@ -253,7 +253,7 @@ exportCommand
 program
   .command("backup")
   .description(
-    "write a consistent copy of the database to FILE while the site runs (uploads: copy DATA_DIR/media)",
+    "write a consistent copy of the database to FILE while the site runs (SQLite uploads: copy DATA_DIR/media)",
   )
   .argument("<file>", "where to write the backup (must not exist)")
   .action(async (file: string) => {
@@ -264,7 +264,9 @@ program
       const bytes = fs.statSync(file).size;
       process.stdout.write(`backup written to ${path.resolve(file)} (${(bytes / 1048576).toFixed(1)} MB)\n`);
       process.stdout.write(
-        `uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`,
+        config.database.dialect === "postgres"
+          ? "uploaded images are in the database: the backup holds them\n"
+          : `uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`,
       );
     } finally {
       await handle.close();
