@@ -27,6 +27,7 @@ import { srcDir } from "./paths.js";
 import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
 import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
+import { installMetrics } from "./site/metrics.js";
 import pageCache from "./site/page-cache.js";
 import { registerThemeFragments } from "./site/page-context.js";
 import { rateLimitStorage } from "./site/rate-limits.js";
@@ -95,6 +96,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return server;
     },
     logger: options.logger ?? { level: config.logLevel },
+    // Fastify's own two lines per request give way to one (the onResponse hook below).
+    disableRequestLogging: true,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
@@ -134,6 +137,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(pageCache, { ctx });
   answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
   registerThemeFragments(app, ctx);
+  const closeMetrics = await installMetrics(app, ctx);
+  // One log line per request the application answers (page-cache hits are counted in /metrics).
+  app.addHook("onResponse", (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+    done();
+  });
 
   await app.register(cookie, { secret });
   await app.register(formbody);
@@ -219,6 +236,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ["schedulers", () => stopSchedulers?.()],
       ["change feed", () => changes.stop()],
       ["rate-limit store", () => limits.close()],
+      ["metrics server", () => closeMetrics()],
       ["database", () => handle.close()],
     ] as const) {
       try {

@@ -71,6 +71,9 @@ function limitHeapGrowth(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
+/** How long a SIGTERM waits for requests in flight and for closing before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
@@ -85,16 +88,41 @@ program
     const started = performance.now();
     limitHeapGrowth();
     const config = configFromFlags({ port: options.port, host: options.host });
-    const app = await buildApp(config);
+    // Readable lines on a terminal; JSON lines (one per request) for a log collector otherwise.
+    const logger = process.stdout.isTTY
+      ? {
+          level: config.logLevel,
+          transport: {
+            target: "pino-pretty",
+            options: { translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" },
+          },
+        }
+      : { level: config.logLevel };
+    const app = await buildApp(config, { logger });
     const address = await app.listen({ port: config.port, host: config.host });
     app.log.info(
       { database: config.database.dialect, startupMs: Math.round(performance.now() - started) },
       `Broadsheet is serving ${config.siteUrl} (listening on ${address})`,
     );
+    let stopping = false;
     const stop = async (signal: string) => {
-      app.log.info({ signal }, "shutting down");
-      await app.close();
-      process.exit(0);
+      if (stopping) return;
+      stopping = true;
+      // Stop accepting, let requests in flight finish, then close the change feed and the pools.
+      app.log.info({ signal }, "shutting down: finishing requests in flight");
+      const deadline = setTimeout(() => {
+        app.log.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000} s: exiting anyway`);
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      deadline.unref();
+      try {
+        await app.close();
+        app.log.info("shut down");
+        process.exit(0);
+      } catch (error) {
+        app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      }
     };
     process.once("SIGINT", () => void stop("SIGINT"));
     process.once("SIGTERM", () => void stop("SIGTERM"));

@@ -3,6 +3,7 @@ import { getArticlePage, provideMostCommented } from "../articles/public-site.js
 import { type ArticleDetail, getPublishedArticleBySlug } from "../articles/service.js";
 import { OUTAGE_RETRY_AFTER_SECONDS, outageOf } from "../db/failures.js";
 import type { AppContext } from "../site/context.js";
+import { countOutcome } from "../site/metrics.js";
 import { OUTAGE_MESSAGES, outageStatus } from "../site/outage.js";
 import { renderThemePage } from "../site/page-context.js";
 import { field, wantsJson } from "../site/requests.js";
@@ -166,6 +167,7 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     const outage = outageOf(error);
     if (status === 429 || outage) {
+      countOutcome("comment", outage ? "outage" : "rate-limited");
       // A flood must stay cheap to refuse (no database, no article page), yet a real reader keeps
       // their text: a small page hands it back in a form they can send again once the wait is over.
       // A comment that cannot be stored (the database is out, the disk full) is handed back alike.
@@ -224,6 +226,7 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         userAgent: request.headers["user-agent"] ?? "",
         actor: request.actor,
       });
+      countOutcome("comment", result.outcome === "accepted" ? result.status : result.outcome);
       if (result.outcome === "no-article") {
         if (result.httpStatus === 404 && !wantsJson(request)) return sendErrorPage(ctx, request, reply, 404);
         return refuse(request, reply, result.httpStatus, result.message);

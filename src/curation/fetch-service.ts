@@ -1,6 +1,7 @@
 import type { Db } from "../db/database.js";
 import type { SourceStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
+import { countOutcome } from "../site/metrics.js";
 import { applyFollowUps } from "./desk-service.js";
 import { FetchError } from "./fetcher/fetch-error.js";
 import { buildUserAgent, type GuardedResponse, guardedFetch } from "./fetcher/guarded-fetch.js";
@@ -268,11 +269,13 @@ export async function fetchSources(
       try {
         const result = await fetchSource(ctx, id, { signal: options.signal, onlyIfDue: options.onlyIfDue });
         if (result) {
+          countOutcome("feed_fetch", result.status);
           reports.push(result);
           options.onFetched?.(result);
         }
       } catch (error) {
         // A database failure while recording one source must not stop the others.
+        countOutcome("feed_fetch", "failed");
         ctx.log.error({ err: error, sourceId: id }, "feed fetch could not be recorded");
       }
     }

@@ -204,6 +204,8 @@ export class PageCache {
   private readonly bypassCookieNames = [SESSION_COOKIE];
   private usedBytes = 0;
   private stampCounter = 0;
+  /** Counted for /metrics: plain integers, so a hit costs no more than an increment. */
+  readonly counts = { hits: 0, misses: 0, evictions: 0, staleServed: 0 };
   /** Bumped by `clear()`; a render that began under an older generation is not stored. */
   generation = 0;
   /** When the stored pages' masthead date runs out (ms since epoch). */
@@ -286,6 +288,7 @@ export class PageCache {
       age: String(Math.max(0, Math.floor(ageMs / 1000))),
       "x-cache": "STALE",
     });
+    this.counts.staleServed += 1;
     if (req.method === "HEAD") res.end();
     else res.end(variant.body);
     return true;
@@ -311,11 +314,16 @@ export class PageCache {
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     const entry = this.entries.get(req.url as string);
-    if (entry === undefined) return false;
-    if (this.now().getTime() >= this.freshUntil) {
-      this.clear();
+    if (entry === undefined) {
+      this.counts.misses += 1;
       return false;
     }
+    if (this.now().getTime() >= this.freshUntil) {
+      this.clear();
+      this.counts.misses += 1;
+      return false;
+    }
+    this.counts.hits += 1;
     const encoding = entry.compressible ? this.encodingFor(req.headers["accept-encoding"]) : "identity";
     const variant = entry.variants[encoding] ?? this.addVariant(entry, encoding);
     this.touch(entry);
@@ -449,6 +457,7 @@ export class PageCache {
       if (this.usedBytes <= this.maxBytes) break;
       this.entries.delete(key);
       this.usedBytes -= page.bytes;
+      this.counts.evictions += 1;
     }
   }
 
