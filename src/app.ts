@@ -8,7 +8,12 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import view from "@fastify/view";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { Liquid } from "liquidjs";
 import accountsRoutes from "./accounts/routes.js";
 import { getSessionActor } from "./accounts/service.js";
@@ -50,6 +55,16 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** Sees every route as it is added (the architecture test collects them this way). */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
+}
+
+/**
+ * One log line per request the application answers, when it completes (with its status and time):
+ * the "incoming request" line is kept for LOG_LEVEL=debug. Page-cache hits are counted in /metrics.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, "incoming request");
+  }
 }
 
 /**
@@ -96,13 +111,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return server;
     },
     logger: options.logger ?? { level: config.logLevel },
-    // Fastify's own two lines per request give way to one (the onResponse hook below).
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
     // Unknown JSON fields are an error to report, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+  });
+
+  // Shutting down: a connection whose request is still in flight closes once it is answered,
+  // instead of idling for the keep-alive timeout and holding the process open.
+  app.addHook("preClose", (done) => {
+    app.server.keepAliveTimeout = 1;
+    done();
   });
 
   if (options.onRoute) {

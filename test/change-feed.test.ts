@@ -60,7 +60,7 @@ describe.skipIf(testDialect !== "postgres")("two nodes on one PostgreSQL databas
     try {
       const result = await client.query(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()",
-        [LISTENER_NAME],
+        [`${LISTENER_NAME} ${process.pid}`],
       );
       return result.rowCount ?? 0;
     } finally {

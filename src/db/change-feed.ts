@@ -1,7 +1,7 @@
 import type pg from "pg";
 
 const CHANNEL = "broadsheet_content_changed";
-/** The listening connection's `application_name`. */
+/** The listening connection's `application_name`, followed by the node's process id. */
 export const LISTENER_NAME = "broadsheet change feed";
 /** First wait before listening again after the connection dropped; doubled per failed try. */
 const FIRST_RETRY_MS = 100;
@@ -96,7 +96,7 @@ export class PgChangeFeed {
     });
     try {
       // Named, so an operator sees the listener in pg_stat_activity.
-      await client.query(`set application_name = '${LISTENER_NAME}'; listen ${CHANNEL}`);
+      await client.query(`set application_name = '${LISTENER_NAME} ${process.pid}'; listen ${CHANNEL}`);
     } catch (error) {
       drop(error as Error);
       return;

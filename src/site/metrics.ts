@@ -8,7 +8,11 @@ import type { AppContext } from "./context.js";
  * Outcomes counted by the features (feed fetches, comment posts) for `/metrics`. Process-wide
  * plain counts: a node is one process, and a feature counts with one call and no registry.
  */
-const outcomes = { feed_fetch: new Map<string, number>(), comment: new Map<string, number>() };
+const outcomes = {
+  feed_fetch: new Map<string, number>(),
+  feed_tick: new Map<string, number>(),
+  comment: new Map<string, number>(),
+};
 
 /** Counts one outcome: `countOutcome("comment", "held")`. */
 export function countOutcome(kind: keyof typeof outcomes, outcome: string): void {
@@ -92,6 +96,7 @@ function buildRegistry(app: FastifyInstance, ctx: Pick<AppContext, "changes" | "
   });
   for (const [kind, help] of [
     ["feed_fetch", "Source fetches by outcome (ok, error, throttled, gone, busy, not-due, failed)"],
+    ["feed_tick", "Feed scheduler rounds by outcome (done, failed)"],
     [
       "comment",
       "Comment posts by outcome (approved, held, spam, rejected, no-article, rate-limited, outage)",
