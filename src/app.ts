@@ -8,13 +8,17 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import view from "@fastify/view";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { Liquid } from "liquidjs";
 import accountsRoutes from "./accounts/routes.js";
 import { getSessionActor } from "./accounts/service.js";
 import adminRoutes from "./admin/routes.js";
 import contentApiRoutes from "./api/routes.js";
-import { mediaDir } from "./articles/media.js";
 import articlesRoutes from "./articles/routes.js";
 import commentsApiRoutes from "./comments/api-routes.js";
 import commentsRoutes from "./comments/routes.js";
@@ -22,13 +26,16 @@ import type { Config } from "./config.js";
 import curationApiRoutes from "./curation/api-routes.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { isMediaKey, mediaDir, mediaStorage } from "./media/storage.js";
 import { redirectLegacyQueryLinks } from "./migration/legacy-paths.js";
 import { srcDir } from "./paths.js";
 import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
 import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
+import { installMetrics } from "./site/metrics.js";
 import pageCache from "./site/page-cache.js";
 import { registerThemeFragments } from "./site/page-context.js";
+import { rateLimitStorage } from "./site/rate-limits.js";
 import { SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
@@ -51,11 +58,37 @@ export interface BuildOptions {
 }
 
 /**
+ * One log line per request the application answers, when it completes (with its status and time):
+ * the "incoming request" line is kept for LOG_LEVEL=debug. Page-cache hits are counted in /metrics.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, "incoming request");
+  }
+}
+
+/**
+ * Fastify's `trustProxy` for the configured value; a hop count becomes the function proxy-addr
+ * makes of one (the `hop` nearest hops are proxies), which Fastify's types do not take as a number.
+ */
+function trustProxyOption(trust: Config["trustProxy"]): FastifyServerOptions["trustProxy"] {
+  if (typeof trust !== "number") return trust;
+  return (_address: string, hop: number) => hop < trust;
+}
+
+/**
  * Builds the whole application: database (migrated), shared context, plugins, then each
  * feature's routes. Only `cli serve` calls `listen()`; tests use `inject()`.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const handle = openDatabase(config.database);
+  // Set once the app (and its logger) exists; a pool error before that has no one to tell.
+  let logPoolError: (error: Error) => void = () => {};
+  const handle = openDatabase(config.database, {
+    poolSize: config.dbPoolSize,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    queryTimeoutMs: config.dbQueryTimeoutMs,
+    onPoolError: (error) => logPoolError(error),
+  });
   await migrateToLatest(handle.db);
 
   // Page-cache hits are answered on the raw request before Fastify routes it: the hit path is a
@@ -78,11 +111,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return server;
     },
     logger: options.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    logController: new OneLinePerRequest(),
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
     // Unknown JSON fields are an error to report, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+  });
+
+  // Shutting down: a connection whose request is still in flight closes once it is answered,
+  // instead of idling for the keep-alive timeout and holding the process open.
+  app.addHook("preClose", (done) => {
+    app.server.keepAliveTimeout = 1;
+    done();
   });
 
   if (options.onRoute) {
@@ -91,9 +132,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   const settings = new SettingsService(handle.db, config.now);
-  const changes = new ContentChanges(handle.pgPool, (error) =>
-    app.log.error({ err: error }, "content change feed"),
-  );
+  logPoolError = (error) => app.log.warn({ err: error }, "database: a pooled connection failed while idle");
+  const changes = new ContentChanges(handle.pgPool, {
+    error: (error, message) => app.log.error({ err: error }, message),
+    warn: (message) => app.log.warn(message),
+    info: (message) => app.log.info(message),
+  });
   changes.onChange(() => settings.invalidate());
   const secret = await resolveInstallSecret(handle.db, config.secret, config.now().toISOString());
   const ctx: AppContext = {
@@ -117,10 +161,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(pageCache, { ctx });
   answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
   registerThemeFragments(app, ctx);
+  const closeMetrics = await installMetrics(app, ctx);
+  // One log line per request the application answers (page-cache hits are counted in /metrics).
+  app.addHook("onResponse", (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+    done();
+  });
 
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
-  await app.register(rateLimit, { global: false });
+  const limits = rateLimitStorage(ctx);
+  await limits.connect();
+  await app.register(rateLimit, { global: false, ...limits.options });
   await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });
   const headers = securityHeaders();
   app.addHook("onRequest", (_request, reply, done) => {
@@ -138,15 +198,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(view, { engine: { liquid: adminLiquid }, root: srcDir });
 
   fs.mkdirSync(mediaDir(config.dataDir), { recursive: true });
-  await app.register(fastifyStatic, {
-    root: mediaDir(config.dataDir),
-    prefix: "/media/",
-    decorateReply: false,
-    immutable: true,
-    maxAge: "365d",
-    index: false,
-    // Uploaded files are images checked by their bytes; this stops a browser from sniffing them as anything else.
-    setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
+  await app.register(async function serveMedia(media) {
+    // On PostgreSQL an upload made through another node is copied from the database to this
+    // node's disk on its first request; on SQLite the folder is the store itself.
+    if (handle.dialect === "postgres") {
+      const storage = mediaStorage(ctx);
+      media.addHook("onRequest", async (request) => {
+        // Keys are plain characters: an escaped URL is no key, and static answers it 404.
+        const key = request.url.slice("/media/".length).split("?")[0];
+        if (isMediaKey(key)) await storage.localFile(key);
+      });
+    }
+    await media.register(fastifyStatic, {
+      root: mediaDir(config.dataDir),
+      prefix: "/media/",
+      decorateReply: false,
+      immutable: true,
+      maxAge: "365d",
+      index: false,
+      // Uploaded files are images checked by their bytes; this stops a browser from sniffing them as anything else.
+      setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
+    });
   });
   await app.register(fastifyStatic, {
     root: path.join(srcDir, "admin", "assets"),
@@ -181,10 +253,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await changes.start();
     if (config.runSchedulers) stopSchedulers = startSchedulers(ctx);
   });
+  // Closing never throws: each part is closed even when another failed, and failures are logged.
   app.addHook("onClose", async () => {
-    await stopSchedulers?.();
-    await changes.stop();
-    await handle.close();
+    for (const [part, close] of [
+      ["schedulers", () => stopSchedulers?.()],
+      ["change feed", () => changes.stop()],
+      ["rate-limit store", () => limits.close()],
+      ["metrics server", () => closeMetrics()],
+      ["database", () => handle.close()],
+    ] as const) {
+      try {
+        await close();
+      } catch (error) {
+        app.log.error({ err: error }, `shutdown: closing the ${part} failed`);
+      }
+    }
   });
   return app;
 }

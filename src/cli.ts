@@ -36,7 +36,8 @@ function configFromFlags(extra: ConfigFlags = {}): Config {
 
 /** Runs a command against the app without listening; closes it afterwards. */
 async function withApp<T>(run: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
-  const config = { ...configFromFlags(), runSchedulers: false };
+  // Imports and reindexing run long statements on purpose: no statement timeout here.
+  const config = { ...configFromFlags(), runSchedulers: false, dbQueryTimeoutMs: 0 };
   const app = await buildApp(config, { logger: false });
   try {
     await app.ready();
@@ -70,6 +71,9 @@ function limitHeapGrowth(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
+/** How long a SIGTERM waits for requests in flight and for closing before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
@@ -84,16 +88,41 @@ program
     const started = performance.now();
     limitHeapGrowth();
     const config = configFromFlags({ port: options.port, host: options.host });
-    const app = await buildApp(config);
+    // Readable lines on a terminal; JSON lines (one per request) for a log collector otherwise.
+    const logger = process.stdout.isTTY
+      ? {
+          level: config.logLevel,
+          transport: {
+            target: "pino-pretty",
+            options: { translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" },
+          },
+        }
+      : { level: config.logLevel };
+    const app = await buildApp(config, { logger });
     const address = await app.listen({ port: config.port, host: config.host });
     app.log.info(
       { database: config.database.dialect, startupMs: Math.round(performance.now() - started) },
       `Broadsheet is serving ${config.siteUrl} (listening on ${address})`,
     );
+    let stopping = false;
     const stop = async (signal: string) => {
-      app.log.info({ signal }, "shutting down");
-      await app.close();
-      process.exit(0);
+      if (stopping) return;
+      stopping = true;
+      // Stop accepting, let requests in flight finish, then close the change feed and the pools.
+      app.log.info({ signal }, "shutting down: finishing requests in flight");
+      const deadline = setTimeout(() => {
+        app.log.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000} s: exiting anyway`);
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      deadline.unref();
+      try {
+        await app.close();
+        app.log.info("shut down");
+        process.exit(0);
+      } catch (error) {
+        app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      }
     };
     process.once("SIGINT", () => void stop("SIGINT"));
     process.once("SIGTERM", () => void stop("SIGTERM"));
@@ -105,7 +134,7 @@ program
   .description("bring the database schema up to date")
   .action(async () => {
     const config = configFromFlags();
-    const handle = openDatabase(config.database);
+    const handle = openDatabase(config.database, { queryTimeoutMs: 0 });
     try {
       const applied = await migrateToLatest(handle.db);
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "schema is up to date\n");
@@ -255,18 +284,20 @@ exportCommand
 program
   .command("backup")
   .description(
-    "write a consistent copy of the database to FILE while the site runs (uploads: copy DATA_DIR/media)",
+    "write a consistent copy of the database to FILE while the site runs (SQLite uploads: copy DATA_DIR/media)",
   )
   .argument("<file>", "where to write the backup (must not exist)")
   .action(async (file: string) => {
     const config = configFromFlags();
-    const handle = openDatabase(config.database);
+    const handle = openDatabase(config.database, { queryTimeoutMs: 0 });
     try {
       await backupDatabase(handle.db, config.database, file);
       const bytes = fs.statSync(file).size;
       process.stdout.write(`backup written to ${path.resolve(file)} (${(bytes / 1048576).toFixed(1)} MB)\n`);
       process.stdout.write(
-        `uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`,
+        config.database.dialect === "postgres"
+          ? "uploaded images are in the database: the backup holds them\n"
+          : `uploaded images are files under ${path.join(config.dataDir, "media")}: copy that folder too\n`,
       );
     } finally {
       await handle.close();
@@ -294,7 +325,7 @@ search
   .description("rebuild the search index from every article (the site keeps searching meanwhile)")
   .action(async () => {
     const config = configFromFlags();
-    const handle = openDatabase(config.database);
+    const handle = openDatabase(config.database, { queryTimeoutMs: 0 });
     const bar = new cliProgress.SingleBar(
       {
         format: "indexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left",

@@ -1,4 +1,5 @@
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 
 /** Everything the program can be told, validated once at start. */
 export interface Config {
@@ -12,7 +13,24 @@ export interface Config {
   theme: string;
   /** Secret for keyed hashes (comment IPs) and signed cookies; generated into DATA_DIR when unset. */
   secret: string | undefined;
-  trustProxy: boolean;
+  /**
+   * Which peers may set `X-Forwarded-For`/`-Proto`/`-Host` (Fastify's `trustProxy`): none, every
+   * peer (the client then writes its own address), a hop count, or proxy addresses and CIDRs. With
+   * a count or a list, the client is the right-most address no trusted proxy added.
+   */
+  trustProxy: boolean | number | string[];
+  /** `redis://…`: rate-limit counters kept in Redis instead of the database. */
+  redisUrl: string | undefined;
+  /** PostgreSQL: connections in each node's pool. */
+  dbPoolSize: number;
+  /** PostgreSQL: how long opening a connection may take before the request fails. */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL `statement_timeout` (and, a second later, the client's own query timeout); SQLite's busy timeout is this too. */
+  dbQueryTimeoutMs: number;
+  /** Bearer token that `/metrics` asks for; without it (and without `metricsPort`) `/metrics` is off. */
+  metricsToken: string | undefined;
+  /** Serves `/metrics` on this port (same HOST) instead of the site's, without a token. */
+  metricsPort: number | undefined;
   allowPrivateFetch: boolean;
   pageCacheMaxBytes: number;
   /** A page is stored on its Nth anonymous request in a while (1: on the first). */
@@ -56,6 +74,61 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (["1", "true", "yes", "on"].includes(raw)) return true;
   if (["0", "false", "no", "off"].includes(raw)) return false;
   throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+/** Names proxy-addr accepts besides addresses and CIDRs. */
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isAddressOrRange(value: string): boolean {
+  if (PROXY_NAMES.has(value)) return true;
+  if (value.includes("/")) {
+    try {
+      ipaddr.parseCIDR(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(value);
+}
+
+/** `false`, `true`, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+function trustProxyOf(env: Env): Config["trustProxy"] {
+  const raw = env.TRUST_PROXY?.trim() ?? "";
+  const lower = raw.toLowerCase();
+  if (["", "false", "no", "off"].includes(lower)) return false;
+  if (["true", "yes", "on"].includes(lower)) return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 32) throw new ConfigError("TRUST_PROXY", `a hop count is at most 32, got ${hops}`);
+    return hops === 0 ? false : hops;
+  }
+  const list = raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const bad = list.find((part) => !isAddressOrRange(part));
+  if (bad !== undefined)
+    throw new ConfigError(
+      "TRUST_PROXY",
+      `expected false, true, a hop count or proxy addresses/CIDRs separated by commas; "${bad}" is none of these`,
+    );
+  return list;
+}
+
+function redisUrlOf(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\//.test(raw))
+    throw new ConfigError("REDIS_URL", "expected redis://host:port or rediss://…");
+  return raw;
+}
+
+function metricsTokenOf(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN?.trim();
+  if (!raw) return undefined;
+  if (raw.length < 16) throw new ConfigError("METRICS_TOKEN", "must be at least 16 characters");
+  return raw;
 }
 
 /** Flags given on the command line win over the environment. */
@@ -112,7 +185,13 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     siteUrl,
     theme,
     secret,
-    trustProxy: boolean(merged, "TRUST_PROXY", false),
+    trustProxy: trustProxyOf(merged),
+    redisUrl: redisUrlOf(merged),
+    dbPoolSize: integer(merged, "DB_POOL_SIZE", 10, 1, 1000),
+    dbConnectTimeoutMs: integer(merged, "DB_CONNECT_TIMEOUT_MS", 3000, 100, 600_000),
+    dbQueryTimeoutMs: integer(merged, "DB_QUERY_TIMEOUT_MS", 15_000, 100, 3_600_000),
+    metricsToken: metricsTokenOf(merged),
+    metricsPort: merged.METRICS_PORT?.trim() ? integer(merged, "METRICS_PORT", 0, 1, 65535) : undefined,
     allowPrivateFetch: boolean(merged, "ALLOW_PRIVATE_FETCH", false),
     pageCacheMaxBytes: integer(merged, "PAGE_CACHE_MAX_MB", 32, 0, 4096) * 1024 * 1024,
     pageCacheMinUses: integer(merged, "PAGE_CACHE_MIN_USES", 2, 1, 10),

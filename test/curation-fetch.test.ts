@@ -3,7 +3,7 @@ import zlib from "node:zlib";
 import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { fetchSource } from "../src/curation/fetch-service.js";
+import { fetchSource, fetchSources } from "../src/curation/fetch-service.js";
 import { addSource, getSource, listRecentItemsOfSource } from "../src/curation/sources-service.js";
 import { type FeedServer, fixture, startFeedServer } from "./support/feed-server.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
@@ -93,6 +93,17 @@ describe(`fetching sources on ${testDialect}`, () => {
       "http://noguid.example/harbour",
       "http://www.noguid.example/school/",
     ]);
+  });
+
+  test("a scheduler working from a list made before another node fetched a source does not fetch it again", async () => {
+    server.serveFile("/twice/feed.xml", "outlet-a-rss.xml", "application/rss+xml");
+    const source = await newSource("/twice/feed.xml");
+    // Both nodes list the source as due; one fetches it first, then the other works through its list.
+    expect((await fetchSources(site.ctx, [source.id], { onlyIfDue: true }))[0].status).toBe("ok");
+    const late = await fetchSources(site.ctx, [source.id], { onlyIfDue: true });
+    expect(late[0].status).toBe("not-due");
+    expect(server.requests.filter((r) => r.path === "/twice/feed.xml")).toHaveLength(1);
+    expect(await getSource(site.ctx, source.id)).toMatchObject({ fetch_count: 1 });
   });
 
   test("a failing source backs off exponentially and is never given up", async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
+import { mediaStorage } from "../media/storage.js";
 import type { AppContext } from "../site/context.js";
 import * as store from "./store.js";
 
@@ -9,10 +8,6 @@ type Ctx = Pick<AppContext, "db" | "now" | "config">;
 /** Uploaded files are served from `/media/<file_name>`. */
 export function mediaUrl(fileName: string): string {
   return `/media/${fileName}`;
-}
-
-export function mediaDir(dataDir: string): string {
-  return path.join(dataDir, "media");
 }
 
 interface ImageKind {
@@ -74,7 +69,11 @@ export function imageSize(data: Buffer, mime: string): { width: number; height: 
 
 export type SaveImageResult = { media: { id: number; file_name: string; url: string } } | { error: string };
 
-/** Stores an uploaded image under DATA_DIR/media after checking its bytes and size. */
+/**
+ * Stores an uploaded image (see media/storage.ts: DATA_DIR/media, or the database on PostgreSQL)
+ * after checking its bytes and size. Throws when it cannot be stored (the disk is full, the
+ * database is out); nothing is left behind then.
+ */
 export async function saveImage(
   ctx: Ctx,
   file: { data: Buffer; originalName: string; alt?: string },
@@ -88,22 +87,26 @@ export async function saveImage(
   const now = ctx.now();
   const month = now.toISOString().slice(0, 7).replace("-", "/");
   const fileName = `${month}/${randomBytes(9).toString("base64url")}.${kind.ext}`;
-  const target = path.join(mediaDir(ctx.config.dataDir), fileName);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.writeFile(target, file.data, { flag: "wx" });
+  const storage = mediaStorage(ctx);
+  await storage.put(fileName, file.data, kind.mime);
   const size = imageSize(file.data, kind.mime);
-  const row = await store.insertMedia(ctx.db, {
-    file_name: fileName,
-    original_name: file.originalName.slice(0, 255) || "upload",
-    mime_type: kind.mime,
-    byte_size: file.data.length,
-    width: size?.width ?? null,
-    height: size?.height ?? null,
-    alt: (file.alt ?? "").trim().slice(0, 500),
-    source_url: null,
-    uploaded_by: uploadedBy,
-    created_at: now.toISOString(),
-  });
+  const row = await store
+    .insertMedia(ctx.db, {
+      file_name: fileName,
+      original_name: file.originalName.slice(0, 255) || "upload",
+      mime_type: kind.mime,
+      byte_size: file.data.length,
+      width: size?.width ?? null,
+      height: size?.height ?? null,
+      alt: (file.alt ?? "").trim().slice(0, 500),
+      source_url: null,
+      uploaded_by: uploadedBy,
+      created_at: now.toISOString(),
+    })
+    .catch(async (error: unknown) => {
+      await storage.delete(fileName).catch(() => {});
+      throw error;
+    });
   return { media: { id: row.id, file_name: row.file_name, url: mediaUrl(row.file_name) } };
 }
 

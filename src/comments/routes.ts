@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { getArticlePage, provideMostCommented } from "../articles/public-site.js";
 import { type ArticleDetail, getPublishedArticleBySlug } from "../articles/service.js";
+import { OUTAGE_RETRY_AFTER_SECONDS, outageOf } from "../db/failures.js";
 import type { AppContext } from "../site/context.js";
+import { countOutcome } from "../site/metrics.js";
+import { OUTAGE_MESSAGES, outageStatus } from "../site/outage.js";
 import { renderThemePage } from "../site/page-context.js";
 import { field, wantsJson } from "../site/requests.js";
 import { sendErrorPage } from "../site/routes.js";
@@ -162,20 +165,32 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
   app.setErrorHandler(async function showCommentError(error: FastifyError, request, reply) {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status === 429) {
+    const outage = outageOf(error);
+    if (status === 429 || outage) {
+      countOutcome("comment", outage ? "outage" : "rate-limited");
       // A flood must stay cheap to refuse (no database, no article page), yet a real reader keeps
       // their text: a small page hands it back in a form they can send again once the wait is over.
-      if (wantsJson(request)) return refuse(request, reply, 429, RATE_LIMITED_MESSAGE);
+      // A comment that cannot be stored (the database is out, the disk full) is handed back alike.
+      const code = outage ? outageStatus(outage) : 429;
+      const message = outage
+        ? `Your comment could not be saved just now. ${OUTAGE_MESSAGES[outage]}`
+        : RATE_LIMITED_MESSAGE;
+      if (outage) {
+        request.log.warn({ outage }, "comment could not be stored: outage");
+        reply.header("retry-after", String(OUTAGE_RETRY_AFTER_SECONDS));
+      }
+      if (wantsJson(request)) return refuse(request, reply, code, message);
       const submission = submissionFrom(request.body);
       const referer = request.headers.referer ?? "";
       const back = isSameSitePost({ referer }, ctx.config.siteUrl, requestOrigin(request))
         ? safeReturnPath(new URL(referer).pathname)
         : "/";
       return reply
-        .code(429)
+        .code(code)
         .header("cache-control", "private, no-store")
         .view("comments/views/rate-limited", {
-          message: RATE_LIMITED_MESSAGE,
+          heading: outage ? "Your comment was not saved" : "Please wait a moment",
+          message,
           retry_after_seconds: Number(reply.getHeader("retry-after")) || 60,
           back_url: back,
           values: submission,
@@ -211,6 +226,7 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         userAgent: request.headers["user-agent"] ?? "",
         actor: request.actor,
       });
+      countOutcome("comment", result.outcome === "accepted" ? result.status : result.outcome);
       if (result.outcome === "no-article") {
         if (result.httpStatus === 404 && !wantsJson(request)) return sendErrorPage(ctx, request, reply, 404);
         return refuse(request, reply, result.httpStatus, result.message);

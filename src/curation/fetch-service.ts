@@ -1,6 +1,7 @@
 import type { Db } from "../db/database.js";
 import type { SourceStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
+import { countOutcome } from "../site/metrics.js";
 import { applyFollowUps } from "./desk-service.js";
 import { FetchError } from "./fetcher/fetch-error.js";
 import { buildUserAgent, type GuardedResponse, guardedFetch } from "./fetcher/guarded-fetch.js";
@@ -30,8 +31,11 @@ export const DUE_SOURCES_PER_CYCLE = 100;
 /** What one fetch did, as the admin, the API (`{added, status}`) and the CLI report it. */
 export interface FetchReport {
   sourceId: number;
-  /** `busy`: another fetch (on this or another node) holds the source right now. */
-  status: SourceStatus | "busy";
+  /**
+   * `busy`: another fetch (on this or another node) holds the source right now; `not-due`: a
+   * scheduled fetch found the source already fetched (by another node) since it was listed.
+   */
+  status: SourceStatus | "busy" | "not-due";
   added: number;
   notModified: boolean;
   error: string | null;
@@ -79,17 +83,25 @@ function storedHints(source: store.SourceRow): FeedScheduleHints {
 export async function fetchSource(
   ctx: Ctx,
   sourceId: number,
-  options: { signal?: AbortSignal; totalTimeoutMs?: number } = {},
+  options: { signal?: AbortSignal; totalTimeoutMs?: number; onlyIfDue?: boolean } = {},
 ): Promise<FetchReport | undefined> {
   const claimedAt = ctx.now();
+  const nowIso = claimedAt.toISOString();
   const lockedUntil = new Date(claimedAt.getTime() + SOURCE_CLAIM_MINUTES * 60_000).toISOString();
-  const source = await store.claimSource(ctx.db, sourceId, claimedAt.toISOString(), lockedUntil);
+  const source = await store.claimSource(
+    ctx.db,
+    sourceId,
+    nowIso,
+    lockedUntil,
+    options.onlyIfDue ? nowIso : undefined,
+  );
   if (!source) {
     const exists = await store.getSourceById(ctx.db, sourceId);
     if (!exists) return undefined;
+    const held = exists.locked_until !== null && exists.locked_until >= nowIso;
     return {
       sourceId,
-      status: "busy",
+      status: options.onlyIfDue && !held ? "not-due" : "busy",
       added: 0,
       notModified: false,
       error: null,
@@ -247,7 +259,7 @@ function logOutcome(
 export async function fetchSources(
   ctx: Ctx,
   sourceIds: number[],
-  options: { signal?: AbortSignal; onFetched?: (report: FetchReport) => void } = {},
+  options: { signal?: AbortSignal; onlyIfDue?: boolean; onFetched?: (report: FetchReport) => void } = {},
 ): Promise<FetchReport[]> {
   const reports: FetchReport[] = [];
   let next = 0;
@@ -255,13 +267,15 @@ export async function fetchSources(
     while (next < sourceIds.length && !options.signal?.aborted) {
       const id = sourceIds[next++];
       try {
-        const result = await fetchSource(ctx, id, { signal: options.signal });
+        const result = await fetchSource(ctx, id, { signal: options.signal, onlyIfDue: options.onlyIfDue });
         if (result) {
+          countOutcome("feed_fetch", result.status);
           reports.push(result);
           options.onFetched?.(result);
         }
       } catch (error) {
         // A database failure while recording one source must not stop the others.
+        countOutcome("feed_fetch", "failed");
         ctx.log.error({ err: error, sourceId: id }, "feed fetch could not be recorded");
       }
     }
@@ -276,7 +290,8 @@ export async function fetchDueSources(
   options: { signal?: AbortSignal } = {},
 ): Promise<FetchReport[]> {
   const due = await store.listDueSourceIds(ctx.db, ctx.now().toISOString(), DUE_SOURCES_PER_CYCLE);
-  return fetchSources(ctx, due, options);
+  // Each claim checks again that its source is still due: another node may have fetched it since.
+  return fetchSources(ctx, due, { ...options, onlyIfDue: true });
 }
 
 /** Every enabled source, due or not (CLI `sources fetch --all`). */

@@ -1,4 +1,5 @@
 import type { AppContext } from "../site/context.js";
+import { countOutcome } from "../site/metrics.js";
 import { wakeSnoozedDeskStories } from "./desk-service.js";
 import { fetchDueSources } from "./fetch-service.js";
 
@@ -19,10 +20,12 @@ export function startFeedScheduler(ctx: AppContext): () => Promise<void> {
     running = (async () => {
       await wakeSnoozedDeskStories(ctx);
       await fetchDueSources(ctx, { signal: stopping.signal });
+      countOutcome("feed_tick", "done");
     })()
-      .catch((error: unknown) =>
-        ctx.log.error({ err: error, task: "fetch-due-sources" }, "feed scheduler tick failed"),
-      )
+      .catch((error: unknown) => {
+        countOutcome("feed_tick", "failed");
+        ctx.log.error({ err: error, task: "fetch-due-sources" }, "feed scheduler tick failed");
+      })
       .finally(() => {
         running = undefined;
       });

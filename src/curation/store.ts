@@ -78,20 +78,26 @@ export async function listDueSourceIds(db: Executor, now: string, limit: number)
 
 /**
  * Claims a source for one fetch: succeeds for exactly one caller (node) until `lockedUntil`,
- * because the conditional UPDATE is atomic on both databases. Returns the row, or `undefined`
- * when another fetch holds it (or it does not exist).
+ * because the conditional UPDATE is atomic on both databases. With `dueBy`, the source must also
+ * still be due by then, in the same statement: a scheduler working from a list made before
+ * another node fetched the source finds it no longer due. Returns the row, or `undefined` when
+ * another fetch holds it, it is not due (with `dueBy`) or it does not exist.
  */
 export async function claimSource(
   db: Executor,
   id: number,
   now: string,
   lockedUntil: string,
+  dueBy?: string,
 ): Promise<SourceRow | undefined> {
   return db
     .updateTable("sources")
     .set({ locked_until: lockedUntil })
     .where("id", "=", id)
     .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
+    .$if(dueBy !== undefined, (qb) =>
+      qb.where("is_enabled", "=", 1).where("next_fetch_at", "<=", dueBy as string),
+    )
     .returningAll()
     .executeTakeFirst();
 }

@@ -61,15 +61,38 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
   };
 }
 
+export interface OpenOptions {
+  poolSize?: number;
+  /** PostgreSQL: how long opening a connection may take (default 3 s). */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL `statement_timeout`, and a second later the client gives up on the answer itself
+   * (a hung server never answers). Default 15 s; 0 for none
+   * (migrations, imports and backups from the command line).
+   */
+  queryTimeoutMs?: number;
+  /** Told of a pooled connection that failed while idle (the pool replaces it). */
+  onPoolError?: (error: Error) => void;
+}
+
+const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
+
 /** Opens the configured database with durable-write settings. */
-export function openDatabase(
-  database: Config["database"],
-  options: { poolSize?: number } = {},
-): DatabaseHandle {
+export function openDatabase(database: Config["database"], options: OpenOptions = {}): DatabaseHandle {
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   if (database.dialect === "postgres") {
-    const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: database.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+      // A connection dropped without a word (a NAT or firewall forgetting it) is noticed.
+      keepAlive: true,
+      ...(queryTimeoutMs > 0
+        ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + 1000 }
+        : {}),
+    });
     // An idle client losing its connection must not crash the process; the pool replaces it.
-    pool.on("error", () => {});
+    pool.on("error", (error) => options.onPoolError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: "postgres", pgPool: pool, close: () => db.destroy() };
   }

@@ -30,6 +30,12 @@ export function timestampColumnType(db: Kysely<any>): ColumnDataType {
   return dialectOf(db) === "postgres" ? "timestamptz" : "text";
 }
 
+/** Column type for raw bytes (uploaded files kept in the database). */
+// biome-ignore lint/suspicious/noExplicitAny: see dialectOf
+export function bytesColumnType(db: Kysely<any>): ColumnDataType {
+  return dialectOf(db) === "postgres" ? "bytea" : "blob";
+}
+
 /** Converts a COUNT result (bigint string on PostgreSQL, number on SQLite) to a number. */
 export function toCount(value: string | number | bigint | null | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);

@@ -6,6 +6,8 @@ import * as m0003 from "./migrations/0003-search.js";
 import * as m0004 from "./migrations/0004-curation.js";
 import * as m0005 from "./migrations/0005-wordpress-import.js";
 import * as m0006 from "./migrations/0006-performance-indexes.js";
+import * as m0010 from "./migrations/0010-rate-limits.js";
+import * as m0011 from "./migrations/0011-media-files.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   "0004-curation": m0004,
   "0005-wordpress-import": m0005,
   "0006-performance-indexes": m0006,
+  "0010-rate-limits": m0010,
+  "0011-media-files": m0011,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -36,4 +40,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
   }
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Migrations this program knows that the database has not applied (the schema is behind when any). */
+export async function listPendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

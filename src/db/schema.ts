@@ -287,6 +287,21 @@ export interface ClusteringLockTable {
   updated_at: Timestamp;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  /** Milliseconds since the epoch. */
+  expires_at: number;
+}
+
+export interface MediaFilesTable {
+  key: string;
+  content_type: string;
+  byte_size: number;
+  data: Buffer;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -309,4 +324,6 @@ export interface Database {
   wp_import_map: WpImportMapTable;
   wordpress_imports: WordPressImportsTable;
   password_reset_tokens: PasswordResetTokensTable;
+  rate_limits: RateLimitsTable;
+  media_files: MediaFilesTable;
 }

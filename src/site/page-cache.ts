@@ -23,12 +23,20 @@ import { formatSiteDate } from "./settings.js";
  * Those go out with `Cache-Control: private, no-store` so no proxy keeps them either.
  *
  * Invalidation: everything is dropped on any content change (`ctx.changes.onChange`, broadcast
- * to every node on PostgreSQL) and at midnight in the site's zone (the masthead shows the date).
+ * to every node on PostgreSQL, and on every resubscribe to that broadcast) and at midnight in the
+ * site's zone (the masthead shows the date). Nothing is stored while the node may miss a change
+ * (its change feed is down).
+ *
+ * Stale-if-error: a dropped page is kept aside as the last good copy (within the same byte budget,
+ * evicted first) and served, with `Age`, only when the page cannot be rendered because the
+ * database is unreachable (`serveStale`, called by the error handler).
  */
 
 /** What shared caches (a CDN, nginx) may do with a cached page: keep it a minute, serve it stale briefly while refetching. */
 export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
 const PRIVATE_CACHE_CONTROL = "private, no-store";
+/** How old a last good copy may be and still stand in for a page while the database is out. */
+export const STALE_IF_ERROR_MS = 24 * 3_600_000;
 /** Bodies smaller than this are not worth compressing. */
 const MIN_COMPRESS_BYTES = 256;
 /**
@@ -78,6 +86,8 @@ interface CachedPage {
   bytes: number;
   /** Position stamp for the approximate LRU (see `touch`). */
   stamp: number;
+  /** When it was rendered (ms since epoch), for `Age` when served stale. */
+  storedAt: number;
 }
 
 /** Headers never replayed from a stored response. */
@@ -188,10 +198,14 @@ const looked = new WeakSet<IncomingMessage>();
 /** A size-bounded, approximately-LRU store of rendered pages with their compressed variants. */
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
+  /** Last good copies of dropped pages, oldest first: served only while the database is out. */
+  private stale = new Map<string, CachedPage>();
   private readonly encodingByHeader = new Map<string, ContentEncoding>();
   private readonly bypassCookieNames = [SESSION_COOKIE];
   private usedBytes = 0;
   private stampCounter = 0;
+  /** Counted for /metrics: plain integers, so a hit costs no more than an increment. */
+  readonly counts = { hits: 0, misses: 0, evictions: 0, staleServed: 0 };
   /** Bumped by `clear()`; a render that began under an older generation is not stored. */
   generation = 0;
   /** When the stored pages' masthead date runs out (ms since epoch). */
@@ -242,12 +256,46 @@ export class PageCache {
     return this.minUses <= 1 || this.requests.count(key) >= this.minUses;
   }
 
-  /** Drops every stored page (content changed somewhere). */
+  /** Drops every stored page (content changed somewhere); each is kept aside as its last good copy. */
   clear(): void {
+    if (this.stale.size === 0) this.stale = new Map(this.entries);
+    else
+      for (const [key, page] of this.entries) {
+        const older = this.stale.get(key);
+        if (older) {
+          this.stale.delete(key);
+          this.usedBytes -= older.bytes;
+        }
+        this.stale.set(key, page);
+      }
     this.entries.clear();
-    this.usedBytes = 0;
     this.generation += 1;
     this.freshUntil = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Answers with the last good copy of a page that cannot be rendered now (the database is out),
+   * carrying `Age`. False when there is none young enough, leaving the response untouched.
+   */
+  serveStale(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    if (this.isBypassed(req.headers.cookie)) return false;
+    const key = req.url as string;
+    const entry = this.entries.get(key) ?? this.stale.get(key);
+    if (entry === undefined) return false;
+    const ageMs = this.now().getTime() - entry.storedAt;
+    if (ageMs > STALE_IF_ERROR_MS) return false;
+    const encoding = entry.compressible ? this.encodingFor(req.headers["accept-encoding"]) : "identity";
+    const variant = entry.variants[encoding] ?? this.addVariant(entry, encoding);
+    res.writeHead(200, {
+      ...variant.headers,
+      age: String(Math.max(0, Math.floor(ageMs / 1000))),
+      "x-cache": "STALE",
+    });
+    this.counts.staleServed += 1;
+    if (req.method === "HEAD") res.end();
+    else res.end(variant.body);
+    return true;
   }
 
   /**
@@ -270,11 +318,16 @@ export class PageCache {
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     const entry = this.entries.get(req.url as string);
-    if (entry === undefined) return false;
-    if (this.now().getTime() >= this.freshUntil) {
-      this.clear();
+    if (entry === undefined) {
+      this.counts.misses += 1;
       return false;
     }
+    if (this.now().getTime() >= this.freshUntil) {
+      this.clear();
+      this.counts.misses += 1;
+      return false;
+    }
+    this.counts.hits += 1;
     const encoding = entry.compressible ? this.encodingFor(req.headers["accept-encoding"]) : "identity";
     const variant = entry.variants[encoding] ?? this.addVariant(entry, encoding);
     this.touch(entry);
@@ -311,6 +364,11 @@ export class PageCache {
       this.entries.delete(key);
       this.usedBytes -= previous.bytes;
     }
+    const lastGood = this.stale.get(key);
+    if (lastGood) {
+      this.stale.delete(key);
+      this.usedBytes -= lastGood.bytes;
+    }
     this.entries.set(key, page);
     this.usedBytes += page.bytes;
     if (freshUntil < this.freshUntil) this.freshUntil = freshUntil;
@@ -340,6 +398,7 @@ export class PageCache {
       variants: {},
       bytes: key.length * 2 + PAGE_OVERHEAD_BYTES,
       stamp: this.stampCounter++,
+      storedAt: this.now().getTime(),
     };
     this.addVariant(page, "identity", body);
     return page;
@@ -371,7 +430,7 @@ export class PageCache {
     page.variants[encoding] = variant;
     const bytes = body.length + (encoding === "identity" ? 0 : VARIANT_OVERHEAD_BYTES);
     page.bytes += bytes;
-    if (this.entries.get(page.key) === page) {
+    if (this.entries.get(page.key) === page || this.stale.get(page.key) === page) {
       this.usedBytes += bytes;
       this.evict();
     }
@@ -392,10 +451,17 @@ export class PageCache {
 
   private evict(): void {
     if (this.usedBytes <= this.maxBytes) return;
+    // Last good copies go first: they are only a fallback.
+    for (const [key, page] of this.stale) {
+      if (this.usedBytes <= this.maxBytes) return;
+      this.stale.delete(key);
+      this.usedBytes -= page.bytes;
+    }
     for (const [key, page] of this.entries) {
       if (this.usedBytes <= this.maxBytes) break;
       this.entries.delete(key);
       this.usedBytes -= page.bytes;
+      this.counts.evictions += 1;
     }
   }
 
@@ -466,7 +532,8 @@ const pageCachePlugin: FastifyPluginAsync<{
     }
     if (reply.statusCode !== 200 || request.method !== "GET") return payload;
     if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
-    if (!cache.admits(request.url)) return payload;
+    // While the change feed is down this node may miss a change: what it renders is not kept.
+    if (!ctx.changes.isLive || !cache.admits(request.url)) return payload;
     const body = typeof payload === "string" ? Buffer.from(payload) : payload;
     const settings = await ctx.settings.get();
     const page = cache.store(

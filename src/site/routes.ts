@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { outageOf } from "../db/failures.js";
 import type { AppContext } from "./context.js";
+import { sendOutage } from "./outage.js";
 import { renderThemePage } from "./page-context.js";
+import { ReadinessCheck } from "./readiness.js";
 import { findMovedPath } from "./redirects.js";
-import { pingDatabase } from "./store.js";
 
 const ASSET_TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
@@ -17,13 +19,20 @@ const ASSET_TYPES: Record<string, string> = {
 
 /** Site-wide routes: health and theme assets. */
 const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Liveness: the process answers. Touches nothing that can hang (see /readyz for the rest).
   app.get("/healthz", async function showHealth(_request, reply) {
-    try {
-      await pingDatabase(ctx.db);
-      return reply.header("cache-control", "no-store").send({ status: "ok", database: ctx.dialect });
-    } catch {
-      return reply.code(503).header("cache-control", "no-store").send({ status: "unavailable" });
-    }
+    return reply.header("cache-control", "no-store").send({ status: "ok", database: ctx.dialect });
+  });
+
+  // Readiness, for a proxy's or orchestrator's health check: 503 within a second when this node
+  // should get no traffic (database out or hung, schema behind, change feed down, disk not writable).
+  const readiness = new ReadinessCheck(ctx);
+  app.get("/readyz", async function showReadiness(_request, reply) {
+    const { ready, checks } = await readiness.check();
+    return reply
+      .code(ready ? 200 : 503)
+      .header("cache-control", "no-store")
+      .send({ status: ready ? "ready" : "unavailable", database: ctx.dialect, checks });
   });
 
   // Asset URLs carry a content hash, so a stored copy never goes stale: cache forever.
@@ -64,6 +73,8 @@ export function installErrorPages(app: FastifyInstance, ctx: AppContext): void {
     request,
     reply,
   ) {
+    const outage = outageOf(error);
+    if (outage) return sendOutage(app, ctx, request, reply, outage);
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, "request failed");
@@ -75,7 +86,7 @@ export function installErrorPages(app: FastifyInstance, ctx: AppContext): void {
   });
 }
 
-/** Renders the theme's 404 or 500 page; never leaks internals. */
+/** Renders the theme's 404 or 500 page (503 and 507 too); never leaks internals. */
 export async function sendErrorPage(
   ctx: AppContext,
   request: FastifyRequest,

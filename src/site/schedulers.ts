@@ -2,6 +2,7 @@ import { pruneAccounts } from "../accounts/service.js";
 import { publishDueArticles } from "../articles/service.js";
 import { startFeedScheduler } from "../curation/scheduler.js";
 import type { AppContext } from "./context.js";
+import { deleteExpiredRateLimits } from "./store.js";
 
 export const SCHEDULE_TICK_MS = 15_000;
 export const HOUSEKEEPING_TICK_MS = 3_600_000;
@@ -18,7 +19,10 @@ export function startSchedulers(ctx: AppContext): () => Promise<void> {
       .catch((error: unknown) => ctx.log.error({ err: error, task: name }, "scheduled task failed"));
   };
   const publish = guard("publish-due-articles", () => publishDueArticles(ctx));
-  const housekeeping = guard("housekeeping", () => pruneAccounts(ctx));
+  const housekeeping = guard("housekeeping", async () => {
+    await pruneAccounts(ctx);
+    await deleteExpiredRateLimits(ctx.db, Date.now());
+  });
   publish();
   const timers = [setInterval(publish, SCHEDULE_TICK_MS), setInterval(housekeeping, HOUSEKEEPING_TICK_MS)];
   for (const timer of timers) timer.unref();

@@ -7,7 +7,7 @@ import type { Role } from "../../src/db/schema.js";
 import type { AppContext } from "../../src/site/context.js";
 import { SESSION_COOKIE } from "../../src/site/requests.js";
 import type { SiteSettings } from "../../src/site/settings.js";
-import { createTestDatabase, testDialect } from "./database.js";
+import { createTestDatabase, type TestDatabase, testDialect } from "./database.js";
 
 export { testDialect };
 
@@ -61,9 +61,11 @@ export async function createTestSite(
     settings?: Partial<SiteSettings>;
     config?: Partial<Config>;
     onRoute?: BuildOptions["onRoute"];
+    /** A database of the caller's (dropped by it), instead of a fresh one. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestSite> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const clock = new TestClock(new Date(options.now ?? "2026-05-22T10:00:00.000Z"));
   const config: Config = {
     ...loadConfig({ SITE_URL: "http://news.test", ALLOW_PRIVATE_FETCH: "true", RUN_SCHEDULERS: "false" }),
