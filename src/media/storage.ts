@@ -28,7 +28,9 @@ export function mediaDir(dataDir: string): string {
 
 /** Keys are relative paths of safe characters, never leaving the media folder. */
 export function isMediaKey(key: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(key) && key.length <= 300;
+  // No segment may start with a dot ("." and ".." leave the folder); uploads are named with
+  // base64url, which may start with "_" or "-".
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(key) && key.length <= 300;
 }
 
 function fileOf(dir: string, key: string): string {
