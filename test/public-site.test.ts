@@ -345,6 +345,24 @@ describe(`the public news site on ${testDialect}`, () => {
       }
     });
 
+    test("a video link pasted on its own line shows as a card that loads the player only when asked", async () => {
+      const story = await site.newArticle({
+        title: "Harbour wall footage",
+        body: "The wall held.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nMore at [the council](https://example.org/council).",
+      });
+      const page = await site.request({ method: "GET", url: story.path });
+      expect(page.body).toContain('<figure class="embed embed-youtube">');
+      expect(page.body).toContain('data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"');
+      expect(page.body).toMatch(/<script type="module" src="\/assets\/[0-9a-f]+\/embeds\.js"><\/script>/);
+      expect(page.body).not.toMatch(/<iframe|youtube\.com\/embed|ytimg/);
+      expect(page.headers["content-security-policy"]).toContain("frame-src https://www.youtube-nocookie.com");
+      // The stored body keeps the plain link: feeds and the editor see the address.
+      const feed = await site.request({ method: "GET", url: "/feed/" });
+      expect(feed.body).not.toContain("embed-play");
+      const plain = await site.request({ method: "GET", url: stories.curated.path });
+      expect(plain.body).not.toContain("embeds.js");
+    });
+
     test("every page has landmarks, a skip link and alt text on its images", async () => {
       const html = (await site.request({ method: "GET", url: "/" })).body;
       expect(html).toContain('<a class="skip-link" href="#content">Skip to content</a>');

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import helmet, { type HelmetOptions } from "helmet";
+import { EMBED_PLAYER_ORIGINS } from "../lib/embeds.js";
 
 /** The site's security policy: a strict CSP (no inline script or style), no framing, HSTS. */
 const HELMET_OPTIONS: HelmetOptions = {
@@ -10,6 +11,10 @@ const HELMET_OPTIONS: HelmetOptions = {
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", "https:", "http:", "data:"],
+      // Story bodies may play audio and video kept where an imported site had it.
+      mediaSrc: ["'self'", "https:", "http:"],
+      // Embed cards load a provider's player only when the reader asks (src/lib/embeds.ts).
+      frameSrc: EMBED_PLAYER_ORIGINS,
       fontSrc: ["'self'"],
       connectSrc: ["'self'"],
       formAction: ["'self'"],

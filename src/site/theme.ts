@@ -15,6 +15,7 @@ import {
   type TopLevelToken,
   TypeGuards,
 } from "liquidjs";
+import { embedCards } from "../lib/embeds.js";
 import { themesDir } from "../paths.js";
 import { type CompilableTag, type CompiledRender, TemplateCompiler } from "./liquid/compiler.js";
 import { formatSiteDate } from "./settings.js";
@@ -195,6 +196,8 @@ export class ThemeRenderer {
       value ? new Date(value).toISOString() : "",
     );
     this.liquid.registerFilter("asset_url", (name: string) => this.assetUrl(name));
+    // Bare links to video and social posts as privacy-friendly cards (src/lib/embeds.ts).
+    this.liquid.registerFilter("embed_cards", (html: string) => embedCards(String(html ?? "")));
     this.liquid.registerFilter("json", (value: unknown) =>
       // Safe inside <script type="application/ld+json">: no "</script" or "<!--" can close it.
       JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026"),

@@ -153,6 +153,31 @@ describe("the public site in Chromium", () => {
     await context.close();
   });
 
+  test("an embedded video asks nothing of its provider until the reader loads the player", async () => {
+    const story = await served.site.newArticle({
+      title: "Footage from the harbour",
+      body: "The wall held.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nMore soon.",
+    });
+    const { page, context, problems } = await open(story.path, 375);
+    const outside: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(served.baseUrl)) outside.push(request.url());
+    });
+    // Requests made while loading, before the listener was added, are in the performance timeline.
+    const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+    expect([...loaded, ...outside].filter((url) => !url.startsWith(served.baseUrl))).toEqual([]);
+    const card = page.locator("figure.embed-youtube");
+    expect(await card.locator("a.embed-link").getAttribute("href")).toBe(
+      "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    );
+    await card.getByRole("button", { name: "Load the YouTube player" }).click();
+    const frame = card.locator("iframe.embed-frame");
+    expect(await frame.getAttribute("src")).toBe("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
+    expect(await frame.getAttribute("title")).toBe("YouTube player");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test("reduced motion turns smooth scrolling off", async () => {
     const context = await browser.newContext({ reducedMotion: "reduce" });
     const page = await context.newPage();
