@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import {
   ARTICLE_STATUSES,
+  type ArticleDetail,
   type ArticleInput,
   createArticle,
   deleteArticle,
@@ -17,7 +18,13 @@ import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
 import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import { apiActorOf, requireApiToken } from "./auth.js";
-import { adminArticleJson, adminArticleSummaryJson, publicArticleJson } from "./serializers.js";
+import {
+  adminArticleJson,
+  adminArticleSummaryJson,
+  articleEtag,
+  publicArticleJson,
+  versionFromIfMatch,
+} from "./serializers.js";
 
 const articleBodySchema = {
   type: "object",
@@ -72,11 +79,27 @@ function schemaErrorsToFields(
   return fields;
 }
 
+/** 412 for a write made from an older copy: the article as it is now, and its version, in the body. */
+function sendStale(reply: FastifyReply, current: ArticleDetail) {
+  return reply
+    .code(412)
+    .header("etag", articleEtag(current))
+    .send({
+      error: "the article changed since this copy was read",
+      current_version: current.version,
+      article: adminArticleJson(current),
+    });
+}
+
 function sendWriteResult(reply: FastifyReply, result: WriteResult, createdStatus: number) {
   if ("errors" in result) return sendFieldErrors(reply, result.errors);
   if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
   if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
-  return reply.code(createdStatus).send(adminArticleJson(result.article));
+  if ("conflict" in result) return sendStale(reply, result.conflict);
+  return reply
+    .code(createdStatus)
+    .header("etag", articleEtag(result.article))
+    .send(adminArticleJson(result.article));
 }
 
 /** Content API (public, read-only) and Admin API (bearer token) for articles. */
@@ -178,7 +201,7 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         const id = Number(request.params.id);
         const article = Number.isInteger(id) ? await getArticle(ctx, id) : undefined;
         if (!article) return reply.code(404).send({ error: "article not found" });
-        return reply.send(adminArticleJson(article));
+        return reply.header("etag", articleEtag(article)).send(adminArticleJson(article));
       });
 
       admin.patch<{ Params: { id: string }; Body: ArticleInput }>(
@@ -187,7 +210,12 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         async function updateApiArticle(request, reply) {
           const id = Number(request.params.id);
           if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
-          return sendWriteResult(reply, await updateArticle(ctx, apiActorOf(request), id, request.body), 200);
+          const ifVersion = versionFromIfMatch(request.headers["if-match"]);
+          return sendWriteResult(
+            reply,
+            await updateArticle(ctx, apiActorOf(request), id, request.body, { ifVersion }),
+            200,
+          );
         },
       );
 
@@ -196,9 +224,11 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         async function deleteApiArticle(request, reply) {
           const id = Number(request.params.id);
           if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
-          const result = await deleteArticle(ctx, apiActorOf(request), id);
+          const ifVersion = versionFromIfMatch(request.headers["if-match"]);
+          const result = await deleteArticle(ctx, apiActorOf(request), id, { ifVersion });
           if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
           if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
+          if ("conflict" in result) return sendStale(reply, result.conflict);
           return reply.code(204).send();
         },
       );

@@ -26,6 +26,7 @@ import {
   type EditorValues,
   editorValuesFromArticle,
   editorValuesFromForm,
+  editorVersion,
   parseEditorAction,
 } from "./editor-form.js";
 import { renderArticleMarkdown } from "./markdown.js";
@@ -184,6 +185,8 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       errors: FieldErrors;
       previewHtml?: string;
       statusCode?: number;
+      /** The stored article when this form's save was refused as made from an older version. */
+      conflict?: ArticleDetail;
     },
   ) {
     const actor = actorOf(request);
@@ -236,6 +239,15 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       values,
       errors,
       has_errors: Object.keys(errors).length > 0,
+      conflict: state.conflict
+        ? {
+            title: state.conflict.title,
+            excerpt: state.conflict.excerpt,
+            body: state.conflict.body,
+            status: state.conflict.status,
+            updated_at: formatSiteDate(state.conflict.updated_at, "d MMM yyyy, HH:mm:ss", settings.timezone),
+          }
+        : null,
       preview_html: state.previewHtml ?? null,
       timezone: settings.timezone,
       now_local: nowLocal,
@@ -407,13 +419,24 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         await updateMediaAlt(ctx, mediaId, values.featured_alt);
     }
     const result = existing
-      ? await updateArticle(ctx, actor, existing.id, mapped.input)
+      ? await updateArticle(ctx, actor, existing.id, mapped.input, { ifVersion: editorVersion(values) })
       : await createArticle(ctx, actor, mapped.input);
     if ("forbidden" in result) {
       denyUnless(false, request, reply);
       return reply;
     }
     if ("notFound" in result) return reply.callNotFound();
+    if ("conflict" in result) {
+      // Nothing typed is lost: the form keeps the editor's text and now carries the stored version,
+      // so saving again replaces theirs knowingly; their version is shown beside it to merge from.
+      return renderEditor(request, reply, {
+        article: result.conflict,
+        values: { ...values, version: String(result.conflict.version) },
+        errors: {},
+        conflict: result.conflict,
+        statusCode: 409,
+      });
+    }
     if ("errors" in result) {
       const fieldErrors = { ...result.errors };
       if (fieldErrors.author_email) {

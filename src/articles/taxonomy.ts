@@ -1,6 +1,6 @@
 import type { Db } from "../db/database.js";
 import type { AppContext } from "../site/context.js";
-import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { claimFreeSlug, isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "changes">;
@@ -21,53 +21,82 @@ function cleanNames(names: string[]): string[] {
   return result;
 }
 
+/** How a kind of term is looked up and claimed; categories and tags differ only in their store calls. */
+interface TermKind {
+  table: "categories" | "tags";
+  fallbackSlug: string;
+  listByNames(db: Db, lowerNames: string[]): Promise<{ id: number; name: string }[]>;
+  insertIfSlugFree(db: Db, name: string, slug: string, now: string): Promise<{ id: number } | undefined>;
+}
+
+const CATEGORY: TermKind = {
+  table: "categories",
+  fallbackSlug: "category",
+  listByNames: store.listCategoriesByNames,
+  insertIfSlugFree: (db, name, slug, now) =>
+    store.insertCategoryIfSlugFree(db, {
+      name,
+      slug,
+      description: "",
+      parent_id: null,
+      nav_position: null,
+      created_at: now,
+    }),
+};
+
+const TAG: TermKind = {
+  table: "tags",
+  fallbackSlug: "tag",
+  listByNames: store.listTagsByNames,
+  insertIfSlugFree: (db, name, slug, now) => store.insertTagIfSlugFree(db, { name, slug, created_at: now }),
+};
+
+/**
+ * Ids of the terms named, creating the missing ones. Safe against a concurrent create of the same
+ * name: the other writer's term is found by name and used, and a slug lost to a different name gets
+ * the next free suffix. Missing terms are claimed in name order
+ * so two writers creating the same pair never wait on each other in opposite orders.
+ */
+async function ensureTerms(kind: TermKind, db: Db, names: string[], now: string): Promise<number[]> {
+  const wanted = cleanNames(names);
+  const idByName = new Map(
+    (
+      await kind.listByNames(
+        db,
+        wanted.map((n) => n.toLowerCase()),
+      )
+    ).map((t) => [t.name.toLowerCase(), t.id]),
+  );
+  const missing = wanted.filter((n) => !idByName.has(n.toLowerCase())).sort();
+  for (const name of missing) {
+    const id = await claimFreeSlug(
+      slugify(name) || kind.fallbackSlug,
+      MAX_TERM_NAME_LENGTH,
+      (root) => store.listSlugsStartingWith(db, kind.table, root),
+      async (slug) => {
+        // Looked up after the taken slugs were listed: a same-named term committed meanwhile is
+        // found here rather than given a suffixed twin; one committed later makes the insert lose.
+        const [earlier] = await kind.listByNames(db, [name.toLowerCase()]);
+        if (earlier) return earlier.id;
+        const inserted = await kind.insertIfSlugFree(db, name, slug, now);
+        if (inserted) return inserted.id;
+        const [same] = await kind.listByNames(db, [name.toLowerCase()]);
+        return same?.id;
+      },
+    );
+    idByName.set(name.toLowerCase(), id);
+  }
+  return wanted.map((n) => idByName.get(n.toLowerCase())!);
+}
+
 /** Category ids for names, creating the missing ones (the editor's "create on type"). */
 export async function ensureCategories(db: Db, names: string[], now: string): Promise<number[]> {
-  const wanted = cleanNames(names);
-  const existing = await store.listCategoriesByNames(
-    db,
-    wanted.map((n) => n.toLowerCase()),
-  );
-  const byName = new Map(existing.map((c) => [c.name.toLowerCase(), c.id]));
-  const ids: number[] = [];
-  for (const name of wanted) {
-    let id = byName.get(name.toLowerCase());
-    if (id === undefined) {
-      const slug = await uniqueSlug(slugify(name) || "category", (s) => store.isCategorySlugTaken(db, s));
-      id = (
-        await store.insertCategory(db, {
-          name,
-          slug,
-          description: "",
-          parent_id: null,
-          nav_position: null,
-          created_at: now,
-        })
-      ).id;
-    }
-    ids.push(id);
-  }
-  return ids;
+  return ensureTerms(CATEGORY, db, names, now);
 }
 
 /** Tag ids for names, creating the missing ones. */
 export async function ensureTags(db: Db, names: string[], now: string): Promise<number[]> {
-  const wanted = cleanNames(names);
-  const existing = await store.listTagsByNames(
-    db,
-    wanted.map((n) => n.toLowerCase()),
-  );
-  const byName = new Map(existing.map((t) => [t.name.toLowerCase(), t.id]));
-  const ids: number[] = [];
-  for (const name of wanted) {
-    let id = byName.get(name.toLowerCase());
-    if (id === undefined) {
-      const slug = await uniqueSlug(slugify(name) || "tag", (s) => store.isTagSlugTaken(db, s));
-      id = (await store.insertTag(db, { name, slug, created_at: now })).id;
-    }
-    ids.push(id);
-  }
-  return ids;
+  return ensureTerms(TAG, db, names, now);
 }
 
 export interface CategoryInput {

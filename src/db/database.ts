@@ -1,7 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, type SqliteDatabase as KyselySqliteDatabase, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+} from "kysely";
 import pg from "pg";
 import type { Config } from "../config.js";
 import type { DialectName } from "./dialect.js";
@@ -61,6 +70,27 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
   };
 }
 
+/**
+ * SQLite transactions start with `BEGIN IMMEDIATE`: a transaction takes the write lock before its
+ * first read, so a read-modify-write never works from a copy another connection (a second node on
+ * the same file, the CLI) changes underneath it. A plain `BEGIN` would read first and then fail with
+ * SQLITE_BUSY when it tries to write, without waiting for `busy_timeout`.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: KyselySqliteDatabase) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
 /** Opens the configured database with durable-write settings. */
 export function openDatabase(
   database: Config["database"],
@@ -82,6 +112,6 @@ export function openDatabase(
   // 8 MB of pages (four times SQLite's default): reads past it come from the OS's file cache at no
   // measurable cost per page render, while 32 MB cost 50-60 MB of RSS once full.
   sqlite.pragma("cache_size = -8000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite)) });
   return { db, dialect: "sqlite", pgPool: undefined, close: () => db.destroy() };
 }

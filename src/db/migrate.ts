@@ -6,6 +6,7 @@ import * as m0003 from "./migrations/0003-search.js";
 import * as m0004 from "./migrations/0004-curation.js";
 import * as m0005 from "./migrations/0005-wordpress-import.js";
 import * as m0006 from "./migrations/0006-performance-indexes.js";
+import * as m0007 from "./migrations/0007-article-versions.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0004-curation": m0004,
   "0005-wordpress-import": m0005,
   "0006-performance-indexes": m0006,
+  "0007-article-versions": m0007,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
