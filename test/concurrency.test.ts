@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../src/app.js";
-import { createTestSite, type TestSite, testDialect } from "./support/site.js";
+import { createTestSite, type TestSite, testDialect, testLogger } from "./support/site.js";
 
 // Real parallel HTTP requests at listening apps: two clients (and two nodes on one database) writing
 // the same stories at the same moment. Each round's requests are sent together; the counts below are
@@ -23,7 +23,7 @@ beforeAll(async () => {
   token = await site.newApiToken();
   base.a = await site.app.listen({ port: 0, host: "127.0.0.1" });
   // A second node built from the same config: its own pool (or SQLite connection) on the same database.
-  secondNode = await buildApp(site.config, { logger: false });
+  secondNode = await buildApp(site.config, { logger: testLogger() });
   base.b = await secondNode.listen({ port: 0, host: "127.0.0.1" });
 });
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { canViewArticle, seesEveryonesArticles } from "../accounts/permissions.js";
 import {
   ARTICLE_STATUSES,
   type ArticleDetail,
@@ -16,7 +17,8 @@ import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
 import type { ArticleStatus } from "../db/schema.js";
 import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
-import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { MAX_ROW_ID, parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { internalErrorBody, logUnhandledError } from "../site/routes.js";
 import { apiActorOf, requireApiToken } from "./auth.js";
 import {
   adminArticleJson,
@@ -52,7 +54,7 @@ const articleBodySchema = {
     },
     comments_open: { type: "boolean" },
     author_email: { type: "string" },
-    featured_media_id: { type: ["integer", "null"] },
+    featured_media_id: { type: ["integer", "null"], minimum: 1, maximum: MAX_ROW_ID },
     is_page: { type: "boolean" },
     is_sticky: { type: "boolean" },
   },
@@ -159,8 +161,8 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           if (error.fields) return sendFieldErrors(reply, error.fields, 400);
           if (error.statusCode && error.statusCode < 500)
             return reply.code(error.statusCode).send({ error: error.message });
-          request.log.error({ err: error }, "admin api failed");
-          return reply.code(500).send({ error: "internal error" });
+          logUnhandledError(request, reply, error);
+          return reply.code(500).send(internalErrorBody(request));
         },
       );
 
@@ -175,9 +177,15 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           // The same search as the newsroom's list: the full-text index, unpublished stories included.
           const q = (request.query.q ?? "").trim();
           const ids = q ? await searchArticleIds(ctx, q, { includeUnpublished: true }) : undefined;
+          // Authors and contributors list their own stories, as in the newsroom.
+          const actor = apiActorOf(request);
           const result = await listArticlesForAdmin(
             ctx,
-            { status: status as ArticleStatus | undefined, ids },
+            {
+              status: status as ArticleStatus | undefined,
+              ids,
+              authorId: seesEveryonesArticles(actor) ? undefined : actor.id,
+            },
             page,
           );
           return reply.send({
@@ -198,9 +206,11 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
       );
 
       admin.get<{ Params: { id: string } }>("/articles/:id", async function showApiArticle(request, reply) {
-        const id = Number(request.params.id);
-        const article = Number.isInteger(id) ? await getArticle(ctx, id) : undefined;
-        if (!article) return reply.code(404).send({ error: "article not found" });
+        const id = parseId(request.params.id);
+        const article = id ? await getArticle(ctx, id) : undefined;
+        const actor = apiActorOf(request);
+        if (!article || !canViewArticle(actor, { author_id: article.author.id, status: article.status }))
+          return reply.code(404).send({ error: "article not found" });
         return reply.header("etag", articleEtag(article)).send(adminArticleJson(article));
       });
 
@@ -208,8 +218,8 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         "/articles/:id",
         { schema: { body: articleBodySchema } },
         async function updateApiArticle(request, reply) {
-          const id = Number(request.params.id);
-          if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
+          const id = parseId(request.params.id);
+          if (id === undefined) return reply.code(404).send({ error: "article not found" });
           const ifVersion = versionFromIfMatch(request.headers["if-match"]);
           return sendWriteResult(
             reply,
@@ -222,8 +232,8 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
       admin.delete<{ Params: { id: string } }>(
         "/articles/:id",
         async function deleteApiArticle(request, reply) {
-          const id = Number(request.params.id);
-          if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
+          const id = parseId(request.params.id);
+          if (id === undefined) return reply.code(404).send({ error: "article not found" });
           const ifVersion = versionFromIfMatch(request.headers["if-match"]);
           const result = await deleteArticle(ctx, apiActorOf(request), id, { ifVersion });
           if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });

@@ -5,6 +5,7 @@ import {
   canCreateArticle,
   canDeleteArticle,
   canEditArticle,
+  canEditMedia,
   canPublishArticle,
   canTrashArticle,
   isEditorOrAbove,
@@ -16,7 +17,7 @@ import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { ArticleStatus } from "../db/schema.js";
 import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
-import { field, parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { field, parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import { formatSiteDate } from "../site/settings.js";
 import {
   articleInputFromEditor,
@@ -73,10 +74,6 @@ function articleListUrl(filters: ListFilters, page = 1): string {
 
 function ownershipOf(article: ArticleSummary) {
   return { author_id: article.author.id, status: article.status };
-}
-
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** The newsroom's article list, the editor with its live preview, and the row actions. */
@@ -415,8 +412,13 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const mediaId = mapped.input.featured_media_id;
     if (mediaId && !upload) {
       const chosen = await getMedia(ctx, mediaId);
-      if (chosen && chosen.alt !== values.featured_alt.trim())
-        await updateMediaAlt(ctx, mediaId, values.featured_alt);
+      if (chosen && chosen.alt !== values.featured_alt.trim()) {
+        // Choosing someone else's image is fine; rewriting its alt text is for its uploader or an editor.
+        if (!canEditMedia(actor, chosen))
+          return refuse({ featured_alt: "can be changed only by the image's uploader or an editor" });
+        const problem = await updateMediaAlt(ctx, mediaId, values.featured_alt);
+        if (problem) return refuse({ featured_alt: problem });
+      }
     }
     const result = existing
       ? await updateArticle(ctx, actor, existing.id, mapped.input, { ifVersion: editorVersion(values) })

@@ -4,8 +4,10 @@ import {
   canCreateArticle,
   canDeleteArticle,
   canEditArticle,
+  canPinArticle,
   canPublishArticle,
   canTrashArticle,
+  canViewArticle,
 } from "../accounts/permissions.js";
 import { getUserByEmail } from "../accounts/service.js";
 import type { Db } from "../db/database.js";
@@ -117,6 +119,7 @@ async function insertWithFreeSlug(
  */
 export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput): Promise<WriteResult> {
   if (!canCreateArticle(actor)) return { forbidden: "you may not write articles" };
+  if (input.is_sticky && !canPinArticle(actor)) return { forbidden: PIN_FORBIDDEN };
   const errors = validateArticleInput(input, true);
   const now = ctx.now();
   const nowIso = now.toISOString();
@@ -170,6 +173,7 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
 }
 
 const SLUG_TAKEN = "is already used by another article";
+const PIN_FORBIDDEN = "only editors may pin stories or choose the lead";
 
 /** Options of a write to a stored article. */
 export interface ArticleWriteOptions {
@@ -199,8 +203,15 @@ export async function updateArticle(
   try {
     outcome = await ctx.db.transaction().execute(async (trx) => {
       const existing = await store.getArticleForUpdate(trx, id);
-      if (!existing) return { notFound: true } as const;
+      // Others' unpublished work is not there for an author or contributor: 404, as on reads.
+      if (!existing || !canViewArticle(actor, existing)) return { notFound: true } as const;
       if (!canEditArticle(actor, existing)) return { forbidden: "you may not edit this article" };
+      if (
+        input.is_sticky !== undefined &&
+        input.is_sticky !== (existing.is_sticky === 1) &&
+        !canPinArticle(actor)
+      )
+        return { forbidden: PIN_FORBIDDEN };
       if (options.ifVersion !== undefined && options.ifVersion !== existing.version)
         return { stale: true } as const;
       const errors = { ...validationErrors };
@@ -310,7 +321,7 @@ export async function deleteArticle(
 ): Promise<{ ok: true } | { forbidden: string } | { notFound: true } | { conflict: ArticleDetail }> {
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const existing = await store.getArticleForUpdate(trx, id);
-    if (!existing) return { notFound: true } as const;
+    if (!existing || !canViewArticle(actor, existing)) return { notFound: true } as const;
     if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
     if (options.ifVersion !== undefined && options.ifVersion !== existing.version)
       return { stale: true } as const;

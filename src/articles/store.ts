@@ -579,6 +579,7 @@ export async function getMediaById(db: Db, id: number) {
       "height",
       "alt",
       "source_url",
+      "uploaded_by",
       "created_at",
     ])
     .where("id", "=", id)

@@ -1,12 +1,14 @@
 import type { Db } from "../db/database.js";
 import type { AppContext } from "../site/context.js";
 import { claimFreeSlug, isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { checkText } from "../site/text-input.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "changes">;
 export type FieldErrors = Record<string, string>;
 
 export const MAX_TERM_NAME_LENGTH = 100;
+const MAX_TERM_DESCRIPTION_LENGTH = 1000;
 
 function cleanNames(names: string[]): string[] {
   const seen = new Set<string>();
@@ -107,19 +109,23 @@ export interface CategoryInput {
   nav_position?: number | null;
 }
 
-function validateTerm(
+export function validateTerm(
   input: { name?: string; slug?: string; description?: string },
   creating: boolean,
 ): FieldErrors {
   const errors: FieldErrors = {};
   if (creating || input.name !== undefined) {
     const name = (input.name ?? "").trim();
-    if (name === "" || name.length > MAX_TERM_NAME_LENGTH)
+    if (checkText(errors, "name", name, { max: MAX_TERM_NAME_LENGTH }) && name === "")
       errors.name = `must be 1 to ${MAX_TERM_NAME_LENGTH} characters`;
   }
-  if (input.slug !== undefined && input.slug !== "" && !isValidSlug(input.slug))
-    errors.slug = "may contain only lowercase letters, digits and single dashes";
-  if ((input.description ?? "").length > 1000) errors.description = "must be at most 1,000 characters";
+  if (input.slug !== undefined && input.slug !== "" && !(isValidSlug(input.slug) && input.slug.length <= 100))
+    errors.slug = "may contain only lowercase letters, digits and single dashes (at most 100 characters)";
+  checkText(errors, "description", input.description, {
+    max: MAX_TERM_DESCRIPTION_LENGTH,
+    column: "text",
+    multiline: true,
+  });
   return errors;
 }
 
