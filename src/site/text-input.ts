@@ -34,6 +34,9 @@ const LINE_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u200B\u2060-\u2064\uFEFF]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const BODY_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/** C0 and C1 control characters and DEL, as a pattern source. */
+const CONTROLS_SOURCE = "[\\u0000-\\u001F\\u007F-\\u009F]";
+
 const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** Characters as a reader counts them: an emoji sequence or a letter with its accents is one. */
@@ -51,9 +54,10 @@ function countCodePoints(text: string): number {
   return count;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const UNSTORABLE =
-  /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSTORABLE = new RegExp(
+  `${CONTROLS_SOURCE}|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]`,
+  "g",
+);
 
 /**
  * Text that did not come from a person typing (an upload's file name) made storable: control
@@ -101,7 +105,7 @@ function undecodableFields(value: unknown, path: string, found: string[]): strin
   if (typeof value === "string") {
     if (UNDECODABLE.test(value)) found.push(path || "body");
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => undecodableFields(item, `${path}[${i}]`, found));
+    for (const [i, item] of value.entries()) undecodableFields(item, `${path}[${i}]`, found);
   } else if (value && typeof value === "object") {
     for (const [key, item] of Object.entries(value))
       undecodableFields(item, path ? `${path}.${key}` : key, found);
@@ -125,8 +129,7 @@ export function refuseUndecodableJson(app: FastifyInstance): void {
   });
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const PATH_CONTROLS = /[\u0000-\u001F\u007F-\u009F]/;
+const PATH_CONTROLS = new RegExp(CONTROLS_SOURCE);
 
 /**
  * Answers 404 for a path whose parameters hold control characters (`/2026/12/04/a%00b/`) or
