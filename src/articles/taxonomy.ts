@@ -1,6 +1,7 @@
 import type { Db } from "../db/database.js";
+import { isUniqueViolation } from "../db/dialect.js";
 import type { AppContext } from "../site/context.js";
-import { claimFreeSlug, isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { claimFreeSlug, isValidSlug, slugify } from "../site/slug.js";
 import { checkText } from "../site/text-input.js";
 import * as store from "./store.js";
 
@@ -8,6 +9,8 @@ type Ctx = Pick<AppContext, "db" | "now" | "changes">;
 export type FieldErrors = Record<string, string>;
 
 export const MAX_TERM_NAME_LENGTH = 100;
+/** Longest category or tag slug (`varchar(100)`). */
+const MAX_TERM_SLUG_LENGTH = 100;
 const MAX_TERM_DESCRIPTION_LENGTH = 1000;
 
 function cleanNames(names: string[]): string[] {
@@ -73,7 +76,7 @@ async function ensureTerms(kind: TermKind, db: Db, names: string[], now: string)
   for (const name of missing) {
     const id = await claimFreeSlug(
       slugify(name) || kind.fallbackSlug,
-      MAX_TERM_NAME_LENGTH,
+      MAX_TERM_SLUG_LENGTH,
       (root) => store.listSlugsStartingWith(db, kind.table, root),
       async (slug) => {
         // Looked up after the taken slugs were listed: a same-named term committed meanwhile is
@@ -119,7 +122,11 @@ export function validateTerm(
     if (checkText(errors, "name", name, { max: MAX_TERM_NAME_LENGTH }) && name === "")
       errors.name = `must be 1 to ${MAX_TERM_NAME_LENGTH} characters`;
   }
-  if (input.slug !== undefined && input.slug !== "" && !(isValidSlug(input.slug) && input.slug.length <= 100))
+  if (
+    input.slug !== undefined &&
+    input.slug !== "" &&
+    !(isValidSlug(input.slug) && input.slug.length <= MAX_TERM_SLUG_LENGTH)
+  )
     errors.slug = "may contain only lowercase letters, digits and single dashes (at most 100 characters)";
   checkText(errors, "description", input.description, {
     max: MAX_TERM_DESCRIPTION_LENGTH,
@@ -161,44 +168,70 @@ export async function listNavCategories(ctx: Pick<Ctx, "db">, slugs: string[]) {
     .sort((a, b) => (a.nav_position ?? 0) - (b.nav_position ?? 0));
 }
 
-export async function createCategory(ctx: Ctx, input: CategoryInput) {
+const NAME_EXISTS = "a category with this name exists";
+
+export type CategoryCreated =
+  | { category: { id: number; name: string; slug: string }; errors?: undefined }
+  | { errors: FieldErrors; category?: undefined };
+const SLUG_USED = "is already used";
+
+/**
+ * Creates a category from the admin form. Two creates of one name at once give one category and
+ * a field error, never a duplicate or a server error: the slug is claimed with the unique index,
+ * and the name is looked up again just before each insert.
+ */
+export async function createCategory(ctx: Ctx, input: CategoryInput): Promise<CategoryCreated> {
   const errors = validateTerm(input, true);
-  const name = (input.name ?? "").trim();
-  if (!errors.name && (await store.listCategoriesByNames(ctx.db, [name.toLowerCase()])).length > 0)
-    errors.name = "a category with this name exists";
-  if (input.slug && !errors.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
-    errors.slug = "is already used";
   if (Object.keys(errors).length) return { errors };
-  const slug =
-    input.slug ||
-    (await uniqueSlug(slugify(name) || "category", (s) => store.isCategorySlugTaken(ctx.db, s)));
-  const category = await store.insertCategory(ctx.db, {
+  const name = (input.name ?? "").trim();
+  const row = {
     name,
-    slug,
     description: input.description?.trim() ?? "",
     parent_id: input.parent_id ?? null,
     nav_position: input.nav_position ?? null,
     created_at: ctx.now().toISOString(),
+  };
+  const created = await ctx.db.transaction().execute(async (trx): Promise<CategoryCreated> => {
+    const nameTaken = async () => (await store.listCategoriesByNames(trx, [name.toLowerCase()])).length > 0;
+    if (await nameTaken()) return { errors: { name: NAME_EXISTS } };
+    if (input.slug) {
+      const category = await store.insertCategoryIfSlugFree(trx, { ...row, slug: input.slug });
+      return category ? { category } : { errors: { slug: SLUG_USED } };
+    }
+    const claimed = await claimFreeSlug(
+      slugify(name) || "category",
+      MAX_TERM_SLUG_LENGTH,
+      (root) => store.listSlugsStartingWith(trx, "categories", root),
+      async (slug) =>
+        (await nameTaken()) ? ("name taken" as const) : store.insertCategoryIfSlugFree(trx, { ...row, slug }),
+    );
+    return claimed === "name taken" ? { errors: { name: NAME_EXISTS } } : { category: claimed };
   });
-  await ctx.changes.changed("category created");
-  return { category };
+  if (created.category) await ctx.changes.changed("category created");
+  return created;
 }
 
+/** Changes the named fields of a category; a slug taken meanwhile by another is a field error. */
 export async function updateCategory(ctx: Ctx, id: number, input: CategoryInput): Promise<FieldErrors> {
   const existing = await store.getCategoryById(ctx.db, id);
   if (!existing) return { id: "no such category" };
   const errors = validateTerm(input, false);
   if (input.slug && input.slug !== existing.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
-    errors.slug = "is already used";
+    errors.slug = SLUG_USED;
   if (input.parent_id === id) errors.parent_id = "a category cannot be its own parent";
   if (Object.keys(errors).length) return errors;
-  await store.updateCategory(ctx.db, id, {
-    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-    ...(input.slug ? { slug: input.slug } : {}),
-    ...(input.description !== undefined ? { description: input.description.trim() } : {}),
-    ...(input.parent_id !== undefined ? { parent_id: input.parent_id } : {}),
-    ...(input.nav_position !== undefined ? { nav_position: input.nav_position } : {}),
-  });
+  try {
+    await store.updateCategory(ctx.db, id, {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.slug ? { slug: input.slug } : {}),
+      ...(input.description !== undefined ? { description: input.description.trim() } : {}),
+      ...(input.parent_id !== undefined ? { parent_id: input.parent_id } : {}),
+      ...(input.nav_position !== undefined ? { nav_position: input.nav_position } : {}),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { slug: SLUG_USED };
+    throw error;
+  }
   await ctx.changes.changed("category updated");
   return {};
 }
@@ -216,13 +249,18 @@ export async function renameTag(
   const errors = validateTerm(input, false);
   if (input.slug && (await store.isTagSlugTaken(ctx.db, input.slug))) {
     const current = (await store.listTags(ctx.db)).find((t) => t.id === id);
-    if (current?.slug !== input.slug) errors.slug = "is already used";
+    if (current?.slug !== input.slug) errors.slug = SLUG_USED;
   }
   if (Object.keys(errors).length) return errors;
-  await store.updateTag(ctx.db, id, {
-    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-    ...(input.slug ? { slug: input.slug } : {}),
-  });
+  try {
+    await store.updateTag(ctx.db, id, {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.slug ? { slug: input.slug } : {}),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { slug: SLUG_USED };
+    throw error;
+  }
   await ctx.changes.changed("tag updated");
   return {};
 }
