@@ -2,20 +2,22 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { LIMITS } from "../src/articles/validation.js";
 import { postComment, readerFields } from "./comments-helpers.js";
-import { createTestSite, type TestSite, testDialect } from "./support/site.js";
+import { articleApi, createTestSite, type TestSite, testDialect } from "./support/site.js";
 
 // Input the database cannot hold gets the same 4xx on SQLite and PostgreSQL, before any query runs.
 describe(`input the database cannot hold, on ${testDialect}`, () => {
   let site: TestSite;
   let auth: { authorization: string };
+  let api: ReturnType<typeof articleApi>;
   beforeAll(async () => {
     site = await createTestSite();
-    auth = { authorization: `Bearer ${await site.newApiToken()}` };
+    const token = await site.newApiToken();
+    auth = { authorization: `Bearer ${token}` };
+    api = articleApi(site, token);
   });
   afterAll(async () => site?.close());
 
-  const createArticle = (payload: object) =>
-    site.request({ method: "POST", url: "/api/admin/articles", headers: auth, payload });
+  const createArticle = (payload: object) => api.create(payload);
 
   test.each([
     ["a NUL in the title", { title: "Budget\u0000vote" }, "title", /control characters/],
@@ -134,19 +136,8 @@ describe(`input the database cannot hold, on ${testDialect}`, () => {
 
   test("a date in year 1 is refused instead of being read back as 2001", async () => {
     const article = await site.newArticle({ title: "Dated" });
-    const response = await site.request({
-      method: "PATCH",
-      url: `/api/admin/articles/${article.id}`,
-      headers: auth,
-      payload: { published_at: "0001-01-01T00:00:00Z" },
-    });
-    expect(response.statusCode).toBe(422);
-    const far = await site.request({
-      method: "PATCH",
-      url: `/api/admin/articles/${article.id}`,
-      headers: auth,
-      payload: { published_at: "9999-12-31T00:00:00Z", status: "scheduled" },
-    });
+    expect((await api.patch(article.id, { published_at: "0001-01-01T00:00:00Z" })).statusCode).toBe(422);
+    const far = await api.patch(article.id, { published_at: "9999-12-31T00:00:00Z", status: "scheduled" });
     expect(far.statusCode).toBe(200);
     expect(far.json().published_at).toBe("9999-12-31T00:00:00.000Z");
   });

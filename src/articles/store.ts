@@ -446,17 +446,26 @@ export async function insertCategory(
     .executeTakeFirstOrThrow();
 }
 
-/** Inserts the category unless its slug is taken (then `undefined`); see insertArticleIfSlugFree. */
-export async function insertCategoryIfSlugFree(
+/**
+ * Inserts a category or tag unless its slug is taken (then `undefined`); see insertArticleIfSlugFree.
+ * Categories add their description, parent and navigation place to the name, slug and time.
+ */
+export async function insertTermIfSlugFree<T extends "categories" | "tags">(
   db: Db,
-  category: Parameters<typeof insertCategory>[1],
+  table: T,
+  term: T extends "categories"
+    ? Parameters<typeof insertCategory>[1]
+    : { name: string; slug: string; created_at: string },
 ): Promise<{ id: number; name: string; slug: string } | undefined> {
-  return db
-    .insertInto("categories")
-    .values(category)
-    .onConflict((oc) => oc.column("slug").doNothing())
-    .returning(["id", "name", "slug"])
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto(table as "tags")
+      .values(term)
+      // biome-ignore lint/suspicious/noExplicitAny: both tables have a unique slug; Kysely cannot see that through the union
+      .onConflict((oc: any) => oc.column("slug").doNothing())
+      .returning(["id", "name", "slug"])
+      .executeTakeFirst()
+  );
 }
 
 export async function updateCategory(
@@ -506,19 +515,6 @@ export async function listTagsByNames(db: Db, lowerNames: string[]) {
 
 export async function insertTag(db: Db, tag: { name: string; slug: string; created_at: string }) {
   return db.insertInto("tags").values(tag).returning(["id", "name", "slug"]).executeTakeFirstOrThrow();
-}
-
-/** Inserts the tag unless its slug is taken (then `undefined`); see insertArticleIfSlugFree. */
-export async function insertTagIfSlugFree(
-  db: Db,
-  tag: { name: string; slug: string; created_at: string },
-): Promise<{ id: number; name: string; slug: string } | undefined> {
-  return db
-    .insertInto("tags")
-    .values(tag)
-    .onConflict((oc) => oc.column("slug").doNothing())
-    .returning(["id", "name", "slug"])
-    .executeTakeFirst();
 }
 
 export async function updateTag(

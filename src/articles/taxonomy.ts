@@ -39,7 +39,7 @@ const CATEGORY: TermKind = {
   fallbackSlug: "category",
   listByNames: store.listCategoriesByNames,
   insertIfSlugFree: (db, name, slug, now) =>
-    store.insertCategoryIfSlugFree(db, {
+    store.insertTermIfSlugFree(db, "categories", {
       name,
       slug,
       description: "",
@@ -53,7 +53,8 @@ const TAG: TermKind = {
   table: "tags",
   fallbackSlug: "tag",
   listByNames: store.listTagsByNames,
-  insertIfSlugFree: (db, name, slug, now) => store.insertTagIfSlugFree(db, { name, slug, created_at: now }),
+  insertIfSlugFree: (db, name, slug, now) =>
+    store.insertTermIfSlugFree(db, "tags", { name, slug, created_at: now }),
 };
 
 /**
@@ -195,7 +196,7 @@ export async function createCategory(ctx: Ctx, input: CategoryInput): Promise<Ca
     const nameTaken = async () => (await store.listCategoriesByNames(trx, [name.toLowerCase()])).length > 0;
     if (await nameTaken()) return { errors: { name: NAME_EXISTS } };
     if (input.slug) {
-      const category = await store.insertCategoryIfSlugFree(trx, { ...row, slug: input.slug });
+      const category = await store.insertTermIfSlugFree(trx, "categories", { ...row, slug: input.slug });
       return category ? { category } : { errors: { slug: SLUG_USED } };
     }
     const claimed = await claimFreeSlug(
@@ -203,7 +204,9 @@ export async function createCategory(ctx: Ctx, input: CategoryInput): Promise<Ca
       MAX_TERM_SLUG_LENGTH,
       (root) => store.listSlugsStartingWith(trx, "categories", root),
       async (slug) =>
-        (await nameTaken()) ? ("name taken" as const) : store.insertCategoryIfSlugFree(trx, { ...row, slug }),
+        (await nameTaken())
+          ? ("name taken" as const)
+          : store.insertTermIfSlugFree(trx, "categories", { ...row, slug }),
     );
     return claimed === "name taken" ? { errors: { name: NAME_EXISTS } } : { category: claimed };
   });

@@ -185,3 +185,17 @@ export async function createTestSite(
   };
   return site;
 }
+
+/** The Admin API's article endpoints as a token's holder calls them (`api.patch(id, {title})`). */
+export function articleApi(site: TestSite, token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  const url = (id?: number) => `/api/admin/articles${id === undefined ? "" : `/${id}`}`;
+  return {
+    create: (payload: object) => site.request({ method: "POST", url: url(), headers: auth, payload }),
+    get: (id: number) => site.request({ method: "GET", url: url(id), headers: auth }),
+    patch: (id: number, payload: object, headers: Record<string, string> = {}) =>
+      site.request({ method: "PATCH", url: url(id), headers: { ...auth, ...headers }, payload }),
+    delete: (id: number, headers: Record<string, string> = {}) =>
+      site.request({ method: "DELETE", url: url(id), headers: { ...auth, ...headers } }),
+  };
+}
