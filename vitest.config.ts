@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     include: browser ? ["test/browser/**/*.test.ts"] : ["src/**/*.test.ts", "test/**/*.test.ts"],
     exclude: browser ? [] : ["test/browser/**", "node_modules/**", "dist/**"],
+    // Fails a test file when any of its requests answered 500 with an unhandled error (see the file).
+    setupFiles: ["test/support/request-errors.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
@@ -41,6 +42,7 @@ import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
 import { securityHeaders } from "./site/security-headers.js";
 import { SettingsService } from "./site/settings.js";
+import { refuseControlCharactersInPaths } from "./site/text-input.js";
 import { ThemeRenderer } from "./site/theme.js";
 import syndicationRoutes from "./syndication/routes.js";
 
@@ -112,6 +114,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     logger: options.logger ?? { level: config.logLevel },
     logController: new OneLinePerRequest(),
+    // Random, so a request id names one request across every node's log (x-request-id on a 500).
+    genReqId: () => randomUUID(),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 300 },
@@ -234,6 +238,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (token) request.actor = await getSessionActor(ctx, token);
   });
 
+  refuseControlCharactersInPaths(app);
   installErrorPages(app, ctx);
   await app.register(siteRoutes, { ctx });
   await app.register(accountsRoutes, { ctx });

@@ -5,7 +5,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import cliProgress from "cli-progress";
 import { Command, Option } from "commander";
-import { createApiToken, createPasswordResetLink, createUser } from "./accounts/service.js";
+import { createApiToken, createPasswordResetLink, createUser, getUserByEmail } from "./accounts/service.js";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, type ConfigFlags, loadConfig } from "./config.js";
 import { registerSourcesCommands } from "./curation/cli-commands.js";
@@ -195,12 +195,16 @@ token
   .command("create")
   .description("create an Admin API token; it is printed once, on the last line")
   .requiredOption("--name <name>", "what the token is for")
-  .action(async (options: { name: string }) => {
+  .option("--user <email>", "the staff member the token acts as, with their role (default: the first admin)")
+  .action(async (options: { name: string; user?: string }) => {
     await withApp(async (app) => {
-      const result = await createApiToken(app.ctx, { name: options.name });
+      const user = options.user ? await getUserByEmail(app.ctx, options.user) : undefined;
+      if (options.user && !user) fail(`--user: no staff account with the email ${options.user}`);
+      const result = await createApiToken(app.ctx, { name: options.name, userId: user?.id });
       if ("errors" in result) fail(`--name ${result.errors.name}`);
+      const actsAs = user ? `acts as ${user.name} (${user.role})` : "acts as the first admin";
       process.stdout.write(
-        `Admin API token "${options.name}" (shown once; store it safely):\n${result.token}\n`,
+        `Admin API token "${options.name}", ${actsAs} (shown once; store it safely):\n${result.token}\n`,
       );
     });
   });

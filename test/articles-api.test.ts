@@ -86,7 +86,7 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
         title: "is required",
         slug: expect.any(String),
         status: "must be draft, scheduled, published or trashed",
-        published_at: "must be an ISO 8601 date and time",
+        published_at: "must be an ISO 8601 date and time in the years 1000 to 9999",
         "sources[0].url": "must be an http(s) URL",
         "sources[0].name": expect.any(String),
       },

@@ -61,10 +61,42 @@ describe(`the command line on ${testDialect}`, () => {
     const created = await cli(["token", "create", "--name", "newsroom bot"]);
     const token = created.stdout.trim().split("\n").pop() ?? "";
     expect(token).toMatch(/^bst_[A-Za-z0-9_-]{40,}$/);
+    await cli(
+      [
+        "user",
+        "add",
+        "--email",
+        "writer@news.test",
+        "--name",
+        "Staff Writer",
+        "--role",
+        "author",
+        "--password-stdin",
+      ],
+      "another long password\n",
+    );
+    const forWriter = await cli([
+      "token",
+      "create",
+      "--name",
+      "writer's script",
+      "--user",
+      "Writer@News.test",
+    ]);
+    expect(forWriter.stdout).toContain("acts as Staff Writer (author)");
+    const writerToken = forWriter.stdout.trim().split("\n").pop() ?? "";
+    const unknown = await cli(["token", "create", "--name", "x", "--user", "nobody@news.test"]).catch(
+      (e) => e,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no staff account with the email nobody@news.test");
+
     const site = await createTestSite({ config: { database: database.database, dataDir: database.dataDir } });
     try {
       const result = await authenticateApiToken(site.ctx, token);
       expect(result).toMatchObject({ actor: { role: "admin" } });
+      const writer = await authenticateApiToken(site.ctx, writerToken);
+      expect(writer).toMatchObject({ actor: { role: "author", name: "Staff Writer" } });
     } finally {
       await site.app.close();
     }

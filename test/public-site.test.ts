@@ -444,7 +444,7 @@ describe(`reader pages built afresh on ${testDialect}`, () => {
 
 describe(`the error page on ${testDialect}`, () => {
   test("a server error shows the designed 500 page and leaks nothing about the failure", async () => {
-    const site = await createTestSite();
+    const site = await createTestSite({ expectsServerErrors: true });
     await site.newArticle({ title: "Anything" });
     // Pull the articles table out from under the running app: every story query now fails.
     await sql`alter table articles rename to articles_elsewhere`.execute(site.ctx.db);

@@ -55,14 +55,21 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
       featured_media_id: media.id,
       published_at: "2026-05-21T09:00:00Z",
     });
-    await site.newArticle({
+    const hostile = await site.newArticle({
       author: editor,
-      title: HOSTILE_TITLE,
+      title: HOSTILE_TITLE.replace("\u0001", ""),
       body: "Body with <b>tags</b> & ampersands.",
       categories: ["World"],
       sources: [{ url: "https://wire.example/story?id=1&x=2", name: "Wire & Co" }],
       published_at: "2026-05-22T08:00:00Z",
     });
+    // The API and forms refuse control characters; a title stored before they did still has them,
+    // and the feeds must cope.
+    await site.ctx.db
+      .updateTable("articles")
+      .set({ title: HOSTILE_TITLE })
+      .where("id", "=", hostile.id)
+      .execute();
     await site.newArticle({ author: editor, title: "Unpublished draft", status: "draft" });
   });
   afterAll(async () => site?.close());

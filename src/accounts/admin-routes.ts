@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { actorOf, allowOnly } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
-import { field } from "../site/requests.js";
+import { field, parseId } from "../site/requests.js";
 import { PASSWORD_MIN_LENGTH } from "./passwords.js";
 import { canManageStaff } from "./permissions.js";
 import {
@@ -34,10 +34,6 @@ interface UserFormValues {
   email: string;
   role: string;
   bio: string;
-}
-
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** The new password and its repetition; errors keyed `password` / `password_confirm`. */

@@ -77,3 +77,26 @@ export function canDeleteArticle(actor: Actor, _article: ArticleOwnership): bool
 export function canAssignAuthor(actor: Actor): boolean {
   return isEditorOrAbove(actor);
 }
+
+/**
+ * Reading an article through the Admin API: editors read everything; authors and contributors
+ * their own articles and published ones (others' drafts and scheduled stories answer 404).
+ */
+export function canViewArticle(actor: Actor, article: ArticleOwnership): boolean {
+  return isEditorOrAbove(actor) || article.author_id === actor.id || article.status === "published";
+}
+
+/** Lists of unpublished work show everyone's stories to editors only; others see their own. */
+export function seesEveryonesArticles(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+/** Pinning a story (the newest pinned one is the front page's lead) is an editor's call. */
+export function canPinArticle(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+/** Editors change any image's alt text; authors and contributors only the images they uploaded. */
+export function canEditMedia(actor: Actor, media: { uploaded_by: number | null }): boolean {
+  return isEditorOrAbove(actor) || media.uploaded_by === actor.id;
+}

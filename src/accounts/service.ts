@@ -2,10 +2,15 @@ import type { Role } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { keyedHash } from "../site/context.js";
 import { slugify, uniqueSlug } from "../site/slug.js";
+import { checkText } from "../site/text-input.js";
 import { digestToken, hashPassword, passwordProblem, randomToken, verifyPassword } from "./passwords.js";
 import type { Actor } from "./permissions.js";
 import { isStaffRole } from "./permissions.js";
 import * as store from "./store.js";
+
+/** Longest staff name (`users.name` is `varchar(100)`) and biography. */
+export const STAFF_NAME_MAX = 100;
+const STAFF_BIO_MAX = 2000;
 
 type Ctx = Pick<AppContext, "db" | "now" | "secret">;
 export type FieldErrors = Record<string, string>;
@@ -47,13 +52,14 @@ export function validateNewUser(input: NewUserInput, requirePassword: boolean): 
   const email = normaliseEmail(input.email ?? "");
   if (!isValidEmail(email)) errors.email = "must be a valid email address";
   const name = (input.name ?? "").trim();
-  if (name === "" || name.length > 100) errors.name = "must be 1 to 100 characters";
+  if (checkText(errors, "name", name, { max: STAFF_NAME_MAX }) && name === "")
+    errors.name = `must be 1 to ${STAFF_NAME_MAX} characters`;
   if (!isStaffRole(input.role)) errors.role = "must be admin, editor, author or contributor";
   if (input.password !== undefined || requirePassword) {
     const problem = passwordProblem(input.password ?? "");
     if (problem) errors.password = problem;
   }
-  if ((input.bio ?? "").length > 2000) errors.bio = "must be at most 2,000 characters";
+  checkText(errors, "bio", input.bio, { max: STAFF_BIO_MAX, column: "text", multiline: true });
   return errors;
 }
 
@@ -121,8 +127,10 @@ export async function updateUser(
   const changes: Parameters<typeof store.updateUser>[2] = {};
   if (input.name !== undefined) {
     const name = input.name.trim();
-    if (name === "" || name.length > 100) errors.name = "must be 1 to 100 characters";
-    else changes.name = name;
+    if (checkText(errors, "name", name, { max: STAFF_NAME_MAX })) {
+      if (name === "") errors.name = `must be 1 to ${STAFF_NAME_MAX} characters`;
+      else changes.name = name;
+    }
   }
   if (input.email !== undefined) {
     const email = normaliseEmail(input.email);
@@ -132,8 +140,8 @@ export async function updateUser(
     else changes.email = email;
   }
   if (input.bio !== undefined) {
-    if (input.bio.length > 2000) errors.bio = "must be at most 2,000 characters";
-    else changes.bio = input.bio.trim();
+    if (checkText(errors, "bio", input.bio, { max: STAFF_BIO_MAX, column: "text", multiline: true }))
+      changes.bio = input.bio.trim();
   }
   if (input.role !== undefined) {
     if (!isStaffRole(input.role)) errors.role = "must be admin, editor, author or contributor";
@@ -231,7 +239,9 @@ export async function createApiToken(
   input: { name: string; userId?: number | null; expiresAt?: string | null },
 ): Promise<{ token: string; id: number } | { errors: FieldErrors }> {
   const name = (input.name ?? "").trim();
-  if (name === "" || name.length > 100) return { errors: { name: "must be 1 to 100 characters" } };
+  const nameErrors: FieldErrors = {};
+  if (!checkText(nameErrors, "name", name, { max: 100 })) return { errors: nameErrors };
+  if (name === "") return { errors: { name: "must be 1 to 100 characters" } };
   const token = randomToken("bst_");
   const row = await store.insertApiToken(ctx.db, {
     name,

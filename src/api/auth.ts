@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Actor } from "../accounts/permissions.js";
 import { authenticateApiToken } from "../accounts/service.js";
 import type { AppContext } from "../site/context.js";
+import { refuseUndecodableJson } from "../site/text-input.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -37,6 +38,7 @@ export function requireApiToken(app: FastifyInstance, ctx: AppContext): void {
     }
     request.apiActor = result.actor;
   });
+  refuseUndecodableJson(app);
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("cache-control", "no-store");
     return payload;

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { canViewArticle, seesEveryonesArticles } from "../accounts/permissions.js";
 import {
   ARTICLE_STATUSES,
+  type ArticleDetail,
   type ArticleInput,
   createArticle,
   deleteArticle,
@@ -15,9 +17,16 @@ import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
 import type { ArticleStatus } from "../db/schema.js";
 import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
-import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { MAX_ROW_ID, parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { internalErrorBody, logUnhandledError } from "../site/routes.js";
 import { apiActorOf, requireApiToken } from "./auth.js";
-import { adminArticleJson, adminArticleSummaryJson, publicArticleJson } from "./serializers.js";
+import {
+  adminArticleJson,
+  adminArticleSummaryJson,
+  articleEtag,
+  publicArticleJson,
+  versionFromIfMatch,
+} from "./serializers.js";
 
 const articleBodySchema = {
   type: "object",
@@ -45,7 +54,7 @@ const articleBodySchema = {
     },
     comments_open: { type: "boolean" },
     author_email: { type: "string" },
-    featured_media_id: { type: ["integer", "null"] },
+    featured_media_id: { type: ["integer", "null"], minimum: 1, maximum: MAX_ROW_ID },
     is_page: { type: "boolean" },
     is_sticky: { type: "boolean" },
   },
@@ -72,11 +81,27 @@ function schemaErrorsToFields(
   return fields;
 }
 
+/** 412 for a write made from an older copy: the article as it is now, and its version, in the body. */
+function sendStale(reply: FastifyReply, current: ArticleDetail) {
+  return reply
+    .code(412)
+    .header("etag", articleEtag(current))
+    .send({
+      error: "the article changed since this copy was read",
+      current_version: current.version,
+      article: adminArticleJson(current),
+    });
+}
+
 function sendWriteResult(reply: FastifyReply, result: WriteResult, createdStatus: number) {
   if ("errors" in result) return sendFieldErrors(reply, result.errors);
   if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
   if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
-  return reply.code(createdStatus).send(adminArticleJson(result.article));
+  if ("conflict" in result) return sendStale(reply, result.conflict);
+  return reply
+    .code(createdStatus)
+    .header("etag", articleEtag(result.article))
+    .send(adminArticleJson(result.article));
 }
 
 /** Content API (public, read-only) and Admin API (bearer token) for articles. */
@@ -136,8 +161,8 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           if (error.fields) return sendFieldErrors(reply, error.fields, 400);
           if (error.statusCode && error.statusCode < 500)
             return reply.code(error.statusCode).send({ error: error.message });
-          request.log.error({ err: error }, "admin api failed");
-          return reply.code(500).send({ error: "internal error" });
+          logUnhandledError(request, reply, error);
+          return reply.code(500).send(internalErrorBody(request));
         },
       );
 
@@ -152,9 +177,15 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           // The same search as the newsroom's list: the full-text index, unpublished stories included.
           const q = (request.query.q ?? "").trim();
           const ids = q ? await searchArticleIds(ctx, q, { includeUnpublished: true }) : undefined;
+          // Authors and contributors list their own stories, as in the newsroom.
+          const actor = apiActorOf(request);
           const result = await listArticlesForAdmin(
             ctx,
-            { status: status as ArticleStatus | undefined, ids },
+            {
+              status: status as ArticleStatus | undefined,
+              ids,
+              authorId: seesEveryonesArticles(actor) ? undefined : actor.id,
+            },
             page,
           );
           return reply.send({
@@ -175,30 +206,39 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
       );
 
       admin.get<{ Params: { id: string } }>("/articles/:id", async function showApiArticle(request, reply) {
-        const id = Number(request.params.id);
-        const article = Number.isInteger(id) ? await getArticle(ctx, id) : undefined;
-        if (!article) return reply.code(404).send({ error: "article not found" });
-        return reply.send(adminArticleJson(article));
+        const id = parseId(request.params.id);
+        const article = id ? await getArticle(ctx, id) : undefined;
+        const actor = apiActorOf(request);
+        if (!article || !canViewArticle(actor, { author_id: article.author.id, status: article.status }))
+          return reply.code(404).send({ error: "article not found" });
+        return reply.header("etag", articleEtag(article)).send(adminArticleJson(article));
       });
 
       admin.patch<{ Params: { id: string }; Body: ArticleInput }>(
         "/articles/:id",
         { schema: { body: articleBodySchema } },
         async function updateApiArticle(request, reply) {
-          const id = Number(request.params.id);
-          if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
-          return sendWriteResult(reply, await updateArticle(ctx, apiActorOf(request), id, request.body), 200);
+          const id = parseId(request.params.id);
+          if (id === undefined) return reply.code(404).send({ error: "article not found" });
+          const ifVersion = versionFromIfMatch(request.headers["if-match"]);
+          return sendWriteResult(
+            reply,
+            await updateArticle(ctx, apiActorOf(request), id, request.body, { ifVersion }),
+            200,
+          );
         },
       );
 
       admin.delete<{ Params: { id: string } }>(
         "/articles/:id",
         async function deleteApiArticle(request, reply) {
-          const id = Number(request.params.id);
-          if (!Number.isInteger(id)) return reply.code(404).send({ error: "article not found" });
-          const result = await deleteArticle(ctx, apiActorOf(request), id);
+          const id = parseId(request.params.id);
+          if (id === undefined) return reply.code(404).send({ error: "article not found" });
+          const ifVersion = versionFromIfMatch(request.headers["if-match"]);
+          const result = await deleteArticle(ctx, apiActorOf(request), id, { ifVersion });
           if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
           if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
+          if ("conflict" in result) return sendStale(reply, result.conflict);
           return reply.code(204).send();
         },
       );

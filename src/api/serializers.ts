@@ -41,5 +41,25 @@ export function adminArticleSummaryJson(article: ArticleSummary) {
 
 /** One article in the Admin API, with its Markdown body and rendered HTML. */
 export function adminArticleJson(article: ArticleDetail) {
-  return { ...adminArticleSummaryJson(article), body: article.body, html: article.html };
+  return {
+    ...adminArticleSummaryJson(article),
+    body: article.body,
+    html: article.html,
+    version: article.version,
+  };
+}
+
+/** The `ETag` of an article's Admin API representation: its version. */
+export function articleEtag(article: Pick<ArticleDetail, "version">): string {
+  return `"v${article.version}"`;
+}
+
+/**
+ * The version an `If-Match` header asks for: `undefined` when absent or `*` (no condition), `-1`
+ * (matches no article) for anything that is not one of our ETags.
+ */
+export function versionFromIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"v(\d{1,9})"\s*$/.exec(header);
+  return match ? Number(match[1]) : -1;
 }

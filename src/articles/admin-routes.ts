@@ -5,6 +5,7 @@ import {
   canCreateArticle,
   canDeleteArticle,
   canEditArticle,
+  canEditMedia,
   canPublishArticle,
   canTrashArticle,
   isEditorOrAbove,
@@ -16,7 +17,7 @@ import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { ArticleStatus } from "../db/schema.js";
 import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
-import { field, parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { field, parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import { formatSiteDate } from "../site/settings.js";
 import {
   articleInputFromEditor,
@@ -26,6 +27,7 @@ import {
   type EditorValues,
   editorValuesFromArticle,
   editorValuesFromForm,
+  editorVersion,
   parseEditorAction,
 } from "./editor-form.js";
 import { renderArticleMarkdown } from "./markdown.js";
@@ -72,10 +74,6 @@ function articleListUrl(filters: ListFilters, page = 1): string {
 
 function ownershipOf(article: ArticleSummary) {
   return { author_id: article.author.id, status: article.status };
-}
-
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** The newsroom's article list, the editor with its live preview, and the row actions. */
@@ -184,6 +182,8 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       errors: FieldErrors;
       previewHtml?: string;
       statusCode?: number;
+      /** The stored article when this form's save was refused as made from an older version. */
+      conflict?: ArticleDetail;
     },
   ) {
     const actor = actorOf(request);
@@ -236,6 +236,15 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       values,
       errors,
       has_errors: Object.keys(errors).length > 0,
+      conflict: state.conflict
+        ? {
+            title: state.conflict.title,
+            excerpt: state.conflict.excerpt,
+            body: state.conflict.body,
+            status: state.conflict.status,
+            updated_at: formatSiteDate(state.conflict.updated_at, "d MMM yyyy, HH:mm:ss", settings.timezone),
+          }
+        : null,
       preview_html: state.previewHtml ?? null,
       timezone: settings.timezone,
       now_local: nowLocal,
@@ -403,17 +412,33 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const mediaId = mapped.input.featured_media_id;
     if (mediaId && !upload) {
       const chosen = await getMedia(ctx, mediaId);
-      if (chosen && chosen.alt !== values.featured_alt.trim())
-        await updateMediaAlt(ctx, mediaId, values.featured_alt);
+      if (chosen && chosen.alt !== values.featured_alt.trim()) {
+        // Choosing someone else's image is fine; rewriting its alt text is for its uploader or an editor.
+        if (!canEditMedia(actor, chosen))
+          return refuse({ featured_alt: "can be changed only by the image's uploader or an editor" });
+        const problem = await updateMediaAlt(ctx, mediaId, values.featured_alt);
+        if (problem) return refuse({ featured_alt: problem });
+      }
     }
     const result = existing
-      ? await updateArticle(ctx, actor, existing.id, mapped.input)
+      ? await updateArticle(ctx, actor, existing.id, mapped.input, { ifVersion: editorVersion(values) })
       : await createArticle(ctx, actor, mapped.input);
     if ("forbidden" in result) {
       denyUnless(false, request, reply);
       return reply;
     }
     if ("notFound" in result) return reply.callNotFound();
+    if ("conflict" in result) {
+      // Nothing typed is lost: the form keeps the editor's text and now carries the stored version,
+      // so saving again replaces theirs knowingly; their version is shown beside it to merge from.
+      return renderEditor(request, reply, {
+        article: result.conflict,
+        values: { ...values, version: String(result.conflict.version) },
+        errors: {},
+        conflict: result.conflict,
+        statusCode: 409,
+      });
+    }
     if ("errors" in result) {
       const fieldErrors = { ...result.errors };
       if (fieldErrors.author_email) {

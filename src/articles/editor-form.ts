@@ -42,6 +42,8 @@ export interface EditorValues {
   comments_open: boolean;
   author_id: string;
   sources: SourceRow[];
+  /** The article version the form was opened at ('' for a new story): a newer save is a conflict. */
+  version: string;
 }
 
 /** Splits "Politics, World ,  " into ["Politics", "World"]. */
@@ -94,6 +96,7 @@ export function blankEditorValues(commentsOpenByDefault: boolean, authorId: numb
     comments_open: commentsOpenByDefault,
     author_id: String(authorId),
     sources: withMinimumRows([]),
+    version: "",
   };
 }
 
@@ -114,6 +117,7 @@ export function editorValuesFromArticle(article: ArticleDetail, timezone: string
     sources: withMinimumRows(
       article.sources.map((s) => ({ url: s.url, name: s.name, url_error: "", name_error: "" })),
     ),
+    version: String(article.version),
   };
 }
 
@@ -137,6 +141,7 @@ export function editorValuesFromForm(body: unknown): EditorValues {
     comments_open: field(body, "comments_open") === "on",
     author_id: field(body, "author_id").trim(),
     sources: withMinimumRows(rows),
+    version: field(body, "version").trim(),
   };
 }
 
@@ -209,4 +214,10 @@ export function attachSourceErrors(values: EditorValues, errors: FieldErrors): F
     } else rest[key] = message;
   }
   return rest;
+}
+
+/** The version a submitted form was opened at; `undefined` when it carries none, -1 when unreadable. */
+export function editorVersion(values: EditorValues): number | undefined {
+  if (values.version === "") return undefined;
+  return /^\d{1,9}$/.test(values.version) ? Number(values.version) : -1;
 }

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { canCreateArticle } from "../accounts/permissions.js";
-import { actorOf, allowOnly } from "../admin/guard.js";
+import { canCreateArticle, canEditMedia } from "../accounts/permissions.js";
+import { actorOf, allowOnly, denyUnless } from "../admin/guard.js";
 import { fieldsAsBody, readMultipartForm } from "../admin/multipart.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
-import { field } from "../site/requests.js";
+import { field, parseId } from "../site/requests.js";
 import { getMedia, listRecentMedia, saveImage, updateMediaAlt } from "./media.js";
 
 const MEDIA_PAGE_SIZE = 60;
@@ -68,10 +68,15 @@ const mediaAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
   });
 
   app.post<{ Params: { id: string } }>("/media/:id/alt", async function saveMediaAlt(request, reply) {
-    const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : undefined;
+    const id = parseId(request.params.id);
     const media = id ? await getMedia(ctx, id) : undefined;
     if (!media) return reply.callNotFound();
-    await updateMediaAlt(ctx, media.id, field(request.body, "alt"));
+    if (denyUnless(canEditMedia(actorOf(request), media), request, reply)) return reply;
+    const problem = await updateMediaAlt(ctx, media.id, field(request.body, "alt"));
+    if (problem) {
+      setFlash(reply, `The alt text of “${media.original_name}” ${problem}.`, "error");
+      return reply.redirect(`/admin/media#media-${media.id}`, 303);
+    }
     // Alt text shows on published stories, so their cached pages must be rebuilt.
     await ctx.changes.changed("media alt text");
     setFlash(reply, `Alt text of “${media.original_name}” saved.`);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mediaStorage } from "../media/storage.js";
 import type { AppContext } from "../site/context.js";
+import { storableText, textProblem } from "../site/text-input.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "config">;
@@ -84,6 +85,8 @@ export async function saveImage(
     return { error: `the file is larger than ${Math.round(ctx.config.uploadMaxBytes / 1048576)} MB` };
   const kind = sniffImage(file.data.subarray(0, 16));
   if (!kind) return { error: "only JPEG, PNG, GIF and WebP images can be uploaded" };
+  const altProblem = altTextProblem(file.alt ?? "");
+  if (altProblem) return { error: `the alt text ${altProblem}` };
   const now = ctx.now();
   const month = now.toISOString().slice(0, 7).replace("-", "/");
   const fileName = `${month}/${randomBytes(9).toString("base64url")}.${kind.ext}`;
@@ -93,12 +96,13 @@ export async function saveImage(
   const row = await store
     .insertMedia(ctx.db, {
       file_name: fileName,
-      original_name: file.originalName.slice(0, 255) || "upload",
+      // A file name is the browser's, not typed: what cannot be stored is dropped rather than refused.
+      original_name: storableText(file.originalName, 255) || "upload",
       mime_type: kind.mime,
       byte_size: file.data.length,
       width: size?.width ?? null,
       height: size?.height ?? null,
-      alt: (file.alt ?? "").trim().slice(0, 500),
+      alt: (file.alt ?? "").trim(),
       source_url: null,
       uploaded_by: uploadedBy,
       created_at: now.toISOString(),
@@ -122,8 +126,24 @@ export async function listRecentMedia(ctx: Pick<Ctx, "db">, limit = 60) {
   }));
 }
 
-export async function updateMediaAlt(ctx: Pick<Ctx, "db">, id: number, alt: string): Promise<void> {
-  await store.updateMediaAlt(ctx.db, id, alt.trim().slice(0, 500));
+/** Longest alt text (`media.alt` is `varchar(500)`). */
+export const ALT_TEXT_MAX = 500;
+
+/** What is wrong with an image's alt text, or undefined. */
+export function altTextProblem(alt: string): string | undefined {
+  return textProblem(alt.trim(), { max: ALT_TEXT_MAX });
+}
+
+/** Sets an image's alt text; answers what is wrong with it instead when it cannot be stored. */
+export async function updateMediaAlt(
+  ctx: Pick<Ctx, "db">,
+  id: number,
+  alt: string,
+): Promise<string | undefined> {
+  const problem = altTextProblem(alt);
+  if (problem) return problem;
+  await store.updateMediaAlt(ctx.db, id, alt.trim());
+  return undefined;
 }
 
 /** MIME types by file extension, for files recorded by URL without being downloaded. */

@@ -276,14 +276,14 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     mostCommented(ctx),
   ]);
   // Hydrated like any story in a list (and shared with them), so without its body.
-  const { body, body_html, ...summaryRow } = row;
+  const { body, body_html, version, ...summaryRow } = row;
   const lists = await hydrateLists(ctx, {
     article: [summaryRow],
     related,
     previous: previous ? [previous] : [],
     next: next ? [next] : [],
   });
-  const article: ArticleDetail = { ...lists.article[0], body, html: body_html };
+  const article: ArticleDetail = { ...lists.article[0], body, html: body_html, version };
   return {
     article,
     author_initials: initialsOf(article.author.name),

@@ -58,6 +58,8 @@ export interface ArticleSummary {
 export interface ArticleDetail extends ArticleSummary {
   body: string;
   html: string;
+  /** Raised by every write (see `If-Match` and the editor's conflict page). */
+  version: number;
 }
 
 /** Attaches authors, terms, sources and images to many rows with one query per kind. */
@@ -155,7 +157,7 @@ async function toDetail(
   row: store.ArticleRow,
 ): Promise<ArticleDetail> {
   const [summary] = await hydrateArticles(ctx, [row]);
-  return { ...summary, body: row.body, html: row.body_html };
+  return { ...summary, body: row.body, html: row.body_html, version: row.version };
 }
 
 /** Any article by id (staff use), or undefined. */

@@ -4,18 +4,21 @@ import {
   canCreateArticle,
   canDeleteArticle,
   canEditArticle,
+  canPinArticle,
   canPublishArticle,
   canTrashArticle,
+  canViewArticle,
 } from "../accounts/permissions.js";
 import { getUserByEmail } from "../accounts/service.js";
 import type { Db } from "../db/database.js";
+import { isUniqueViolation } from "../db/dialect.js";
 import type { ArticleStatus } from "../db/schema.js";
 import type { SafeHtml } from "../lib/html-policy.js";
 import { indexArticle, removeArticleFromIndex } from "../search/indexer.js";
 import type { AppContext } from "../site/context.js";
 import { htmlToText } from "../site/html-text.js";
 import { addRedirect } from "../site/redirects.js";
-import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { claimFreeSlug, isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
 import { renderArticleMarkdown, truncateText } from "./markdown.js";
 import { articlePath } from "./permalinks.js";
 import { type ArticleDetail, getArticle } from "./reading.js";
@@ -41,7 +44,9 @@ export type WriteResult =
   | { article: ArticleDetail }
   | { errors: FieldErrors }
   | { forbidden: string }
-  | { notFound: true };
+  | { notFound: true }
+  /** The write named an older version than the stored one (`ifVersion`): the article as it is now. */
+  | { conflict: ArticleDetail };
 
 /**
  * The status and time an article ends up with. Publishing without a time means now; a
@@ -91,46 +96,67 @@ function excerptFor(input: string | undefined, html: string): string {
   return given ? given : truncateText(htmlToText(html), 280);
 }
 
-/** Creates an article for `actor`; contributors may only save drafts. */
+/** The longest slug an article may have (`articles.slug` is `varchar(200)`). */
+const ARTICLE_SLUG_MAX_LENGTH = LIMITS.slug;
+
+/** Inserts an article with `slug` or, when none is given, the first free slug from its title. */
+async function insertWithFreeSlug(
+  db: Db,
+  row: Omit<store.ArticleWrite, "slug">,
+  slug: string | undefined,
+): Promise<number | undefined> {
+  if (slug) return store.insertArticleIfSlugFree(db, { ...row, slug });
+  return claimFreeSlug(
+    slugify(row.title) || "article",
+    ARTICLE_SLUG_MAX_LENGTH,
+    (root) => store.listSlugsStartingWith(db, "articles", root),
+    (free) => store.insertArticleIfSlugFree(db, { ...row, slug: free }),
+  );
+}
+
+/**
+ * Creates an article for `actor`; contributors may only save drafts. Two creates at once never
+ * fail: each gets its own slug, or a field error when both name the same one.
+ */
 export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput): Promise<WriteResult> {
   if (!canCreateArticle(actor)) return { forbidden: "you may not write articles" };
+  if (input.is_sticky && !canPinArticle(actor)) return { forbidden: PIN_FORBIDDEN };
   const errors = validateArticleInput(input, true);
-  const authorId = await resolveAuthorId(ctx.db, actor, input);
-  if (typeof authorId !== "number") errors.author_email = authorId.error;
-  if (input.slug && !errors.slug && (await store.isSlugTaken(ctx.db, input.slug)))
-    errors.slug = "is already used by another article";
-  if (input.featured_media_id && !(await store.getMediaById(ctx.db, input.featured_media_id)))
-    errors.featured_media_id = "no such image";
-  if (Object.keys(errors).length) return { errors };
   const now = ctx.now();
-  const requested = (input.status ?? "draft") as ArticleStatus;
-  const ownership = { author_id: authorId as number, status: "draft" as const };
-  if (requested !== "draft" && requested !== "trashed" && !canPublishArticle(actor, ownership))
-    return { errors: { status: "you may save drafts only; an editor publishes them" } };
-  const schedule = resolveSchedule(requested, input.published_at ?? null, now);
+  const nowIso = now.toISOString();
   const settings = await ctx.settings.get();
-  const title = input.title!.trim();
   const html = renderArticleMarkdown(input.body ?? "");
-  const id = await ctx.db.transaction().execute(async (trx) => {
-    const slug =
-      input.slug || (await uniqueSlug(slugify(title) || "article", (s) => store.isSlugTaken(trx, s)));
-    const articleId = await store.insertArticle(trx, {
-      title,
-      slug,
-      excerpt: excerptFor(input.excerpt, html),
-      body: input.body ?? "",
-      body_html: html,
-      status: schedule.status,
-      published_at: schedule.published_at,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      author_id: authorId as number,
-      featured_media_id: input.featured_media_id ?? null,
-      comments_open: (input.comments_open ?? settings.commentsOpenByDefault) ? 1 : 0,
-      is_page: input.is_page ? 1 : 0,
-      is_sticky: input.is_sticky ? 1 : 0,
-    });
-    const nowIso = now.toISOString();
+  const created = await ctx.db.transaction().execute(async (trx): Promise<WriteResult | number> => {
+    const authorId = await resolveAuthorId(trx, actor, input);
+    if (typeof authorId !== "number") errors.author_email = authorId.error;
+    if (input.featured_media_id && !(await store.getMediaById(trx, input.featured_media_id)))
+      errors.featured_media_id = "no such image";
+    if (Object.keys(errors).length) return { errors };
+    const requested = (input.status ?? "draft") as ArticleStatus;
+    const ownership = { author_id: authorId as number, status: "draft" as const };
+    if (requested !== "draft" && requested !== "trashed" && !canPublishArticle(actor, ownership))
+      return { errors: { status: "you may save drafts only; an editor publishes them" } };
+    const schedule = resolveSchedule(requested, input.published_at ?? null, now);
+    const articleId = await insertWithFreeSlug(
+      trx,
+      {
+        title: input.title!.trim(),
+        excerpt: excerptFor(input.excerpt, html),
+        body: input.body ?? "",
+        body_html: html,
+        status: schedule.status,
+        published_at: schedule.published_at,
+        created_at: nowIso,
+        updated_at: nowIso,
+        author_id: authorId as number,
+        featured_media_id: input.featured_media_id ?? null,
+        comments_open: (input.comments_open ?? settings.commentsOpenByDefault) ? 1 : 0,
+        is_page: input.is_page ? 1 : 0,
+        is_sticky: input.is_sticky ? 1 : 0,
+      },
+      input.slug || undefined,
+    );
+    if (articleId === undefined) return { errors: { slug: SLUG_TAKEN } };
     await store.replaceArticleCategories(
       trx,
       articleId,
@@ -141,121 +167,172 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
     await indexArticle(trx, articleId);
     return articleId;
   });
-  if (schedule.status === "published") await ctx.changes.changed("article published");
-  return { article: (await getArticle(ctx, id))! };
+  if (typeof created !== "number") return created;
+  const article = (await getArticle(ctx, created))!;
+  if (article.status === "published") await ctx.changes.changed("article published");
+  return { article };
 }
 
-/** Applies a partial update; changing the slug of a published article leaves a redirect from the old URL. */
+const SLUG_TAKEN = "is already used by another article";
+const PIN_FORBIDDEN = "only editors may pin stories or choose the lead";
+
+/** Options of a write to a stored article. */
+export interface ArticleWriteOptions {
+  /** The version the writer's copy was read at (`If-Match`, the editor form): a newer stored one refuses the write. */
+  ifVersion?: number;
+}
+
+/**
+ * Applies a partial update: only the fields `input` names are written, computed from the row as
+ * it is now (read locked, in the write's transaction), so a concurrent write is never undone.
+ * Changing the slug of a published article leaves a redirect from the old URL. With
+ * `ifVersion`, a stored version other than that one answers `{conflict}` with the article as it is.
+ */
 export async function updateArticle(
   ctx: Ctx,
   actor: Actor,
   id: number,
   input: ArticleInput,
+  options: ArticleWriteOptions = {},
 ): Promise<WriteResult> {
-  const existing = await store.getArticleById(ctx.db, id);
-  if (!existing) return { notFound: true };
-  if (!canEditArticle(actor, existing)) return { forbidden: "you may not edit this article" };
-  const errors = validateArticleInput(input, false);
-  if (
-    input.slug &&
-    input.slug !== existing.slug &&
-    !errors.slug &&
-    (await store.isSlugTaken(ctx.db, input.slug, id))
-  )
-    errors.slug = "is already used by another article";
-  let authorId = existing.author_id;
-  if (input.author_id !== undefined || input.author_email) {
-    const resolved = await resolveAuthorId(ctx.db, actor, input);
-    if (typeof resolved !== "number") errors.author_email = resolved.error;
-    else authorId = resolved;
-  }
-  if (input.featured_media_id && !(await store.getMediaById(ctx.db, input.featured_media_id)))
-    errors.featured_media_id = "no such image";
-  const requested = (input.status ?? existing.status) as ArticleStatus;
-  const goesPublic =
-    (requested === "published" || requested === "scheduled") && requested !== existing.status;
-  if (goesPublic && !canPublishArticle(actor, existing))
-    errors.status = "you may save drafts only; an editor publishes them";
-  if (requested === "trashed" && existing.status !== "trashed" && !canTrashArticle(actor, existing))
-    errors.status = "you may not trash this article";
-  if (Object.keys(errors).length) return { errors };
-
+  const validationErrors = validateArticleInput(input, false);
   const now = ctx.now();
-  const publishedAtInput =
-    input.published_at !== undefined ? input.published_at || null : existing.published_at;
-  const schedule =
-    requested === "published" &&
-    input.published_at === undefined &&
-    existing.status !== "published" &&
-    existing.status !== "scheduled"
-      ? resolveSchedule(requested, null, now)
-      : resolveSchedule(requested, publishedAtInput, now);
-  const changes: Partial<store.ArticleWrite> = {
-    status: schedule.status,
-    published_at: schedule.published_at,
-    updated_at: now.toISOString(),
-    author_id: authorId,
-  };
-  if (input.title !== undefined) changes.title = input.title.trim();
-  if (input.slug) changes.slug = input.slug;
-  if (input.body !== undefined) {
-    changes.body = input.body;
-    changes.body_html = renderArticleMarkdown(input.body);
-  }
-  if (input.excerpt !== undefined || input.body !== undefined)
-    changes.excerpt = excerptFor(
-      input.excerpt ?? (existing.excerpt || undefined),
-      changes.body_html ?? existing.body_html,
-    );
-  if (input.excerpt !== undefined && input.excerpt.trim() === "")
-    changes.excerpt = excerptFor(undefined, changes.body_html ?? existing.body_html);
-  if (input.comments_open !== undefined) changes.comments_open = input.comments_open ? 1 : 0;
-  if (input.featured_media_id !== undefined) changes.featured_media_id = input.featured_media_id;
-  if (input.is_page !== undefined) changes.is_page = input.is_page ? 1 : 0;
-  if (input.is_sticky !== undefined) changes.is_sticky = input.is_sticky ? 1 : 0;
-
+  const nowIso = now.toISOString();
   const settings = await ctx.settings.get();
-  const oldPath = articlePath(existing, settings.timezone);
-  const newPath = articlePath(
-    { slug: changes.slug ?? existing.slug, published_at: schedule.published_at },
-    settings.timezone,
-  );
-  await ctx.db.transaction().execute(async (trx) => {
-    await store.updateArticle(trx, id, changes);
-    const nowIso = now.toISOString();
-    if (input.categories !== undefined)
-      await store.replaceArticleCategories(trx, id, await ensureCategories(trx, input.categories, nowIso));
-    if (input.tags !== undefined)
-      await store.replaceArticleTags(trx, id, await ensureTags(trx, input.tags, nowIso));
-    if (input.sources !== undefined) await store.replaceArticleSources(trx, id, cleanSources(input.sources));
-    if (existing.status === "published" && oldPath !== newPath)
-      await addRedirect(trx, oldPath, newPath, nowIso);
-    await indexArticle(trx, id);
-  });
-  if (existing.status === "published" || schedule.status === "published")
-    await ctx.changes.changed("article updated");
+  const bodyHtml = input.body !== undefined ? renderArticleMarkdown(input.body) : undefined;
+  let outcome: WriteResult | { stale: true } | { wasPublished: boolean; isPublished: boolean };
+  try {
+    outcome = await ctx.db.transaction().execute(async (trx) => {
+      const existing = await store.getArticleForUpdate(trx, id);
+      // Others' unpublished work is not there for an author or contributor: 404, as on reads.
+      if (!existing || !canViewArticle(actor, existing)) return { notFound: true } as const;
+      if (!canEditArticle(actor, existing)) return { forbidden: "you may not edit this article" };
+      if (
+        input.is_sticky !== undefined &&
+        input.is_sticky !== (existing.is_sticky === 1) &&
+        !canPinArticle(actor)
+      )
+        return { forbidden: PIN_FORBIDDEN };
+      if (options.ifVersion !== undefined && options.ifVersion !== existing.version)
+        return { stale: true } as const;
+      const errors = { ...validationErrors };
+      if (
+        input.slug &&
+        input.slug !== existing.slug &&
+        !errors.slug &&
+        (await store.isSlugTaken(trx, input.slug, id))
+      )
+        errors.slug = SLUG_TAKEN;
+      const changes: Partial<store.ArticleWrite> = { updated_at: nowIso };
+      if (input.author_id !== undefined || input.author_email) {
+        const resolved = await resolveAuthorId(trx, actor, input);
+        if (typeof resolved !== "number") errors.author_email = resolved.error;
+        else changes.author_id = resolved;
+      }
+      if (input.featured_media_id && !(await store.getMediaById(trx, input.featured_media_id)))
+        errors.featured_media_id = "no such image";
+      const requested = (input.status ?? existing.status) as ArticleStatus;
+      const goesPublic =
+        (requested === "published" || requested === "scheduled") && requested !== existing.status;
+      if (goesPublic && !canPublishArticle(actor, existing))
+        errors.status = "you may save drafts only; an editor publishes them";
+      if (requested === "trashed" && existing.status !== "trashed" && !canTrashArticle(actor, existing))
+        errors.status = "you may not trash this article";
+      if (Object.keys(errors).length) return { errors };
+
+      if (input.status !== undefined || input.published_at !== undefined) {
+        const publishedAtInput =
+          input.published_at !== undefined ? input.published_at || null : existing.published_at;
+        const schedule =
+          requested === "published" &&
+          input.published_at === undefined &&
+          existing.status !== "published" &&
+          existing.status !== "scheduled"
+            ? resolveSchedule(requested, null, now)
+            : resolveSchedule(requested, publishedAtInput, now);
+        changes.status = schedule.status;
+        changes.published_at = schedule.published_at;
+      }
+      if (input.title !== undefined) changes.title = input.title.trim();
+      if (input.slug) changes.slug = input.slug;
+      if (input.body !== undefined) {
+        changes.body = input.body;
+        changes.body_html = bodyHtml;
+      }
+      if (input.excerpt !== undefined || input.body !== undefined)
+        changes.excerpt = excerptFor(
+          input.excerpt ?? (existing.excerpt || undefined),
+          changes.body_html ?? existing.body_html,
+        );
+      if (input.comments_open !== undefined) changes.comments_open = input.comments_open ? 1 : 0;
+      if (input.featured_media_id !== undefined) changes.featured_media_id = input.featured_media_id;
+      if (input.is_page !== undefined) changes.is_page = input.is_page ? 1 : 0;
+      if (input.is_sticky !== undefined) changes.is_sticky = input.is_sticky ? 1 : 0;
+
+      await store.updateArticle(trx, id, changes);
+      if (input.categories !== undefined)
+        await store.replaceArticleCategories(trx, id, await ensureCategories(trx, input.categories, nowIso));
+      if (input.tags !== undefined)
+        await store.replaceArticleTags(trx, id, await ensureTags(trx, input.tags, nowIso));
+      if (input.sources !== undefined)
+        await store.replaceArticleSources(trx, id, cleanSources(input.sources));
+      const oldPath = articlePath(existing, settings.timezone);
+      const newPath = articlePath(
+        {
+          slug: changes.slug ?? existing.slug,
+          published_at: changes.published_at !== undefined ? changes.published_at : existing.published_at,
+        },
+        settings.timezone,
+      );
+      if (existing.status === "published" && oldPath !== newPath)
+        await addRedirect(trx, oldPath, newPath, nowIso);
+      await indexArticle(trx, id);
+      return {
+        wasPublished: existing.status === "published",
+        isPublished: (changes.status ?? existing.status) === "published",
+      };
+    });
+  } catch (error) {
+    // Another article took the slug between the check and the write.
+    if (isUniqueViolation(error)) return { errors: { slug: SLUG_TAKEN } };
+    throw error;
+  }
+  if ("stale" in outcome) return { conflict: (await getArticle(ctx, id))! };
+  if (!("wasPublished" in outcome)) return outcome;
+  if (outcome.wasPublished || outcome.isPublished) await ctx.changes.changed("article updated");
   return { article: (await getArticle(ctx, id))! };
 }
 
 /** Moves an article to the trash (it disappears from the site; it can be restored). */
-export async function trashArticle(ctx: Ctx, actor: Actor, id: number): Promise<WriteResult> {
-  return updateArticle(ctx, actor, id, { status: "trashed" });
+export async function trashArticle(
+  ctx: Ctx,
+  actor: Actor,
+  id: number,
+  options: ArticleWriteOptions = {},
+): Promise<WriteResult> {
+  return updateArticle(ctx, actor, id, { status: "trashed" }, options);
 }
 
-/** Deletes an article for good, with its terms and sources. */
+/** Deletes an article for good, with its terms and sources; `ifVersion` as for updateArticle. */
 export async function deleteArticle(
   ctx: Ctx,
   actor: Actor,
   id: number,
-): Promise<{ ok: true } | { forbidden: string } | { notFound: true }> {
-  const existing = await store.getArticleById(ctx.db, id);
-  if (!existing) return { notFound: true };
-  if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
-  await ctx.db.transaction().execute(async (trx) => {
+  options: ArticleWriteOptions = {},
+): Promise<{ ok: true } | { forbidden: string } | { notFound: true } | { conflict: ArticleDetail }> {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const existing = await store.getArticleForUpdate(trx, id);
+    if (!existing || !canViewArticle(actor, existing)) return { notFound: true } as const;
+    if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
+    if (options.ifVersion !== undefined && options.ifVersion !== existing.version)
+      return { stale: true } as const;
     await removeArticleFromIndex(trx, id);
     await store.deleteArticle(trx, id);
+    return { wasPublished: existing.status === "published" };
   });
-  if (existing.status === "published") await ctx.changes.changed("article deleted");
+  if ("stale" in outcome) return { conflict: (await getArticle(ctx, id))! };
+  if (!("wasPublished" in outcome)) return outcome;
+  if (outcome.wasPublished) await ctx.changes.changed("article deleted");
   return { ok: true };
 }
 

@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
-import { toCount } from "../db/dialect.js";
+import { lockedForUpdate, toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
 
@@ -165,7 +165,7 @@ export async function countArticlesByStatus(
   return counts;
 }
 
-const fullColumns = [...summaryColumns, "articles.body", "articles.body_html"] as const;
+const fullColumns = [...summaryColumns, "articles.body", "articles.body_html", "articles.version"] as const;
 
 export async function getArticleById(db: Db, id: number): Promise<ArticleRow | undefined> {
   return db.selectFrom("articles").select(fullColumns).where("articles.id", "=", id).executeTakeFirst();
@@ -190,7 +190,35 @@ export async function isSlugTaken(db: Db, slug: string, exceptId?: number): Prom
   return row !== undefined;
 }
 
-export type ArticleWrite = Omit<ArticlesTable, "id" | "comments_open" | "is_page" | "is_sticky"> & {
+/**
+ * One article, its row locked until the calling transaction ends: a read-modify-write reads
+ * through this so no other write slips between its read and its update.
+ */
+export async function getArticleForUpdate(db: Db, id: number): Promise<ArticleRow | undefined> {
+  return lockedForUpdate(
+    db,
+    db.selectFrom("articles").select(fullColumns).where("articles.id", "=", id),
+  ).executeTakeFirst();
+}
+
+/** Slugs of `table` that are `base` or `base-…`: what a free suffix is chosen against, in one query. */
+export async function listSlugsStartingWith(
+  db: Db,
+  table: "articles" | "categories" | "tags",
+  base: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom(table)
+    .select("slug")
+    .where((eb) => eb.or([eb("slug", "=", base), eb("slug", "like", `${base}-%`)]))
+    .execute();
+  return rows.map((r) => r.slug);
+}
+
+export type ArticleWrite = Omit<
+  ArticlesTable,
+  "id" | "comments_open" | "is_page" | "is_sticky" | "version"
+> & {
   comments_open: number;
   is_page: number;
   is_sticky: number;
@@ -201,8 +229,28 @@ export async function insertArticle(db: Db, article: ArticleWrite): Promise<numb
   return row.id;
 }
 
+/**
+ * Inserts the article unless another one holds its slug (then `undefined`): the unique index
+ * decides, so two creates racing for one slug never both get it and never fail with an error.
+ * On PostgreSQL a concurrent insert of the same slug is waited for before the answer.
+ */
+export async function insertArticleIfSlugFree(db: Db, article: ArticleWrite): Promise<number | undefined> {
+  const row = await db
+    .insertInto("articles")
+    .values(article)
+    .onConflict((oc) => oc.column("slug").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Writes the named columns and raises the article's version. */
 export async function updateArticle(db: Db, id: number, changes: Partial<ArticleWrite>): Promise<void> {
-  await db.updateTable("articles").set(changes).where("id", "=", id).execute();
+  await db
+    .updateTable("articles")
+    .set({ ...changes, version: sql<number>`version + 1` })
+    .where("id", "=", id)
+    .execute();
 }
 
 export async function deleteArticle(db: Db, id: number): Promise<void> {
@@ -213,7 +261,7 @@ export async function deleteArticle(db: Db, id: number): Promise<void> {
 export async function publishDueArticles(db: Db, now: string): Promise<number[]> {
   const rows = await db
     .updateTable("articles")
-    .set({ status: "published", updated_at: now })
+    .set({ status: "published", updated_at: now, version: sql<number>`version + 1` })
     .where("status", "=", "scheduled")
     .where("published_at", "<=", now)
     .returning("id")
@@ -398,6 +446,28 @@ export async function insertCategory(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Inserts a category or tag unless its slug is taken (then `undefined`); see insertArticleIfSlugFree.
+ * Categories add their description, parent and navigation place to the name, slug and time.
+ */
+export async function insertTermIfSlugFree<T extends "categories" | "tags">(
+  db: Db,
+  table: T,
+  term: T extends "categories"
+    ? Parameters<typeof insertCategory>[1]
+    : { name: string; slug: string; created_at: string },
+): Promise<{ id: number; name: string; slug: string } | undefined> {
+  return (
+    db
+      .insertInto(table as "tags")
+      .values(term)
+      // biome-ignore lint/suspicious/noExplicitAny: both tables have a unique slug; Kysely cannot see that through the union
+      .onConflict((oc: any) => oc.column("slug").doNothing())
+      .returning(["id", "name", "slug"])
+      .executeTakeFirst()
+  );
+}
+
 export async function updateCategory(
   db: Db,
   id: number,
@@ -505,6 +575,7 @@ export async function getMediaById(db: Db, id: number) {
       "height",
       "alt",
       "source_url",
+      "uploaded_by",
       "created_at",
     ])
     .where("id", "=", id)

@@ -3,7 +3,7 @@ import { canManageTaxonomy } from "../accounts/permissions.js";
 import { allowOnly } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
-import { field } from "../site/requests.js";
+import { field, parseId } from "../site/requests.js";
 import {
   type CategoryInput,
   createCategory,
@@ -41,7 +41,7 @@ function categoryInputFromForm(values: CategoryFormValues): { input: CategoryInp
   const errors: FieldErrors = {};
   const input: CategoryInput = { name: values.name, slug: values.slug, description: values.description };
   if (values.parent_id === "") input.parent_id = null;
-  else if (/^\d{1,12}$/.test(values.parent_id)) input.parent_id = Number(values.parent_id);
+  else if (parseId(values.parent_id) !== undefined) input.parent_id = parseId(values.parent_id);
   else errors.parent_id = "choose a category from the list";
   if (values.nav_position === "") input.nav_position = null;
   else if (/^\d{1,3}$/.test(values.nav_position) && Number(values.nav_position) <= MAX_NAV_POSITION)
@@ -68,10 +68,6 @@ function parentProblem(
     at = parentOf.get(at);
   }
   return undefined;
-}
-
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Categories (with masthead navigation order) and tags, for editors. */

@@ -1,12 +1,17 @@
-import type { Db } from "../db/database.js";
+import { type Db, inTransaction } from "../db/database.js";
+import { isUniqueViolation } from "../db/dialect.js";
 import type { AppContext } from "../site/context.js";
-import { isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { claimFreeSlug, isValidSlug, slugify } from "../site/slug.js";
+import { checkText } from "../site/text-input.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "changes">;
 export type FieldErrors = Record<string, string>;
 
 export const MAX_TERM_NAME_LENGTH = 100;
+/** Longest category or tag slug (`varchar(100)`). */
+const MAX_TERM_SLUG_LENGTH = 100;
+const MAX_TERM_DESCRIPTION_LENGTH = 1000;
 
 function cleanNames(names: string[]): string[] {
   const seen = new Set<string>();
@@ -21,53 +26,83 @@ function cleanNames(names: string[]): string[] {
   return result;
 }
 
+/** How a kind of term is looked up and claimed; categories and tags differ only in their store calls. */
+interface TermKind {
+  table: "categories" | "tags";
+  fallbackSlug: string;
+  listByNames(db: Db, lowerNames: string[]): Promise<{ id: number; name: string }[]>;
+  insertIfSlugFree(db: Db, name: string, slug: string, now: string): Promise<{ id: number } | undefined>;
+}
+
+const CATEGORY: TermKind = {
+  table: "categories",
+  fallbackSlug: "category",
+  listByNames: store.listCategoriesByNames,
+  insertIfSlugFree: (db, name, slug, now) =>
+    store.insertTermIfSlugFree(db, "categories", {
+      name,
+      slug,
+      description: "",
+      parent_id: null,
+      nav_position: null,
+      created_at: now,
+    }),
+};
+
+const TAG: TermKind = {
+  table: "tags",
+  fallbackSlug: "tag",
+  listByNames: store.listTagsByNames,
+  insertIfSlugFree: (db, name, slug, now) =>
+    store.insertTermIfSlugFree(db, "tags", { name, slug, created_at: now }),
+};
+
+/**
+ * Ids of the terms named, creating the missing ones. Safe against a concurrent create of the same
+ * name: the other writer's term is found by name and used, and a slug lost to a different name gets
+ * the next free suffix. Missing terms are claimed in name order
+ * so two writers creating the same pair never wait on each other in opposite orders.
+ */
+async function ensureTerms(kind: TermKind, db: Db, names: string[], now: string): Promise<number[]> {
+  const wanted = cleanNames(names);
+  const idByName = new Map(
+    (
+      await kind.listByNames(
+        db,
+        wanted.map((n) => n.toLowerCase()),
+      )
+    ).map((t) => [t.name.toLowerCase(), t.id]),
+  );
+  const missing = wanted.filter((n) => !idByName.has(n.toLowerCase())).sort();
+  for (const name of missing) {
+    const id = await claimFreeSlug(
+      slugify(name) || kind.fallbackSlug,
+      MAX_TERM_SLUG_LENGTH,
+      (root) => store.listSlugsStartingWith(db, kind.table, root),
+      async (slug) => {
+        // Looked up after the taken slugs were listed: a same-named term committed meanwhile is
+        // found here rather than given a suffixed twin; one committed later makes the insert lose.
+        const [earlier] = await kind.listByNames(db, [name.toLowerCase()]);
+        if (earlier) return earlier.id;
+        const inserted = await kind.insertIfSlugFree(db, name, slug, now);
+        if (inserted) return inserted.id;
+        const [same] = await kind.listByNames(db, [name.toLowerCase()]);
+        return same?.id;
+      },
+    );
+    idByName.set(name.toLowerCase(), id);
+  }
+  return wanted.map((n) => idByName.get(n.toLowerCase())!);
+}
+
 /** Category ids for names, creating the missing ones (the editor's "create on type"). */
 export async function ensureCategories(db: Db, names: string[], now: string): Promise<number[]> {
-  const wanted = cleanNames(names);
-  const existing = await store.listCategoriesByNames(
-    db,
-    wanted.map((n) => n.toLowerCase()),
-  );
-  const byName = new Map(existing.map((c) => [c.name.toLowerCase(), c.id]));
-  const ids: number[] = [];
-  for (const name of wanted) {
-    let id = byName.get(name.toLowerCase());
-    if (id === undefined) {
-      const slug = await uniqueSlug(slugify(name) || "category", (s) => store.isCategorySlugTaken(db, s));
-      id = (
-        await store.insertCategory(db, {
-          name,
-          slug,
-          description: "",
-          parent_id: null,
-          nav_position: null,
-          created_at: now,
-        })
-      ).id;
-    }
-    ids.push(id);
-  }
-  return ids;
+  return ensureTerms(CATEGORY, db, names, now);
 }
 
 /** Tag ids for names, creating the missing ones. */
 export async function ensureTags(db: Db, names: string[], now: string): Promise<number[]> {
-  const wanted = cleanNames(names);
-  const existing = await store.listTagsByNames(
-    db,
-    wanted.map((n) => n.toLowerCase()),
-  );
-  const byName = new Map(existing.map((t) => [t.name.toLowerCase(), t.id]));
-  const ids: number[] = [];
-  for (const name of wanted) {
-    let id = byName.get(name.toLowerCase());
-    if (id === undefined) {
-      const slug = await uniqueSlug(slugify(name) || "tag", (s) => store.isTagSlugTaken(db, s));
-      id = (await store.insertTag(db, { name, slug, created_at: now })).id;
-    }
-    ids.push(id);
-  }
-  return ids;
+  return ensureTerms(TAG, db, names, now);
 }
 
 export interface CategoryInput {
@@ -78,19 +113,27 @@ export interface CategoryInput {
   nav_position?: number | null;
 }
 
-function validateTerm(
+export function validateTerm(
   input: { name?: string; slug?: string; description?: string },
   creating: boolean,
 ): FieldErrors {
   const errors: FieldErrors = {};
   if (creating || input.name !== undefined) {
     const name = (input.name ?? "").trim();
-    if (name === "" || name.length > MAX_TERM_NAME_LENGTH)
+    if (checkText(errors, "name", name, { max: MAX_TERM_NAME_LENGTH }) && name === "")
       errors.name = `must be 1 to ${MAX_TERM_NAME_LENGTH} characters`;
   }
-  if (input.slug !== undefined && input.slug !== "" && !isValidSlug(input.slug))
-    errors.slug = "may contain only lowercase letters, digits and single dashes";
-  if ((input.description ?? "").length > 1000) errors.description = "must be at most 1,000 characters";
+  if (
+    input.slug !== undefined &&
+    input.slug !== "" &&
+    !(isValidSlug(input.slug) && input.slug.length <= MAX_TERM_SLUG_LENGTH)
+  )
+    errors.slug = "may contain only lowercase letters, digits and single dashes (at most 100 characters)";
+  checkText(errors, "description", input.description, {
+    max: MAX_TERM_DESCRIPTION_LENGTH,
+    column: "text",
+    multiline: true,
+  });
   return errors;
 }
 
@@ -126,44 +169,72 @@ export async function listNavCategories(ctx: Pick<Ctx, "db">, slugs: string[]) {
     .sort((a, b) => (a.nav_position ?? 0) - (b.nav_position ?? 0));
 }
 
-export async function createCategory(ctx: Ctx, input: CategoryInput) {
+const NAME_EXISTS = "a category with this name exists";
+
+export type CategoryCreated =
+  | { category: { id: number; name: string; slug: string }; errors?: undefined }
+  | { errors: FieldErrors; category?: undefined };
+const SLUG_USED = "is already used";
+
+/**
+ * Creates a category from the admin form. Two creates of one name at once give one category and
+ * a field error, never a duplicate or a server error: the slug is claimed with the unique index,
+ * and the name is looked up again just before each insert.
+ */
+export async function createCategory(ctx: Ctx, input: CategoryInput): Promise<CategoryCreated> {
   const errors = validateTerm(input, true);
-  const name = (input.name ?? "").trim();
-  if (!errors.name && (await store.listCategoriesByNames(ctx.db, [name.toLowerCase()])).length > 0)
-    errors.name = "a category with this name exists";
-  if (input.slug && !errors.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
-    errors.slug = "is already used";
   if (Object.keys(errors).length) return { errors };
-  const slug =
-    input.slug ||
-    (await uniqueSlug(slugify(name) || "category", (s) => store.isCategorySlugTaken(ctx.db, s)));
-  const category = await store.insertCategory(ctx.db, {
+  const name = (input.name ?? "").trim();
+  const row = {
     name,
-    slug,
     description: input.description?.trim() ?? "",
     parent_id: input.parent_id ?? null,
     nav_position: input.nav_position ?? null,
     created_at: ctx.now().toISOString(),
+  };
+  const created = await inTransaction(ctx.db, async (trx): Promise<CategoryCreated> => {
+    const nameTaken = async () => (await store.listCategoriesByNames(trx, [name.toLowerCase()])).length > 0;
+    if (await nameTaken()) return { errors: { name: NAME_EXISTS } };
+    if (input.slug) {
+      const category = await store.insertTermIfSlugFree(trx, "categories", { ...row, slug: input.slug });
+      return category ? { category } : { errors: { slug: SLUG_USED } };
+    }
+    const claimed = await claimFreeSlug(
+      slugify(name) || "category",
+      MAX_TERM_SLUG_LENGTH,
+      (root) => store.listSlugsStartingWith(trx, "categories", root),
+      async (slug) =>
+        (await nameTaken())
+          ? ("name taken" as const)
+          : store.insertTermIfSlugFree(trx, "categories", { ...row, slug }),
+    );
+    return claimed === "name taken" ? { errors: { name: NAME_EXISTS } } : { category: claimed };
   });
-  await ctx.changes.changed("category created");
-  return { category };
+  if (created.category) await ctx.changes.changed("category created");
+  return created;
 }
 
+/** Changes the named fields of a category; a slug taken meanwhile by another is a field error. */
 export async function updateCategory(ctx: Ctx, id: number, input: CategoryInput): Promise<FieldErrors> {
   const existing = await store.getCategoryById(ctx.db, id);
   if (!existing) return { id: "no such category" };
   const errors = validateTerm(input, false);
   if (input.slug && input.slug !== existing.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
-    errors.slug = "is already used";
+    errors.slug = SLUG_USED;
   if (input.parent_id === id) errors.parent_id = "a category cannot be its own parent";
   if (Object.keys(errors).length) return errors;
-  await store.updateCategory(ctx.db, id, {
-    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-    ...(input.slug ? { slug: input.slug } : {}),
-    ...(input.description !== undefined ? { description: input.description.trim() } : {}),
-    ...(input.parent_id !== undefined ? { parent_id: input.parent_id } : {}),
-    ...(input.nav_position !== undefined ? { nav_position: input.nav_position } : {}),
-  });
+  try {
+    await store.updateCategory(ctx.db, id, {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.slug ? { slug: input.slug } : {}),
+      ...(input.description !== undefined ? { description: input.description.trim() } : {}),
+      ...(input.parent_id !== undefined ? { parent_id: input.parent_id } : {}),
+      ...(input.nav_position !== undefined ? { nav_position: input.nav_position } : {}),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { slug: SLUG_USED };
+    throw error;
+  }
   await ctx.changes.changed("category updated");
   return {};
 }
@@ -181,13 +252,18 @@ export async function renameTag(
   const errors = validateTerm(input, false);
   if (input.slug && (await store.isTagSlugTaken(ctx.db, input.slug))) {
     const current = (await store.listTags(ctx.db)).find((t) => t.id === id);
-    if (current?.slug !== input.slug) errors.slug = "is already used";
+    if (current?.slug !== input.slug) errors.slug = SLUG_USED;
   }
   if (Object.keys(errors).length) return errors;
-  await store.updateTag(ctx.db, id, {
-    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-    ...(input.slug ? { slug: input.slug } : {}),
-  });
+  try {
+    await store.updateTag(ctx.db, id, {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.slug ? { slug: input.slug } : {}),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { slug: SLUG_USED };
+    throw error;
+  }
   await ctx.changes.changed("tag updated");
   return {};
 }

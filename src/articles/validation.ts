@@ -1,5 +1,6 @@
 import type { ArticleStatus } from "../db/schema.js";
 import { isValidSlug } from "../site/slug.js";
+import { checkText, textProblem } from "../site/text-input.js";
 
 export type FieldErrors = Record<string, string>;
 
@@ -14,7 +15,13 @@ export const LIMITS = {
   sources: 20,
   sourceName: 200,
   sourceUrl: 2000,
+  sourceAuthor: 200,
+  termName: 100,
+  authorEmail: 254,
 } as const;
+
+/** Earliest and latest years a date may name: four-digit years, read back alike on both databases. */
+export const YEAR_RANGE = { min: 1000, max: 9999 } as const;
 
 export interface SourceLinkInput {
   url: string;
@@ -59,58 +66,74 @@ export function parseDate(value: string): Date | undefined {
   const date = new Date(
     /[T ]/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value.replace(" ", "T")}Z` : value,
   );
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (Number.isNaN(date.getTime())) return undefined;
+  const year = date.getUTCFullYear();
+  return year >= YEAR_RANGE.min && year <= YEAR_RANGE.max ? date : undefined;
 }
+
+const DATE_PROBLEM = `must be an ISO 8601 date and time in the years ${YEAR_RANGE.min} to ${YEAR_RANGE.max}`;
 
 /** Field errors for an article write; `creating` requires a title. Pure: no database access. */
 export function validateArticleInput(input: ArticleInput, creating: boolean): FieldErrors {
   const errors: FieldErrors = {};
   if (creating || input.title !== undefined) {
     const title = (input.title ?? "").trim();
-    if (title === "") errors.title = "is required";
-    else if (title.length > LIMITS.title) errors.title = `must be at most ${LIMITS.title} characters`;
+    if (checkText(errors, "title", title, { max: LIMITS.title }) && title === "")
+      errors.title = "is required";
   }
   if (input.slug !== undefined && input.slug !== "" && !isValidSlug(input.slug))
     errors.slug = "may contain only lowercase letters, digits and single dashes (at most 200 characters)";
-  if (input.excerpt !== undefined && input.excerpt.length > LIMITS.excerpt)
-    errors.excerpt = `must be at most ${LIMITS.excerpt} characters`;
-  if (input.body !== undefined && input.body.length > LIMITS.body)
-    errors.body = "is too long (500,000 characters at most)";
+  checkText(errors, "excerpt", input.excerpt, { max: LIMITS.excerpt, column: "text", multiline: true });
+  checkText(errors, "body", input.body, { max: LIMITS.body, column: "text", multiline: true });
+  checkText(errors, "author_email", input.author_email, { max: LIMITS.authorEmail });
   if (input.status !== undefined && !(ARTICLE_STATUSES as readonly string[]).includes(input.status))
     errors.status = "must be draft, scheduled, published or trashed";
   if (input.published_at !== undefined && input.published_at !== null && input.published_at !== "") {
-    if (!parseDate(input.published_at)) errors.published_at = "must be an ISO 8601 date and time";
+    if (!parseDate(input.published_at)) errors.published_at = DATE_PROBLEM;
   }
   if (input.status === "scheduled" && !input.published_at)
     errors.published_at = "is required to schedule an article";
-  if (input.categories !== undefined) {
-    if (!Array.isArray(input.categories) || input.categories.some((c) => typeof c !== "string"))
-      errors.categories = "must be a list of names";
-    else if (input.categories.length > LIMITS.categories) errors.categories = `at most ${LIMITS.categories}`;
-    else if (input.categories.some((c) => c.trim().length > 100))
-      errors.categories = "each name at most 100 characters";
-  }
-  if (input.tags !== undefined) {
-    if (!Array.isArray(input.tags) || input.tags.some((c) => typeof c !== "string"))
-      errors.tags = "must be a list of names";
-    else if (input.tags.length > LIMITS.tags) errors.tags = `at most ${LIMITS.tags}`;
-    else if (input.tags.some((c) => c.trim().length > 100)) errors.tags = "each name at most 100 characters";
+  for (const [field, names, max] of [
+    ["categories", input.categories, LIMITS.categories],
+    ["tags", input.tags, LIMITS.tags],
+  ] as const) {
+    if (names === undefined) continue;
+    if (!Array.isArray(names) || names.some((c) => typeof c !== "string"))
+      errors[field] = "must be a list of names";
+    else if (names.length > max) errors[field] = `at most ${max}`;
+    else
+      for (const name of names) {
+        const problem = textProblem(name.trim(), { max: LIMITS.termName });
+        if (problem) {
+          errors[field] = `each name ${problem}`;
+          break;
+        }
+      }
   }
   if (input.sources !== undefined) {
     if (!Array.isArray(input.sources)) errors.sources = "must be a list of {url, name}";
     else if (input.sources.length > LIMITS.sources) errors.sources = `at most ${LIMITS.sources} source links`;
     else
       input.sources.forEach((source, i) => {
-        if (typeof source?.url !== "string" || !isHttpUrl(source.url) || source.url.length > LIMITS.sourceUrl)
-          errors[`sources[${i}].url`] = "must be an http(s) URL";
+        const at = `sources[${i}]`;
         if (
-          typeof source?.name !== "string" ||
-          source.name.trim() === "" ||
-          source.name.length > LIMITS.sourceName
+          typeof source?.url !== "string" ||
+          !checkText(errors, `${at}.url`, source.url, { max: LIMITS.sourceUrl, column: "text" }) ||
+          !isHttpUrl(source.url)
         )
-          errors[`sources[${i}].name`] = `must be 1 to ${LIMITS.sourceName} characters`;
+          errors[`${at}.url`] ??= "must be an http(s) URL";
+        if (typeof source?.name !== "string")
+          errors[`${at}.name`] = `must be 1 to ${LIMITS.sourceName} characters`;
+        else if (
+          checkText(errors, `${at}.name`, source.name.trim(), { max: LIMITS.sourceName }) &&
+          source.name.trim() === ""
+        )
+          errors[`${at}.name`] = `must be 1 to ${LIMITS.sourceName} characters`;
+        checkText(errors, `${at}.original_author`, source?.original_author?.trim(), {
+          max: LIMITS.sourceAuthor,
+        });
         if (source?.original_published_at && !parseDate(source.original_published_at))
-          errors[`sources[${i}].original_published_at`] = "must be an ISO 8601 date and time";
+          errors[`${at}.original_published_at`] = DATE_PROBLEM;
       });
   }
   return errors;

@@ -5,7 +5,7 @@ import { adminPageModel, setFlash } from "../admin/page-model.js";
 import { getArticle } from "../articles/service.js";
 import type { CommentStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
-import { field, fieldList, parsePageNumber } from "../site/requests.js";
+import { field, fieldList, parseId, parsePageNumber } from "../site/requests.js";
 import {
   COMMENT_STATUSES,
   editComment,
@@ -57,10 +57,6 @@ const DONE_MESSAGES: Record<ModerationAction, string> = {
   restore: "restored",
   delete: "deleted permanently",
 };
-
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
-}
 
 /** Where to go back to after an action: the queue view it was taken from, never off the admin. */
 function returnPath(body: unknown): string {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { canModerateComments } from "../accounts/permissions.js";
 import { apiActorOf, requireApiToken } from "../api/auth.js";
 import type { AppContext } from "../site/context.js";
-import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import {
   actionForStatus,
   COMMENT_STATUSES,
@@ -53,8 +53,8 @@ const commentsApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       if (!page) return sendFieldErrors(reply, { page: "must be a whole number from 1" }, 400);
       let articleId: number | undefined;
       if (request.query.article_id !== undefined) {
-        articleId = Number(request.query.article_id);
-        if (!Number.isInteger(articleId) || articleId < 1)
+        articleId = parseId(request.query.article_id);
+        if (articleId === undefined)
           return sendFieldErrors(reply, { article_id: "must be an article id" }, 400);
       }
       const queue = await listModerationQueue(ctx, { status, articleId }, page);
@@ -71,8 +71,8 @@ const commentsApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
   app.patch<{ Params: { id: string }; Body: unknown }>(
     "/comments/:id",
     async function updateApiComment(request, reply) {
-      const id = Number(request.params.id);
-      if (!Number.isInteger(id) || id < 1) return reply.code(404).send({ error: "comment not found" });
+      const id = parseId(request.params.id);
+      if (id === undefined) return reply.code(404).send({ error: "comment not found" });
       const body = request.body;
       if (typeof body !== "object" || body === null || Array.isArray(body))
         return sendFieldErrors(reply, { body: 'must be a JSON object like {"status": "approved"}' }, 400);
@@ -92,8 +92,8 @@ const commentsApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
   );
 
   app.delete<{ Params: { id: string } }>("/comments/:id", async function deleteApiComment(request, reply) {
-    const id = Number(request.params.id);
-    if (!Number.isInteger(id) || id < 1) return reply.code(404).send({ error: "comment not found" });
+    const id = parseId(request.params.id);
+    if (id === undefined) return reply.code(404).send({ error: "comment not found" });
     const result = await moderateComments(ctx, apiActorOf(request), [id], "delete");
     if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
     if ("notFound" in result) return reply.code(404).send({ error: "comment not found" });

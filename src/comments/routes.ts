@@ -7,7 +7,7 @@ import { countOutcome } from "../site/metrics.js";
 import { OUTAGE_MESSAGES, outageStatus } from "../site/outage.js";
 import { renderThemePage } from "../site/page-context.js";
 import { field, wantsJson } from "../site/requests.js";
-import { sendErrorPage } from "../site/routes.js";
+import { logUnhandledError, sendErrorPage } from "../site/routes.js";
 import {
   COMMENTER_COOKIE,
   forgetCommenter,
@@ -199,7 +199,7 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     if (status === 413) return refuse(request, reply, 413, "Your comment is too large to send.");
     if (status === 415) return refuse(request, reply, 415, "Comments are sent as a web form.");
     if (status < 500) return refuse(request, reply, status, "The comment could not be read.");
-    request.log.error({ err: error }, "comment request failed");
+    logUnhandledError(request, reply, error);
     return sendErrorPage(ctx, request, reply, 500);
   });
 

@@ -9,6 +9,7 @@ import {
 import type { CommentStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { keyedHash } from "../site/context.js";
+import { parseId } from "../site/requests.js";
 import { notifyApprovedComment } from "./notifications.js";
 import { assessComment, COMMENT_FLOOD_WINDOW_MINUTES, type CommentAssessment } from "./policy.js";
 import { countLinks, renderCommentMarkdown } from "./render.js";
@@ -76,13 +77,6 @@ export type SubmitResult =
     }
   | { outcome: "rejected"; article: ArticleDetail; httpStatus: 403 | 409 | 422; form: CommentFormState }
   | { outcome: "no-article"; httpStatus: 400 | 404; message: string };
-
-function parseId(raw: string): number | undefined {
-  const trimmed = raw.trim();
-  if (!/^\d{1,12}$/.test(trimmed)) return undefined;
-  const id = Number(trimmed);
-  return id > 0 ? id : undefined;
-}
 
 function formStateOf(submission: CommentSubmission, errors: FieldErrors, message: string): CommentFormState {
   return {

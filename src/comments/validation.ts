@@ -1,4 +1,5 @@
 import { isValidEmail, normaliseEmail } from "../accounts/service.js";
+import { checkText } from "../site/text-input.js";
 
 /** Longest accepted value of each field, in characters. */
 export const COMMENT_LIMITS = { name: 100, email: 254, url: 200, body: 10_000 } as const;
@@ -21,21 +22,6 @@ export interface CommentFields {
   email: string;
   url: string;
   body: string;
-}
-
-// A decoder substitutes U+FFFD for bytes that are not UTF-8; a lone surrogate cannot be encoded at all.
-const INVALID_TEXT = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// One-line fields: no control characters, and no invisible or direction-changing characters that spoof a name.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const LINE_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
-// The comment may have line breaks and tabs, nothing else below space.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const BODY_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-function textProblem(value: string, controls: RegExp): string | undefined {
-  if (INVALID_TEXT.test(value)) return "contains characters that are not valid UTF-8";
-  if (controls.test(value)) return "contains control characters";
-  return undefined;
 }
 
 /**
@@ -71,22 +57,16 @@ export function validateCommentFields(
   let url = input.url.trim();
 
   if (!options.staff) {
-    const nameProblem = textProblem(input.name, LINE_CONTROLS);
-    if (nameProblem) errors.name = nameProblem;
-    else if (name === "") errors.name = "is required";
-    else if (name.length > COMMENT_LIMITS.name)
-      errors.name = `must be at most ${COMMENT_LIMITS.name} characters`;
+    // Checked before spaces are collapsed, which would hide a tab or line break in a name.
+    if (checkText(errors, "name", input.name.trim(), { max: COMMENT_LIMITS.name }) && name === "")
+      errors.name = "is required";
 
-    const emailProblem = textProblem(input.email, LINE_CONTROLS);
-    if (emailProblem) errors.email = emailProblem;
-    else if (email === "") errors.email = "is required";
-    else if (email.length > COMMENT_LIMITS.email)
-      errors.email = `must be at most ${COMMENT_LIMITS.email} characters`;
-    else if (!isValidEmail(email)) errors.email = "must be a valid email address, like you@example.com";
+    if (checkText(errors, "email", email, { max: COMMENT_LIMITS.email })) {
+      if (email === "") errors.email = "is required";
+      else if (!isValidEmail(email)) errors.email = "must be a valid email address, like you@example.com";
+    }
 
-    const urlProblem = textProblem(input.url, LINE_CONTROLS);
-    if (urlProblem) errors.url = urlProblem;
-    else if (url !== "") {
+    if (checkText(errors, "url", url, { max: COMMENT_LIMITS.url }) && url !== "") {
       const website = normaliseWebsite(url);
       if (website === undefined) errors.url = "must be a web address starting with http:// or https://";
       else if (website.length > COMMENT_LIMITS.url)
@@ -95,11 +75,11 @@ export function validateCommentFields(
     }
   }
 
-  const bodyProblem = textProblem(input.body, BODY_CONTROLS);
-  if (bodyProblem) errors.body = bodyProblem;
-  else if (body.trim() === "") errors.body = "is required";
-  else if (body.length > COMMENT_LIMITS.body)
-    errors.body = `must be at most ${COMMENT_LIMITS.body.toLocaleString("en")} characters (yours has ${body.length.toLocaleString("en")})`;
+  if (
+    checkText(errors, "body", body, { max: COMMENT_LIMITS.body, column: "text", multiline: true }) &&
+    body.trim() === ""
+  )
+    errors.body = "is required";
 
   return { errors, clean: { name, email, url, body } };
 }

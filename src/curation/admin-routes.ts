@@ -4,7 +4,7 @@ import { actorOf, allowOnly, denyUnless } from "../admin/guard.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import { listCategories } from "../articles/taxonomy.js";
 import type { AppContext } from "../site/context.js";
-import { field, fieldList, parsePageNumber } from "../site/requests.js";
+import { field, fieldList, parseId, parsePageNumber } from "../site/requests.js";
 import { formatSiteDate } from "../site/settings.js";
 import {
   DESK_TABS,
@@ -32,10 +32,6 @@ const TAB_LABELS: Record<DeskTab, string> = {
   published: "Published",
   dismissed: "Dismissed",
 };
-
-export function parseId(raw: string | undefined): number | undefined {
-  return raw !== undefined && /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
-}
 
 function deskUrl(tab: DeskTab, sourceId?: number, categoryId?: number, page = 1): string {
   const params = new URLSearchParams();

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { canCurate } from "../accounts/permissions.js";
 import { apiActorOf, requireApiToken } from "../api/auth.js";
 import type { AppContext } from "../site/context.js";
-import { parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import { parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import {
   type DeskStory,
   dismissStory,
@@ -86,10 +86,6 @@ type JsonObject = Record<string, unknown>;
 
 function isObject(body: unknown): body is JsonObject {
   return typeof body === "object" && body !== null && !Array.isArray(body);
-}
-
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Reads one field of a source body into `input`; returns why it is wrong, if it is. */

@@ -3,7 +3,7 @@ import { readMultipartForm } from "../admin/multipart.js";
 import { adminPageModel, setFlash } from "../admin/page-model.js";
 import { listCategories } from "../articles/taxonomy.js";
 import type { AppContext } from "../site/context.js";
-import { field } from "../site/requests.js";
+import { field, parseId } from "../site/requests.js";
 import { formatSiteDate } from "../site/settings.js";
 import { fetchSource } from "./fetch-service.js";
 import { DEFAULT_FETCH_INTERVAL_MINUTES } from "./fetcher/schedule.js";
@@ -31,10 +31,6 @@ const STATUS_LABELS: Record<string, string> = {
   gone: "Gone (410)",
 };
 
-function parseId(raw: string): number | undefined {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
-}
-
 /** The sources form's fields as service input (checkboxes absent mean off). */
 function sourceInputOf(body: unknown): SourceInput {
   const interval = field(body, "fetch_interval_minutes").trim();
@@ -43,7 +39,7 @@ function sourceInputOf(body: unknown): SourceInput {
     url: field(body, "url").trim(),
     name: field(body, "name"),
     site_url: field(body, "site_url"),
-    category_id: categoryId === "" ? null : /^\d{1,12}$/.test(categoryId) ? Number(categoryId) : -1,
+    category_id: categoryId === "" ? null : (parseId(categoryId) ?? -1),
     mode: field(body, "mode") || "review",
     is_full_text_allowed: field(body, "is_full_text_allowed") === "1",
     fetch_interval_minutes:

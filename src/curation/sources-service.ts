@@ -1,6 +1,7 @@
 import { ensureCategories, listCategories } from "../articles/taxonomy.js";
 import type { SourceMode, SourceStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
+import { checkText } from "../site/text-input.js";
 import { FetchError } from "./fetcher/fetch-error.js";
 import { buildUserAgent, guardedFetch } from "./fetcher/guarded-fetch.js";
 import {
@@ -76,16 +77,21 @@ export function validateSourceInput(input: SourceInput, creating: boolean): Fiel
   if (creating || input.url !== undefined) {
     const url = (input.url ?? "").trim();
     if (url === "") errors.url = "is required";
-    else if (url.length > URL_MAX || !canonicalizeUrl(url)) errors.url = "must be an http(s) address";
+    else if (checkText(errors, "url", url, { max: URL_MAX }) && !canonicalizeUrl(url))
+      errors.url = "must be an http(s) address";
   }
-  if (input.name !== undefined && input.name.trim().length > NAME_MAX)
-    errors.name = `must be at most ${NAME_MAX} characters`;
-  if (!creating && input.name !== undefined && input.name.trim() === "") errors.name = "is required";
-  if (input.site_url !== undefined && input.site_url.trim() !== "" && !canonicalizeUrl(input.site_url.trim()))
+  if (input.name !== undefined) checkText(errors, "name", input.name.trim(), { max: NAME_MAX });
+  if (!creating && input.name !== undefined && input.name.trim() === "") errors.name ??= "is required";
+  if (
+    input.site_url !== undefined &&
+    input.site_url.trim() !== "" &&
+    checkText(errors, "site_url", input.site_url.trim(), { max: URL_MAX }) &&
+    !canonicalizeUrl(input.site_url.trim())
+  )
     errors.site_url = "must be an http(s) address";
   if (input.mode !== undefined && !isValidMode(input.mode)) errors.mode = "must be review or publish";
-  if (input.category !== undefined && input.category !== null && input.category.trim().length > 100)
-    errors.category = "must be at most 100 characters";
+  if (input.category !== undefined && input.category !== null)
+    checkText(errors, "category", input.category.trim(), { max: 100 });
   if (input.fetch_interval_minutes !== undefined) {
     const minutes = input.fetch_interval_minutes;
     if (

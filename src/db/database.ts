@@ -1,13 +1,30 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, type SqliteDatabase as KyselySqliteDatabase, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+} from "kysely";
 import pg from "pg";
 import type { Config } from "../config.js";
 import type { DialectName } from "./dialect.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
+
+/**
+ * Runs `work` in a transaction of its own, or inside the caller's when `db` already is one (the
+ * WordPress importer's batch): Kysely cannot open a transaction inside a transaction.
+ */
+export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
 
 export interface DatabaseHandle {
   db: Db;
@@ -77,6 +94,27 @@ export interface OpenOptions {
 
 const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 
+/**
+ * SQLite transactions start with `BEGIN IMMEDIATE`: a transaction takes the write lock before its
+ * first read, so a read-modify-write never works from a copy another connection (a second node on
+ * the same file, the CLI) changes underneath it. A plain `BEGIN` would read first and then fail with
+ * SQLITE_BUSY when it tries to write, without waiting for `busy_timeout`.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: KyselySqliteDatabase) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
 /** Opens the configured database with durable-write settings. */
 export function openDatabase(database: Config["database"], options: OpenOptions = {}): DatabaseHandle {
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
@@ -105,6 +143,6 @@ export function openDatabase(database: Config["database"], options: OpenOptions 
   // 8 MB of pages (four times SQLite's default): reads past it come from the OS's file cache at no
   // measurable cost per page render, while 32 MB cost 50-60 MB of RSS once full.
   sqlite.pragma("cache_size = -8000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite)) });
   return { db, dialect: "sqlite", pgPool: undefined, close: () => db.destroy() };
 }

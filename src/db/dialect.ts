@@ -4,6 +4,7 @@ import {
   type Kysely,
   PostgresAdapter,
   type RawBuilder,
+  type SelectQueryBuilder,
   sql,
 } from "kysely";
 
@@ -47,4 +48,23 @@ export function utcYearMonth(db: Kysely<any>, column: Expression<string | null>)
   return dialectOf(db) === "postgres"
     ? sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM')`
     : sql<string>`substr(${column}, 1, 7)`;
+}
+
+/**
+ * Locks the selected rows until the transaction ends (`FOR UPDATE` on PostgreSQL). SQLite has no
+ * row locks: its transactions begin `IMMEDIATE` (see database.ts), which holds the write lock for
+ * the whole read-modify-write instead.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: works on any schema
+export function lockedForUpdate<QB extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, qb: QB): QB {
+  return dialectOf(db) === "postgres" ? (qb.forUpdate() as QB) : qb;
+}
+
+/**
+ * True for a unique-index violation on either database (PostgreSQL 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE): a write that lost a race for a unique name, to answer as taken.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }

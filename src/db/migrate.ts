@@ -6,6 +6,7 @@ import * as m0003 from "./migrations/0003-search.js";
 import * as m0004 from "./migrations/0004-curation.js";
 import * as m0005 from "./migrations/0005-wordpress-import.js";
 import * as m0006 from "./migrations/0006-performance-indexes.js";
+import * as m0007 from "./migrations/0007-article-versions.js";
 import * as m0010 from "./migrations/0010-rate-limits.js";
 import * as m0011 from "./migrations/0011-media-files.js";
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0004-curation": m0004,
   "0005-wordpress-import": m0005,
   "0006-performance-indexes": m0006,
+  "0007-article-versions": m0007,
   "0010-rate-limits": m0010,
   "0011-media-files": m0011,
 };

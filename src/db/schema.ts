@@ -65,11 +65,13 @@ export interface ArticlesTable {
   comments_open: ColumnType<number, number | undefined, number>;
   is_page: ColumnType<number, number | undefined, number>;
   is_sticky: ColumnType<number, number | undefined, number>;
+  /** Raised by every write; editors' saves and `If-Match` compare against it. */
+  version: ColumnType<number, number | undefined, number>;
 }
 
 /** An article as read back, and without its body as every list reads it. */
 export type ArticleRow = Selectable<ArticlesTable>;
-export type ArticleSummaryRow = Omit<ArticleRow, "body" | "body_html">;
+export type ArticleSummaryRow = Omit<ArticleRow, "body" | "body_html" | "version">;
 
 export interface ArticleSourcesTable {
   id: Id;

@@ -8,6 +8,7 @@ import { canManageSettings } from "../accounts/permissions.js";
 import { actorOf, allowOnly } from "../admin/guard.js";
 import { adminPageModel } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
+import { parseId } from "../site/requests.js";
 import { formatSiteDate } from "../site/settings.js";
 import { IMPORT_KINDS } from "./import-report.js";
 import {
@@ -132,7 +133,7 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   app.get<{ Params: { id: string } }>(
     "/import/wordpress/:id",
     async function showImportRunPage(request, reply) {
-      const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : undefined;
+      const id = parseId(request.params.id);
       const run = id === undefined ? undefined : await getImportRun(ctx, id);
       if (!run) return reply.callNotFound();
       if ((request.headers.accept ?? "").includes("application/json")) return reply.send(run);

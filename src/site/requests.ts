@@ -18,6 +18,20 @@ export function parsePageNumber(raw: string | undefined): number | undefined {
   return n >= 1 ? n : undefined;
 }
 
+/** The largest id an `integer` column holds (PostgreSQL's int4; SQLite would take more, so both refuse it). */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/**
+ * A row id from a path, query or form value: digits only, 1 to MAX_ROW_ID (surrounding spaces
+ * allowed); undefined otherwise, which routes answer with 404 (or a field error) on both databases.
+ */
+export function parseId(raw: string | undefined): number | undefined {
+  const trimmed = raw?.trim();
+  if (trimmed === undefined || !/^\d{1,10}$/.test(trimmed)) return undefined;
+  const id = Number(trimmed);
+  return id >= 1 && id <= MAX_ROW_ID ? id : undefined;
+}
+
 /** A form field as a trimmed string ('' when absent or not a string). */
 export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];

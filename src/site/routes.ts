@@ -77,13 +77,31 @@ export function installErrorPages(app: FastifyInstance, ctx: AppContext): void {
     if (outage) return sendOutage(app, ctx, request, reply, outage);
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, "request failed");
+    if (status >= 500) logUnhandledError(request, reply, error);
     if (request.url.startsWith("/api/") || !(request.headers.accept ?? "").includes("text/html")) {
-      // Client errors say what was wrong; server errors say nothing about internals.
-      return reply.code(status).send({ error: status >= 500 ? "internal error" : error.message });
+      // Client errors say what was wrong; server errors say nothing about internals, only the id to look them up by.
+      return reply.code(status).send(status >= 500 ? internalErrorBody(request) : { error: error.message });
     }
     return sendErrorPage(ctx, request, reply, status, status >= 500 ? undefined : error.message);
   });
+}
+
+/**
+ * Logs a request that failed with an error nothing handled (a database failure, a bug) at level
+ * error, with the request id the answer carries (`x-request-id`): the log line an operator finds
+ * from what a user reports. The test suite fails when any such line is logged unexpectedly.
+ */
+export function logUnhandledError(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  request.log.error(
+    { err: error, url: request.url, method: request.method },
+    "request failed with an unhandled error",
+  );
+  reply.header("x-request-id", request.id);
+}
+
+/** The JSON body of a 500: nothing about the failure, and the request id to find it in the log. */
+export function internalErrorBody(request: FastifyRequest): { error: string; request_id: string } {
+  return { error: "internal error", request_id: String(request.id) };
 }
 
 /** Renders the theme's 404 or 500 page (503 and 507 too); never leaks internals. */

@@ -33,3 +33,36 @@ export async function uniqueSlug(base: string, isTaken: (slug: string) => Promis
     if (!(await isTaken(candidate))) return candidate;
   }
 }
+
+/** Characters kept free at the end of a long base for its `-N` suffix. */
+const SUFFIX_ROOM = 8;
+
+/** `base`, or the first `base-N` (N ≥ 2) not in `taken`; pure, so one query of taken slugs suffices. */
+export function firstFreeSlug(base: string, taken: Iterable<string>, maxLength = 100): string {
+  const root = (base || "untitled").slice(0, maxLength - SUFFIX_ROOM).replace(/-+$/g, "") || "untitled";
+  const used = new Set(taken);
+  if (!used.has(root)) return root;
+  for (let n = 2; ; n++) if (!used.has(`${root}-${n}`)) return `${root}-${n}`;
+}
+
+/** How many times a slug lost to a concurrent insert is chosen again before giving up. */
+const SLUG_CLAIM_ATTEMPTS = 10;
+
+/**
+ * Claims a free slug for a new row: lists the slugs starting with `base` (one query), inserts with
+ * the first free one, and if a concurrent insert took it meanwhile (`insert` answers `undefined`)
+ * chooses again. Throws only after repeated losses, which needs a storm of same-named creates.
+ */
+export async function claimFreeSlug<T>(
+  base: string,
+  maxLength: number,
+  listTaken: (root: string) => Promise<string[]>,
+  insert: (slug: string) => Promise<T | undefined>,
+): Promise<T> {
+  const root = firstFreeSlug(base, [], maxLength);
+  for (let attempt = 0; attempt < SLUG_CLAIM_ATTEMPTS; attempt++) {
+    const inserted = await insert(firstFreeSlug(root, await listTaken(root), maxLength));
+    if (inserted !== undefined) return inserted;
+  }
+  throw new Error(`slugs: no free slug for "${root}" after ${SLUG_CLAIM_ATTEMPTS} attempts`);
+}

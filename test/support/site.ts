@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { createApiToken, createUser, startSession } from "../../src/accounts/service.js";
 import { type BuildOptions, buildApp } from "../../src/app.js";
@@ -54,6 +55,29 @@ export interface TestSite {
 
 let counter = 0;
 
+/**
+ * The logger of a test app: errors logged while serving a request (an unhandled failure, answered
+ * with 500) go to the suite's request-error log, which test/support/request-errors.ts checks is
+ * empty when each test file ends: no test may leave a 500 behind unnoticed, on either database.
+ */
+export function testLogger(
+  options: { expectsServerErrors?: boolean | string[] } = {},
+): BuildOptions["logger"] {
+  const expected = options.expectsServerErrors;
+  if (Array.isArray(expected))
+    return { level: "error", stream: { write: (line: string) => void expected.push(line) } };
+  const file = process.env.BROADSHEET_REQUEST_ERROR_LOG;
+  if (!file || expected) return false;
+  return {
+    level: "error",
+    stream: {
+      write(line: string) {
+        if (line.includes('"reqId"')) fs.appendFileSync(file, line);
+      },
+    },
+  };
+}
+
 /** A running site on a fresh database, with factories for staff and articles. */
 export async function createTestSite(
   options: {
@@ -63,6 +87,11 @@ export async function createTestSite(
     onRoute?: BuildOptions["onRoute"];
     /** A database of the caller's (dropped by it), instead of a fresh one. */
     database?: TestDatabase;
+    /**
+     * The test makes requests fail on purpose (a dropped table): their 500s are not reported to the
+     * suite's request-error log; given a list, the app's error log lines are collected into it.
+     */
+    expectsServerErrors?: boolean | string[];
   } = {},
 ): Promise<TestSite> {
   const database = options.database ?? (await createTestDatabase());
@@ -76,7 +105,10 @@ export async function createTestSite(
     pageCacheMinUses: 1,
     ...options.config,
   };
-  const app = await buildApp(config, { logger: false, onRoute: options.onRoute });
+  const app = await buildApp(config, {
+    logger: testLogger({ expectsServerErrors: options.expectsServerErrors }),
+    onRoute: options.onRoute,
+  });
   await app.ready();
   const ctx = app.ctx;
   if (options.settings) {
@@ -154,4 +186,18 @@ export async function createTestSite(
     },
   };
   return site;
+}
+
+/** The Admin API's article endpoints as a token's holder calls them (`api.patch(id, {title})`). */
+export function articleApi(site: TestSite, token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  const url = (id?: number) => `/api/admin/articles${id === undefined ? "" : `/${id}`}`;
+  return {
+    create: (payload: object) => site.request({ method: "POST", url: url(), headers: auth, payload }),
+    get: (id: number) => site.request({ method: "GET", url: url(id), headers: auth }),
+    patch: (id: number, payload: object, headers: Record<string, string> = {}) =>
+      site.request({ method: "PATCH", url: url(id), headers: { ...auth, ...headers }, payload }),
+    delete: (id: number, headers: Record<string, string> = {}) =>
+      site.request({ method: "DELETE", url: url(id), headers: { ...auth, ...headers } }),
+  };
 }
