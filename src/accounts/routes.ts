@@ -11,7 +11,7 @@ import {
   isSetupNeeded,
   setPasswordWithToken,
 } from "./service.js";
-import { openSession } from "./session-cookie.js";
+import { deviceToken, openSession, rememberDevice } from "./session-cookie.js";
 
 /** Only same-site paths may be a post-login destination (no open redirect). */
 function safeNext(next: string): string {
@@ -42,7 +42,12 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     async function signIn(request, reply) {
       const email = field(request.body, "email");
       const next = field(request.body, "next");
-      const result = await authenticate(ctx, email, field(request.body, "password"), request.ip);
+      const result = await authenticate(ctx, {
+        email,
+        password: field(request.body, "password"),
+        ip: request.ip,
+        deviceToken: deviceToken(request),
+      });
       if ("error" in result) {
         return reply
           .code(401)
@@ -52,6 +57,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
           );
       }
       await openSession(ctx, request, reply, result.user.id);
+      rememberDevice(ctx, request, reply, result.user.id);
       return reply.redirect(safeNext(next), 303);
     },
   );

@@ -42,3 +42,14 @@ export function utcYearMonth(db: Kysely<any>, column: Expression<string | null>)
     ? sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM')`
     : sql<string>`substr(${column}, 1, 7)`;
 }
+
+/**
+ * Serialises transactions that name the same key until they end. PostgreSQL takes a
+ * transaction-scoped advisory lock; SQLite needs none, as a write transaction there already
+ * excludes every other writer (call it after the transaction's first write).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see dialectOf
+export async function lockForTransaction(trx: Kysely<any>, key: string): Promise<void> {
+  if (dialectOf(trx) === "postgres")
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}

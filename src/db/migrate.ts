@@ -6,6 +6,8 @@ import * as m0003 from "./migrations/0003-search.js";
 import * as m0004 from "./migrations/0004-curation.js";
 import * as m0005 from "./migrations/0005-wordpress-import.js";
 import * as m0006 from "./migrations/0006-performance-indexes.js";
+import * as m0013 from "./migrations/0013-login-attempts-device-key.js";
+import * as m0014 from "./migrations/0014-audit-log.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   "0004-curation": m0004,
   "0005-wordpress-import": m0005,
   "0006-performance-indexes": m0006,
+  "0013-login-attempts-device-key": m0013,
+  "0014-audit-log": m0014,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { SessionActor } from "../accounts/service.js";
+import type { AppContext } from "./context.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -9,6 +10,13 @@ declare module "fastify" {
 }
 
 export const SESSION_COOKIE = "bs_session";
+/** Signed cookie naming an account that signed in with this browser (see accounts/session-cookie.ts). */
+export const DEVICE_COOKIE = "bs_device";
+
+/** Cookies carry `Secure` when the site's public address is https, or this request came over https. */
+export function secureCookies(ctx: Pick<AppContext, "config">, request: FastifyRequest): boolean {
+  return ctx.config.siteUrl.startsWith("https://") || request.protocol === "https";
+}
 
 /** Parses a positive page number from a route param; undefined for 0, negatives or junk. */
 export function parsePageNumber(raw: string | undefined): number | undefined {

@@ -1,5 +1,6 @@
 import { pruneAccounts } from "../accounts/service.js";
 import { publishDueArticles } from "../articles/service.js";
+import { pruneAuditLog } from "../audit/service.js";
 import { startFeedScheduler } from "../curation/scheduler.js";
 import type { AppContext } from "./context.js";
 
@@ -18,7 +19,7 @@ export function startSchedulers(ctx: AppContext): () => Promise<void> {
       .catch((error: unknown) => ctx.log.error({ err: error, task: name }, "scheduled task failed"));
   };
   const publish = guard("publish-due-articles", () => publishDueArticles(ctx));
-  const housekeeping = guard("housekeeping", () => pruneAccounts(ctx));
+  const housekeeping = guard("housekeeping", () => Promise.all([pruneAccounts(ctx), pruneAuditLog(ctx)]));
   publish();
   const timers = [setInterval(publish, SCHEDULE_TICK_MS), setInterval(housekeeping, HOUSEKEEPING_TICK_MS)];
   for (const timer of timers) timer.unref();
