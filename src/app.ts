@@ -29,6 +29,7 @@ import { ContentChanges } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
 import pageCache from "./site/page-cache.js";
 import { registerThemeFragments } from "./site/page-context.js";
+import { limitJsonNesting } from "./site/request-limits.js";
 import { SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
@@ -117,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(cookie, { secret });
   await app.register(formbody);
+  limitJsonNesting(app);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });
   await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });

@@ -43,13 +43,13 @@ describe(`audit log on ${testDialect}`, () => {
       method: "POST",
       url: "/admin/login",
       cookie: form.cookie,
-      payload: { _csrf: form.token, email: editor.email, password: "a wrong password" },
+      form: { _csrf: form.token, email: editor.email, password: "a wrong password" },
     });
     await site.request({
       method: "POST",
       url: "/admin/login",
       cookie: form.cookie,
-      payload: { _csrf: form.token, email: "reader@example.org", password: TEST_PASSWORD },
+      form: { _csrf: form.token, email: "reader@example.org", password: TEST_PASSWORD },
     });
 
     const page = await site.request({ method: "GET", url: "/admin/audit", cookie: adminCookie });

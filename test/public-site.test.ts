@@ -451,7 +451,7 @@ describe(`demo content on ${testDialect}`, () => {
         method: "POST",
         url: "/admin/setup",
         cookie: form.cookie,
-        payload: {
+        form: {
           _csrf: form.token,
           site_title: "The Port Alder Post",
           name: "Ada Admin",

@@ -28,7 +28,7 @@ import {
   editorValuesFromForm,
   parseEditorAction,
 } from "./editor-form.js";
-import { renderArticleMarkdown } from "./markdown.js";
+import { PREVIEW_FAILED_HTML, PREVIEW_FAILED_MESSAGE, renderArticlePreview } from "./markdown-preview.js";
 import { getMedia, listRecentMedia, saveImage, updateMediaAlt } from "./media.js";
 import { articlePath } from "./permalinks.js";
 import {
@@ -381,7 +381,7 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         article: existing,
         values,
         errors,
-        previewHtml: renderArticleMarkdown(values.body),
+        previewHtml: (await renderArticlePreview(values.body)) ?? PREVIEW_FAILED_HTML,
         statusCode: Object.keys(errors).length ? 422 : 200,
       });
     }
@@ -485,11 +485,15 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     },
   );
 
-  app.post("/articles/preview", async function previewArticleBody(request, reply) {
+  // Typing pauses fire a preview each; a flood of them gains nothing but load.
+  const previewLimit = { rateLimit: { max: 120, timeWindow: "1 minute" } };
+  app.post("/articles/preview", { config: previewLimit }, async function previewArticleBody(request, reply) {
     if (denyUnless(canCreateArticle(actorOf(request)), request, reply)) return reply;
     const markdown = field(request.body, "body");
     if (markdown.length > LIMITS.body) return sendFieldErrors(reply, { body: "is too long" });
-    return reply.send({ html: renderArticleMarkdown(markdown) });
+    const html = await renderArticlePreview(markdown);
+    if (html === undefined) return sendFieldErrors(reply, { body: PREVIEW_FAILED_MESSAGE });
+    return reply.send({ html });
   });
 };
 

@@ -3,6 +3,7 @@ import { getArticlePage, provideMostCommented } from "../articles/public-site.js
 import { type ArticleDetail, getPublishedArticleBySlug } from "../articles/service.js";
 import type { AppContext } from "../site/context.js";
 import { renderThemePage } from "../site/page-context.js";
+import { publicFormRoute } from "../site/request-limits.js";
 import { field, wantsJson } from "../site/requests.js";
 import { sendErrorPage } from "../site/routes.js";
 import {
@@ -253,12 +254,16 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     },
   );
 
-  app.post("/comments/forget", async function forgetCommenterDetails(request, reply) {
-    if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
-      return refuse(request, reply, 403, "This form can only be sent from this site's own pages.");
-    forgetCommenter(reply, secureCookies);
-    return reply.redirect(`${safeReturnPath(field(request.body, "return_to"))}#respond`, 303);
-  });
+  app.post(
+    "/comments/forget",
+    publicFormRoute({ max: 10, timeWindow: "1 minute" }),
+    async function forgetCommenterDetails(request, reply) {
+      if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
+        return refuse(request, reply, 403, "This form can only be sent from this site's own pages.");
+      forgetCommenter(reply, secureCookies);
+      return reply.redirect(`${safeReturnPath(field(request.body, "return_to"))}#respond`, 303);
+    },
+  );
 
   app.get(
     "/comments/feed/",
