@@ -30,7 +30,7 @@ import { type AppContext, resolveInstallSecret } from "./site/context.js";
 import pageCache from "./site/page-cache.js";
 import { registerThemeFragments } from "./site/page-context.js";
 import { limitJsonNesting } from "./site/request-limits.js";
-import { SESSION_COOKIE } from "./site/requests.js";
+import { csrfBinding, SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
 import { securityHeaders } from "./site/security-headers.js";
@@ -121,7 +121,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   limitJsonNesting(app);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });
-  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" },
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: secret },
+  });
   const headers = securityHeaders();
   app.addHook("onRequest", (_request, reply, done) => {
     reply.headers(headers);

@@ -18,6 +18,15 @@ export function secureCookies(ctx: Pick<AppContext, "config">, request: FastifyR
   return ctx.config.siteUrl.startsWith("https://") || request.protocol === "https";
 }
 
+/**
+ * What a CSRF token is bound to: the session cookie, or "anonymous" before sign-in. A token taken
+ * from another session, or from an anonymous page, is refused even with a planted `_csrf` cookie.
+ */
+export function csrfBinding(request: FastifyRequest): string {
+  const session = request.cookies[SESSION_COOKIE];
+  return session ? `session:${session}` : "anonymous";
+}
+
 /** Parses a positive page number from a route param; undefined for 0, negatives or junk. */
 export function parsePageNumber(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return 1;
