@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { multipartForm } from "./support/multipart-form.js";
 import { createTestSite, TEST_PASSWORD, type TestSite, testDialect } from "./support/site.js";
 
 describe(`CSRF tokens bound to the session on ${testDialect}`, () => {
@@ -56,6 +57,36 @@ describe(`CSRF tokens bound to the session on ${testDialect}`, () => {
     expect((await saveProfile(`${form.cookie}; bs_session=${session.value}`, form.token)).statusCode).toBe(
       403,
     );
+  });
+});
+
+describe(`CSRF tokens never in URLs on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+  });
+  afterAll(async () => site?.close());
+
+  test("no form action carries a token, so a preview or a refused form never shows one in the address bar", async () => {
+    const admin = await site.newUser({ role: "admin" });
+    const cookie = await site.sessionCookie(admin);
+    for (const url of ["/admin/articles/new", "/admin/media", "/admin/sources", "/admin/import/wordpress"]) {
+      const page = await site.request({ method: "GET", url, cookie });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).toContain('enctype="multipart/form-data"');
+      expect(page.body, url).not.toMatch(/action="[^"]*_csrf/);
+    }
+    const form = await multipartForm({ title: "Draft", body: "**Bold** move", action: "preview" });
+    const preview = await site.request({
+      method: "POST",
+      url: "/admin/articles/new",
+      cookie,
+      headers: { ...form.headers, origin: "http://news.test" },
+      payload: form.payload,
+    });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain("<strong>Bold</strong> move");
+    expect(preview.body).toContain('action="/admin/articles/new"');
   });
 });
 

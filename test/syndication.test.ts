@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { insertMedia } from "../src/articles/store.js";
 import { decodeBasicEntities, escapeHtml } from "../src/site/html-escape.js";
 import syndicationRoutes from "../src/syndication/routes.js";

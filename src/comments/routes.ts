@@ -4,7 +4,7 @@ import { type ArticleDetail, getPublishedArticleBySlug } from "../articles/servi
 import type { AppContext } from "../site/context.js";
 import { renderThemePage } from "../site/page-context.js";
 import { publicFormRoute } from "../site/request-limits.js";
-import { field, wantsJson } from "../site/requests.js";
+import { field, isSameSitePost, requestOrigin, wantsJson } from "../site/requests.js";
 import { sendErrorPage } from "../site/routes.js";
 import {
   COMMENTER_COOKIE,
@@ -36,39 +36,6 @@ const RSS_TYPE = "application/rss+xml; charset=utf-8";
 const RATE_LIMITED_MESSAGE = "You are sending comments too quickly. Please wait a minute, then send again.";
 
 type PermalinkParams = { year: string; month: string; day: string; slug: string };
-
-/**
- * True when a state-changing post comes from this site: its Origin (or, failing that, its
- * Referer) is the configured site URL or the host the request was sent to. The anonymous
- * comment form sits on cached pages and carries no CSRF token, so this is its CSRF defence.
- */
-export function isSameSitePost(
-  headers: { origin?: string; referer?: string },
-  siteUrl: string,
-  requestOrigin: string,
-): boolean {
-  const claimed = headers.origin ?? headers.referer;
-  if (!claimed || claimed === "null") return false;
-  let origin: string;
-  try {
-    origin = new URL(claimed).origin;
-  } catch {
-    return false;
-  }
-  // Both sides through URL, so "http://host:80" and "http://host" compare equal.
-  const originOf = (value: string) => {
-    try {
-      return new URL(value).origin;
-    } catch {
-      return undefined;
-    }
-  };
-  return origin === originOf(siteUrl) || origin === originOf(requestOrigin);
-}
-
-function requestOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
 
 function submissionFrom(body: unknown): CommentSubmission {
   const checked = (name: string) => ["1", "on", "yes", "true"].includes(field(body, name));
