@@ -27,6 +27,7 @@ interface SettingsFormValues {
   commentCloseAfterDays: string;
   commentMaxDepth: string;
   commentNotifyAuthors: boolean;
+  securityContacts: string;
   /** Category slug → its place in the masthead navigation ('' = not shown). */
   navOrder: Record<string, string>;
 }
@@ -48,6 +49,7 @@ function valuesFromSettings(settings: SiteSettings): SettingsFormValues {
     commentCloseAfterDays: String(settings.commentCloseAfterDays),
     commentMaxDepth: String(settings.commentMaxDepth),
     commentNotifyAuthors: settings.commentNotifyAuthors,
+    securityContacts: settings.securityContacts.join("\n"),
     navOrder: Object.fromEntries(settings.navCategorySlugs.map((slug, i) => [slug, String(i + 1)])),
   };
 }
@@ -71,6 +73,7 @@ function valuesFromForm(body: unknown): SettingsFormValues {
     commentCloseAfterDays: field(body, "commentCloseAfterDays").trim(),
     commentMaxDepth: field(body, "commentMaxDepth").trim(),
     commentNotifyAuthors: field(body, "commentNotifyAuthors") === "on",
+    securityContacts: field(body, "securityContacts"),
     navOrder: Object.fromEntries(slugs.map((slug, i) => [slug, (orders[i] ?? "").trim()])),
   };
 }
@@ -129,6 +132,7 @@ function settingsUpdateFromForm(
       commentCloseAfterDays: wholeNumber(values.commentCloseAfterDays),
       commentMaxDepth: wholeNumber(values.commentMaxDepth),
       commentNotifyAuthors: values.commentNotifyAuthors,
+      securityContacts: keywordLines(values.securityContacts),
     },
     errors,
   };
