@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { postAdminForm } from "./support/admin-forms.js";
+import { DEFAULT_SETTINGS_FORM, postAdminForm } from "./support/admin-forms.js";
 import { createTestSite, TEST_PASSWORD, type TestSite, type TestUser, testDialect } from "./support/site.js";
 
 describe(`audit log on ${testDialect}`, () => {
@@ -72,20 +72,8 @@ describe(`audit log on ${testDialect}`, () => {
 
   test("saving the settings form records which settings changed", async () => {
     const saved = await postAdminForm(site, "/admin/settings", "/admin/settings", adminCookie, {
+      ...DEFAULT_SETTINGS_FORM,
       title: "The Audited Times",
-      tagline: "News, as it happens",
-      language: "en",
-      timezone: "UTC",
-      dateFormat: "EEE. MMM do, yyyy",
-      postsPerPage: "10",
-      feedFullText: "on",
-      commentsOpenByDefault: "on",
-      commentModeration: "first-time",
-      commentMaxLinks: "2",
-      commentModerationKeywords: "",
-      commentDisallowedKeywords: "",
-      commentCloseAfterDays: "0",
-      commentMaxDepth: "5",
     });
     expect(saved.statusCode).toBe(303);
     const rows = await site.ctx.db
@@ -94,7 +82,7 @@ describe(`audit log on ${testDialect}`, () => {
       .where("event", "=", "settings_changed")
       .execute();
     expect(rows.length).toBe(1);
-    expect(rows[0].detail.split(", ")).toContain("title");
+    expect(rows[0].detail).toBe("title");
     expect(rows[0].actor_id).toBe(admin.id);
   });
 

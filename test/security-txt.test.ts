@@ -1,23 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { postAdminForm } from "./support/admin-forms.js";
+import { DEFAULT_SETTINGS_FORM, postAdminForm } from "./support/admin-forms.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
-
-const settingsForm = {
-  title: "The Daily Test",
-  tagline: "News, as it happens",
-  language: "en-GB",
-  timezone: "UTC",
-  dateFormat: "EEE. MMM do, yyyy",
-  postsPerPage: "10",
-  feedFullText: "on",
-  commentsOpenByDefault: "on",
-  commentModeration: "first-time",
-  commentMaxLinks: "2",
-  commentModerationKeywords: "",
-  commentDisallowedKeywords: "",
-  commentCloseAfterDays: "0",
-  commentMaxDepth: "5",
-};
 
 describe(`security.txt and security headers on ${testDialect}`, () => {
   let site: TestSite;
@@ -32,14 +15,14 @@ describe(`security.txt and security headers on ${testDialect}`, () => {
     expect((await site.request({ method: "GET", url: "/.well-known/security.txt" })).statusCode).toBe(404);
 
     const refused = await postAdminForm(site, "/admin/settings", "/admin/settings", adminCookie, {
-      ...settingsForm,
+      ...DEFAULT_SETTINGS_FORM,
       securityContacts: "javascript:alert(1)",
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain("each a mailto:, https:// or tel: address");
 
     const saved = await postAdminForm(site, "/admin/settings", "/admin/settings", adminCookie, {
-      ...settingsForm,
+      ...DEFAULT_SETTINGS_FORM,
       securityContacts: "mailto:security@news.test\nhttps://news.test/security",
     });
     expect(saved.statusCode).toBe(303);
