@@ -21,16 +21,21 @@ describe(`bounded request parsing on ${testDialect}`, () => {
     "2 MB of nested JSON posted to %s is refused in under 20 ms",
     async (url) => {
       const payload = nestedJsonArray(2 * 1024 * 1024);
-      const started = performance.now();
-      const response = await site.request({
-        method: "POST",
-        url,
-        headers: { "content-type": "application/json", origin: SITE_ORIGIN },
-        payload,
-      });
-      const elapsed = performance.now() - started;
-      expect([413, 415]).toContain(response.statusCode);
-      expect(elapsed).toBeLessThan(20);
+      // The fastest of three, so a busy test machine does not decide it: parsing this body took
+      // 300–650 ms, and each attempt would pay that again.
+      const timings: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const started = performance.now();
+        const response = await site.request({
+          method: "POST",
+          url,
+          headers: { "content-type": "application/json", origin: SITE_ORIGIN },
+          payload,
+        });
+        timings.push(performance.now() - started);
+        expect([413, 415]).toContain(response.statusCode);
+      }
+      expect(Math.min(...timings), timings.map((t) => t.toFixed(1)).join(", ")).toBeLessThan(20);
     },
   );
 
