@@ -37,7 +37,8 @@ import { installMetrics } from "./site/metrics.js";
 import pageCache from "./site/page-cache.js";
 import { registerThemeFragments } from "./site/page-context.js";
 import { rateLimitStorage } from "./site/rate-limits.js";
-import { SESSION_COOKIE } from "./site/requests.js";
+import { limitJsonNesting } from "./site/request-limits.js";
+import { csrfBinding, SESSION_COOKIE } from "./site/requests.js";
 import siteRoutes, { installErrorPages } from "./site/routes.js";
 import { startSchedulers } from "./site/schedulers.js";
 import { securityHeaders } from "./site/security-headers.js";
@@ -181,11 +182,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await app.register(formbody);
+  limitJsonNesting(app);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 50 } });
   const limits = rateLimitStorage(ctx);
   await limits.connect();
   await app.register(rateLimit, { global: false, ...limits.options });
-  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" } });
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" },
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: secret },
+  });
   const headers = securityHeaders();
   app.addHook("onRequest", (_request, reply, done) => {
     reply.headers(headers);

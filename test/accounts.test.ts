@@ -18,7 +18,7 @@ describe(`accounts on ${testDialect}`, () => {
       method: "POST",
       url: "/admin/setup",
       cookie: form.cookie,
-      payload: {
+      form: {
         _csrf: form.token,
         site_title: "The Daily Test",
         name: "Ada Editor",
@@ -36,7 +36,7 @@ describe(`accounts on ${testDialect}`, () => {
       method: "POST",
       url: "/admin/setup",
       cookie: form.cookie,
-      payload: {
+      form: {
         _csrf: form.token,
         site_title: "The Daily Test",
         name: "Ada Editor",
@@ -70,7 +70,7 @@ describe(`accounts on ${testDialect}`, () => {
         method: "POST",
         url: "/admin/login",
         cookie: form.cookie,
-        payload: { _csrf: form.token, email, password },
+        form: { _csrf: form.token, email, password },
       });
 
     const unknown = await post("nobody@news.test", TEST_PASSWORD);
@@ -93,7 +93,7 @@ describe(`accounts on ${testDialect}`, () => {
   test("a form posted without its CSRF token is refused", async () => {
     const editor = await site.newUser({ role: "editor" });
     const cookie = await site.sessionCookie(editor);
-    const response = await site.request({ method: "POST", url: "/admin/logout", cookie, payload: {} });
+    const response = await site.request({ method: "POST", url: "/admin/logout", cookie, form: {} });
     expect(response.statusCode).toBe(403);
     const still = await site.request({ method: "GET", url: "/admin/", cookie });
     expect(still.statusCode).toBe(200);
@@ -107,7 +107,7 @@ describe(`accounts on ${testDialect}`, () => {
       method: "POST",
       url: "/admin/logout",
       cookie: form.cookie,
-      payload: { _csrf: form.token },
+      form: { _csrf: form.token },
     });
     expect(out.statusCode).toBe(303);
     const after = await site.request({ method: "GET", url: "/admin/", cookie });

@@ -19,7 +19,7 @@ describe(`staff, profile and API tokens on ${testDialect}`, () => {
       method: "POST",
       url: "/admin/login",
       cookie: form.cookie,
-      payload: { _csrf: form.token, email, password, next: "/admin/" },
+      form: { _csrf: form.token, email, password, next: "/admin/" },
     });
   }
 

@@ -1,4 +1,3 @@
-import net from "node:net";
 import type { InjectOptions } from "fastify";
 import { parseRssFeed } from "feedsmith";
 import type { KyselyPlugin } from "kysely";
@@ -13,6 +12,7 @@ import { getCommentById, listCommentsForModeration } from "../src/comments/store
 import { loadConfig } from "../src/config.js";
 import { commentCounts, cookieFrom, nextIp, postComment, readerFields } from "./comments-helpers.js";
 import { createTestDatabase } from "./support/database.js";
+import { startFakeSmtp } from "./support/fake-smtp.js";
 import { createTestSite, TEST_PASSWORD, type TestSite, type TestUser, testDialect } from "./support/site.js";
 
 /**
@@ -364,52 +364,6 @@ describe(`commenter emails stay private on ${testDialect}`, () => {
     }
   });
 });
-
-/** A minimal SMTP server that keeps every message it is given (enough for nodemailer). */
-async function startFakeSmtp() {
-  const messages: { to: string[]; data: string }[] = [];
-  const server = net.createServer((socket) => {
-    let buffer = "";
-    let inData = false;
-    let recipients: string[] = [];
-    socket.write("220 fake.smtp ESMTP\r\n");
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString("utf8");
-      while (true) {
-        if (inData) {
-          const end = buffer.indexOf("\r\n.\r\n");
-          if (end === -1) return;
-          messages.push({ to: recipients, data: buffer.slice(0, end) });
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          recipients = [];
-          socket.write("250 queued\r\n");
-          continue;
-        }
-        const lineEnd = buffer.indexOf("\r\n");
-        if (lineEnd === -1) return;
-        const line = buffer.slice(0, lineEnd);
-        buffer = buffer.slice(lineEnd + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") socket.write("250 fake.smtp\r\n");
-        else if (verb === "RCPT") {
-          recipients.push(/<([^>]+)>/.exec(line)?.[1] ?? "");
-          socket.write("250 ok\r\n");
-        } else if (verb === "DATA") {
-          inData = true;
-          socket.write("354 go ahead\r\n");
-        } else if (verb === "QUIT") {
-          socket.end("221 bye\r\n");
-          return;
-        } else socket.write("250 ok\r\n");
-      }
-    });
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return { port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe(`comment notifications on ${testDialect}`, () => {
   test("the author hears of new comments; a commenter hears of replies only if they asked, and can stop", async () => {

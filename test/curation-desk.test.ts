@@ -515,9 +515,9 @@ describe(`the curation desk on ${testDialect}`, () => {
     ]);
     const imported = await site.request({
       method: "POST",
-      url: `/admin/sources/opml?_csrf=${encodeURIComponent(form.token)}`,
+      url: "/admin/sources/opml",
       cookie: form.cookie,
-      headers: upload.headers,
+      headers: { ...upload.headers, origin: "http://news.test" },
       payload: upload.payload,
     });
     expect(imported.statusCode).toBe(303);
@@ -541,9 +541,9 @@ describe(`the curation desk on ${testDialect}`, () => {
     // Importing the same file again adds nothing.
     const again = await site.request({
       method: "POST",
-      url: `/admin/sources/opml?_csrf=${encodeURIComponent(form.token)}`,
+      url: "/admin/sources/opml",
       cookie: form.cookie,
-      headers: upload.headers,
+      headers: { ...upload.headers, origin: "http://news.test" },
       payload: upload.payload,
     });
     expect((await followRedirect(site, again, cookie)).body).toContain(

@@ -469,7 +469,7 @@ describe(`demo content on ${testDialect}`, () => {
         method: "POST",
         url: "/admin/setup",
         cookie: form.cookie,
-        payload: {
+        form: {
           _csrf: form.token,
           site_title: "The Port Alder Post",
           name: "Ada Admin",
@@ -504,5 +504,31 @@ describe(`demo content on ${testDialect}`, () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe(`author pages on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite();
+  });
+  afterAll(async () => site?.close());
+
+  test("staff who have published nothing have no author page or feed, so they cannot be listed", async () => {
+    const quiet = await site.newUser({ role: "editor", name: "Quiet Quentin" });
+    await site.newArticle({ author: quiet, title: "Quentin's draft", status: "draft" });
+    for (const url of [
+      `/author/${quiet.slug}/`,
+      `/author/${quiet.slug}/feed/`,
+      `/author/${quiet.slug}/feed/json/`,
+    ]) {
+      const response = await site.request({ method: "GET", url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body).not.toContain("Quiet Quentin");
+    }
+    await site.newArticle({ author: quiet, title: "Quentin's first story" });
+    const page = await site.request({ method: "GET", url: `/author/${quiet.slug}/` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Quiet Quentin");
   });
 });

@@ -1,7 +1,9 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import Fastify from "fastify";
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { insertMedia } from "../src/articles/store.js";
+import { decodeBasicEntities, escapeHtml } from "../src/site/html-escape.js";
 import syndicationRoutes from "../src/syndication/routes.js";
 import { createTestSite, type TestSite, type TestUser, testDialect } from "./support/site.js";
 
@@ -98,8 +100,12 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
       expect(item["dc:creator"]).toBe("Ada Reporter");
     }
     const [hostile, harbour] = items;
-    expect(hostile.title).toBe(HOSTILE_TITLE.replace("\u0001", ""));
-    expect(hostile.source).toEqual({ "#text": "Wire & Co", "@url": "https://wire.example/story?id=1&x=2" });
+    // RSS text is HTML-escaped: a reader that renders the title as HTML shows it as text.
+    expect(hostile.title).toBe(escapeHtml(HOSTILE_TITLE.replace("\u0001", "")));
+    expect(hostile.source).toEqual({
+      "#text": "Wire &amp; Co",
+      "@url": "https://wire.example/story?id=1&x=2",
+    });
     expect(hostile["content:encoded"]).toContain("Wire &amp; Co</a>");
     expect(harbour.enclosure).toEqual({
       "@url": "http://news.test/media/harbour.jpg",
@@ -110,6 +116,30 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
     expect(harbour["content:encoded"]).toContain('src="http://news.test/media/map.png"');
     expect(harbour.category).toEqual(["Local", "Shipping"]);
     expect(response.body).not.toContain("Unpublished draft");
+  });
+
+  test("titles and summaries are text in every feed format, read back by a feed parser; only content carries HTML", async () => {
+    const clean = HOSTILE_TITLE.replace("\u0001", "");
+    const rss = parseRssFeed((await get("/feed/")).body);
+    const rssItem = rss.items?.find((i) => i.link?.includes("/2026/05/22/"));
+    // Rendered as HTML (what many readers do with an RSS title), it is exactly the title's text.
+    expect(rssItem?.title).not.toContain("<");
+    expect(decodeBasicEntities(rssItem?.title ?? "")).toBe(clean);
+    expect(rssItem?.description).not.toContain("<");
+    expect(rssItem?.content?.encoded).toContain("<b>tags</b>");
+    expect(rssItem?.content?.encoded).not.toContain("<script");
+
+    const atom = parseAtomFeed((await get("/feed/atom/")).body);
+    const atomEntry = atom.entries?.find((e) => e.id?.includes("/2026/05/22/"));
+    expect(atomEntry?.title).toEqual({ value: clean, type: "text" });
+    expect((await get("/feed/atom/")).body).toMatch(/<title type="text">/);
+    expect(atomEntry?.content).toMatchObject({ type: "html", value: expect.stringContaining("<b>tags</b>") });
+
+    const json = parseJsonFeed((await get("/feed/json/")).body);
+    const jsonItem = json.items?.find((i) => i.id?.includes("/2026/05/22/"));
+    expect(jsonItem?.title).toBe(clean);
+    expect(jsonItem?.content_html).toContain("<b>tags</b>");
+    expect(jsonItem?.content_html).not.toContain("<script");
   });
 
   test("the Atom feed has the elements RFC 4287 requires", async () => {

@@ -233,7 +233,7 @@ describe(`importing a classic WordPress export on ${testDialect}`, () => {
         method: "POST",
         url: "/admin/set-password",
         cookie: form.cookie,
-        payload: { _csrf: form.token, token, password, password_confirm: confirm },
+        form: { _csrf: form.token, token, password, password_confirm: confirm },
       });
     const mismatch = await post("a long enough password", "something else entirely");
     expect(mismatch.statusCode).toBe(422);

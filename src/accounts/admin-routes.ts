@@ -7,6 +7,7 @@ import { PASSWORD_MIN_LENGTH } from "./passwords.js";
 import { canManageStaff } from "./permissions.js";
 import {
   authenticate,
+  type ChangedBy,
   createApiToken,
   createUser,
   type FieldErrors,
@@ -18,7 +19,7 @@ import {
   updateUser,
   validateNewUser,
 } from "./service.js";
-import { openSession } from "./session-cookie.js";
+import { deviceToken, openSession } from "./session-cookie.js";
 
 const ROLES = [
   { value: "admin", label: "Administrator — everything, including staff and settings" },
@@ -34,6 +35,10 @@ interface UserFormValues {
   email: string;
   role: string;
   bio: string;
+}
+
+function changedBy(request: FastifyRequest): ChangedBy {
+  return { actorId: actorOf(request).id, ip: request.ip };
 }
 
 /** The new password and its repetition; errors keyed `password` / `password_confirm`. */
@@ -139,7 +144,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         role: field(request.body, "role"),
         bio: field(request.body, "bio"),
       };
-      const errors = await updateUser(ctx, user.id, values);
+      const errors = await updateUser(ctx, user.id, values, changedBy(request));
       if (Object.keys(errors).length)
         return renderUserForm(
           request,
@@ -183,7 +188,12 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           setFlash(reply, `${user.name}’s password was changed; their other sessions were signed out.`);
           return reply.redirect(`/admin/users/${user.id}`, 303);
         }
-        const errors = await updateUser(ctx, user.id, { isDisabled: change === "disable" });
+        const errors = await updateUser(
+          ctx,
+          user.id,
+          { isDisabled: change === "disable" },
+          changedBy(request),
+        );
         if (Object.keys(errors).length)
           setFlash(reply, `${user.name}: ${Object.values(errors).join("; ")}.`, "error");
         else
@@ -259,11 +269,15 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const days = TOKEN_LIFETIMES_DAYS[values.lifetime] ?? null;
       const created = Object.keys(errors).length
         ? { errors }
-        : await createApiToken(ctx, {
-            name: values.name,
-            userId: owner!.id,
-            expiresAt: days ? new Date(ctx.now().getTime() + days * 86_400_000).toISOString() : null,
-          });
+        : await createApiToken(
+            ctx,
+            {
+              name: values.name,
+              userId: owner!.id,
+              expiresAt: days ? new Date(ctx.now().getTime() + days * 86_400_000).toISOString() : null,
+            },
+            changedBy(request),
+          );
       if ("errors" in created)
         return renderTokensPage(request, reply, { values, errors: created.errors }, 422);
       // Shown in this response only (never in a redirect or a cookie): it cannot be seen again.
@@ -278,7 +292,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const id = parseId(request.params.id);
       const token = id ? (await listApiTokens(ctx)).find((t) => t.id === id) : undefined;
       if (!token) return reply.callNotFound();
-      await revokeApiToken(ctx, token.id);
+      await revokeApiToken(ctx, token.id, changedBy(request));
       setFlash(reply, `Token “${token.name}” revoked; programs using it are refused from now on.`);
       return reply.redirect("/admin/tokens", 303);
     });
@@ -329,7 +343,13 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     if (!user) return reply.callNotFound();
     const errors = newPasswordErrors(request.body);
     // Checked like a sign-in, so guesses at the current password count towards the lockout.
-    const check = await authenticate(ctx, user.email, field(request.body, "current_password"), request.ip);
+    const check = await authenticate(ctx, {
+      email: user.email,
+      password: field(request.body, "current_password"),
+      ip: request.ip,
+      deviceToken: deviceToken(request),
+      purpose: "password-check",
+    });
     if ("error" in check)
       errors.current_password =
         check.error === LOGIN_FAILED_MESSAGE

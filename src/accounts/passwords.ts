@@ -25,6 +25,19 @@ export async function verifyPassword(storedHash: string, password: string): Prom
   }
 }
 
+/**
+ * A hash of a random password with the same parameters as every stored one, made once at start:
+ * sign-in checks a password against it when the email has no usable account, so an unknown
+ * email costs the same argon2 work as a known one and timing does not tell them apart.
+ */
+const dummyHash = hashPassword(randomBytes(32).toString("base64url"));
+
+/** Spends the time of one real password check and always answers false. */
+export async function verifyDummyPassword(password: string): Promise<false> {
+  await verifyPassword(await dummyHash, password);
+  return false;
+}
+
 /** Why a password is unacceptable, or undefined. */
 export function passwordProblem(password: string): string | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;

@@ -27,6 +27,11 @@ export function canManageStaff(actor: Actor): boolean {
   return actor.role === "admin";
 }
 
+/** The audit log names staff, addresses and security events: admins only. */
+export function canReadAuditLog(actor: Actor): boolean {
+  return actor.role === "admin";
+}
+
 export function canManageSettings(actor: Actor): boolean {
   return actor.role === "admin";
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { adminPageModel } from "../admin/page-model.js";
 import type { AppContext } from "../site/context.js";
 import { seedDemoContent } from "../site/demo/seed-demo.js";
+import { publicFormRoute } from "../site/request-limits.js";
 import { field, SESSION_COOKIE } from "../site/requests.js";
 import {
   authenticate,
@@ -11,7 +12,7 @@ import {
   isSetupNeeded,
   setPasswordWithToken,
 } from "./service.js";
-import { openSession } from "./session-cookie.js";
+import { deviceToken, openSession, rememberDevice } from "./session-cookie.js";
 
 /** Only same-site paths may be a post-login destination (no open redirect). */
 function safeNext(next: string): string {
@@ -20,7 +21,9 @@ function safeNext(next: string): string {
 
 /** Sign-in, sign-out and the first-run setup; the only admin pages open to anonymous visitors. */
 const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const loginLimit = { rateLimit: { max: 10, timeWindow: "1 minute" } };
+  // Every form here is posted before anyone is signed in: small web forms only, rate-limited per address.
+  const signInForm = publicFormRoute({ max: 10, timeWindow: "1 minute" });
+  const signOutForm = publicFormRoute({ max: 30, timeWindow: "1 minute" });
 
   app.get<{ Querystring: { next?: string } }>("/admin/login", async function showLoginPage(request, reply) {
     if (await isSetupNeeded(ctx)) return reply.redirect("/admin/setup");
@@ -38,11 +41,16 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
 
   app.post(
     "/admin/login",
-    { config: loginLimit, preHandler: app.csrfProtection },
+    { ...signInForm, preHandler: app.csrfProtection },
     async function signIn(request, reply) {
       const email = field(request.body, "email");
       const next = field(request.body, "next");
-      const result = await authenticate(ctx, email, field(request.body, "password"), request.ip);
+      const result = await authenticate(ctx, {
+        email,
+        password: field(request.body, "password"),
+        ip: request.ip,
+        deviceToken: deviceToken(request),
+      });
       if ("error" in result) {
         return reply
           .code(401)
@@ -52,16 +60,21 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
           );
       }
       await openSession(ctx, request, reply, result.user.id);
+      rememberDevice(ctx, request, reply, result.user.id);
       return reply.redirect(safeNext(next), 303);
     },
   );
 
-  app.post("/admin/logout", { preHandler: app.csrfProtection }, async function signOut(request, reply) {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(ctx, token);
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    return reply.redirect("/admin/login", 303);
-  });
+  app.post(
+    "/admin/logout",
+    { ...signOutForm, preHandler: app.csrfProtection },
+    async function signOut(request, reply) {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await endSession(ctx, token);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.redirect("/admin/login", 303);
+    },
+  );
 
   app.get("/admin/setup", async function showSetupPage(request, reply) {
     if (!(await isSetupNeeded(ctx))) return reply.redirect("/admin/");
@@ -83,7 +96,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
 
   app.post(
     "/admin/setup",
-    { config: loginLimit, preHandler: app.csrfProtection },
+    { ...signInForm, preHandler: app.csrfProtection },
     async function completeSetup(request, reply) {
       if (!(await isSetupNeeded(ctx))) return reply.redirect("/admin/", 303);
       const values = {
@@ -145,7 +158,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
 
   app.post(
     "/admin/set-password",
-    { config: loginLimit, preHandler: app.csrfProtection },
+    { ...signInForm, preHandler: app.csrfProtection },
     async function setPassword(request, reply) {
       const token = field(request.body, "token");
       const result = await setPasswordWithToken(

@@ -1,9 +1,18 @@
+import { recordAuditEvent } from "../audit/service.js";
 import type { Role } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { keyedHash } from "../site/context.js";
+import { mailTransport } from "../site/mail.js";
 import { slugify, uniqueSlug } from "../site/slug.js";
 import { checkText } from "../site/text-input.js";
-import { digestToken, hashPassword, passwordProblem, randomToken, verifyPassword } from "./passwords.js";
+import {
+  digestToken,
+  hashPassword,
+  passwordProblem,
+  randomToken,
+  verifyDummyPassword,
+  verifyPassword,
+} from "./passwords.js";
 import type { Actor } from "./permissions.js";
 import { isStaffRole } from "./permissions.js";
 import * as store from "./store.js";
@@ -108,7 +117,13 @@ export async function listUsers(ctx: Pick<Ctx, "db">) {
   return store.listUsers(ctx.db);
 }
 
-/** Updates a staff account's profile, role, status or password. */
+/** Who made a change, for the audit log: a staff member (null from the command line) and their address. */
+export interface ChangedBy {
+  actorId: number | null;
+  ip?: string;
+}
+
+/** Updates a staff account's profile, role, status or password; role and status changes are audited. */
 export async function updateUser(
   ctx: Ctx,
   id: number,
@@ -120,6 +135,7 @@ export async function updateUser(
     isDisabled?: boolean;
     password?: string;
   },
+  by: ChangedBy = { actorId: null },
 ): Promise<FieldErrors> {
   const existing = await store.getUserById(ctx.db, id);
   if (!existing) return { id: "no such user" };
@@ -160,6 +176,18 @@ export async function updateUser(
   if (Object.keys(errors).length > 0) return errors;
   await store.updateUser(ctx.db, id, changes, ctx.now().toISOString());
   if (changes.is_disabled === 1 || changes.password_hash) await store.deleteSessionsOfUser(ctx.db, id);
+  const audited = { actorId: by.actorId, subjectId: id, ip: by.ip };
+  if (changes.role && changes.role !== existing.role)
+    await recordAuditEvent(ctx, {
+      ...audited,
+      event: "role_changed",
+      detail: `${existing.role} → ${changes.role}`,
+    });
+  if (changes.is_disabled !== undefined && changes.is_disabled !== existing.is_disabled)
+    await recordAuditEvent(ctx, {
+      ...audited,
+      event: changes.is_disabled ? "account_disabled" : "account_enabled",
+    });
   return {};
 }
 
@@ -167,37 +195,121 @@ export async function isSetupNeeded(ctx: Pick<Ctx, "db">): Promise<boolean> {
   return (await store.countAdmins(ctx.db)) === 0;
 }
 
+export interface SignInAttempt {
+  email: string;
+  password: string;
+  ip: string;
+  /** The value of the browser's (already unsigned) device cookie, if it sent a valid one. */
+  deviceToken?: string;
+  /** A signed-in person re-entering their password (to change it) is not a new sign-in in the log. */
+  purpose?: "sign-in" | "password-check";
+}
+
+type SignInCtx = Ctx & Pick<AppContext, "config" | "log" | "settings">;
+
+/** How long a browser stays known after a successful sign-in there. */
+export const DEVICE_COOKIE_DAYS = 180;
+
+/** A new device-cookie value for the account (the route signs it): `<user id>.<random nonce>`. */
+export function newDeviceToken(userId: number): string {
+  return `${userId}.${randomToken()}`;
+}
+
+/** The key failures from this browser count under, when its device cookie belongs to the account. */
+function trustedDeviceKey(ctx: Ctx, token: string | undefined, userId: number | undefined): string | null {
+  if (!token || userId === undefined) return null;
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{20,100})$/.exec(token);
+  if (!match || Number(match[1]) !== userId) return null;
+  return keyedHash(ctx.secret, `device:${match[2]}`);
+}
+
 /**
- * Checks a sign-in. Failures are counted per account and per IP over a sliding window; past the
- * limit even a right password is refused until the window passes.
+ * Checks a sign-in. The attempt is recorded first and the attempts in the window counted with it,
+ * in one transaction (concurrent guesses are counted one by one), then the password is checked.
+ * Past the per-IP limit, or past the per-account limit for a browser without the account's device
+ * cookie, even a right password is refused until the window passes; a browser that signed in to
+ * the account before (OWASP "device cookies") has its own limit instead, so strangers cannot lock
+ * staff out. An unknown email costs one argon2 check like a known one. The account's owner is
+ * emailed when it locks (with SMTP), and every outcome goes to the audit log.
  */
 export async function authenticate(
-  ctx: Ctx,
-  emailInput: string,
-  password: string,
-  ip: string,
+  ctx: SignInCtx,
+  attempt: SignInAttempt,
 ): Promise<{ user: store.UserRow } | { error: string }> {
-  const email = normaliseEmail(emailInput);
-  const accountKey = keyedHash(ctx.secret, `account:${email}`);
-  const ipKey = keyedHash(ctx.secret, `ip:${ip}`);
+  const email = normaliseEmail(attempt.email);
   const now = ctx.now();
-  const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
-  const failures = await store.countLoginFailures(ctx.db, accountKey, ipKey, since);
-  if (failures.byAccount >= LOGIN_MAX_FAILURES_PER_ACCOUNT || failures.byIp >= LOGIN_MAX_FAILURES_PER_IP) {
+  const user = await store.getUserWithPasswordByEmail(ctx.db, email);
+  const accountKey = keyedHash(ctx.secret, `account:${email}`);
+  const deviceKey = trustedDeviceKey(ctx, attempt.deviceToken, user?.id);
+  const counts = await store.recordLoginAttempt(ctx.db, {
+    accountKey,
+    ipKey: keyedHash(ctx.secret, `ip:${attempt.ip}`),
+    deviceKey,
+    now: now.toISOString(),
+    since: new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString(),
+  });
+  const audit = (event: "sign_in" | "sign_in_failed" | "account_locked", detail: string) =>
+    recordAuditEvent(ctx, {
+      event,
+      actorId: event === "sign_in" ? user?.id : null,
+      subjectId: user?.id ?? null,
+      detail,
+      ip: attempt.ip,
+    });
+  const limit = deviceKey ? counts.byDevice : counts.byAccount;
+  if (limit > LOGIN_MAX_FAILURES_PER_ACCOUNT || counts.byIp > LOGIN_MAX_FAILURES_PER_IP) {
+    await audit("sign_in_failed", "refused: too many failed attempts");
     return { error: LOGIN_LOCKED_MESSAGE };
   }
-  const user = await store.getUserWithPasswordByEmail(ctx.db, email);
-  const ok =
-    user?.password_hash && user.is_disabled === 0
-      ? await verifyPassword(user.password_hash, password)
-      : false;
+  const usable = user?.password_hash && user.is_disabled === 0 ? user.password_hash : undefined;
+  const ok = usable
+    ? await verifyPassword(usable, attempt.password)
+    : await verifyDummyPassword(attempt.password);
   if (!user || !ok) {
-    await store.insertLoginAttempt(ctx.db, accountKey, ipKey, now.toISOString());
+    await audit(
+      "sign_in_failed",
+      !user ? "no such account" : usable ? "wrong password" : "account cannot sign in",
+    );
+    if (user && !deviceKey && counts.byAccount === LOGIN_MAX_FAILURES_PER_ACCOUNT)
+      await lockAccount(ctx, user, attempt.ip);
     return { error: LOGIN_FAILED_MESSAGE };
   }
-  await store.deleteLoginAttempts(ctx.db, accountKey);
+  await (deviceKey
+    ? store.deleteLoginAttempts(ctx.db, "device_key", deviceKey)
+    : store.deleteLoginAttempts(ctx.db, "account_key", accountKey));
+  await audit("sign_in", attempt.purpose === "password-check" ? "password confirmed" : "");
   const { password_hash: _omit, ...publicUser } = user;
   return { user: publicUser };
+}
+
+/** Notes a lock in the audit log and tells the account's owner, in the background, when SMTP is set. */
+async function lockAccount(ctx: SignInCtx, user: store.UserRow, ip: string): Promise<void> {
+  await recordAuditEvent(ctx, {
+    event: "account_locked",
+    subjectId: user.id,
+    detail: `${LOGIN_MAX_FAILURES_PER_ACCOUNT} failed sign-ins in ${LOGIN_WINDOW_MINUTES} minutes from unknown browsers`,
+    ip,
+  });
+  const transport = mailTransport(ctx.config);
+  if (!transport) return;
+  const settings = await ctx.settings.get();
+  transport
+    .sendMail({
+      from: ctx.config.mailFrom,
+      to: user.email,
+      subject: `[${settings.title}] Sign-in to your account was paused`,
+      text:
+        `Someone tried to sign in to your account at ${ctx.config.siteUrl}/admin/ ` +
+        `${LOGIN_MAX_FAILURES_PER_ACCOUNT} times with a wrong password.\n\n` +
+        `For the next ${LOGIN_WINDOW_MINUTES} minutes, sign-in is refused from browsers you have not ` +
+        "signed in with before. Browsers where you signed in before still work.\n\n" +
+        "If this was you and you have forgotten your password, ask an administrator for a set-password link. " +
+        "If it was not you, nothing needs to be done: your password was not accepted.\n",
+    })
+    .catch((error: Error & { code?: string; responseCode?: number }) => {
+      // The message of an SMTP error can quote the recipient: log only its codes.
+      ctx.log.error({ code: error.code, responseCode: error.responseCode }, "account lock email failed");
+    });
 }
 
 /** Starts a session; returns the cookie token (only its digest is stored). */
@@ -237,6 +349,7 @@ export async function pruneAccounts(ctx: Ctx): Promise<void> {
 export async function createApiToken(
   ctx: Ctx,
   input: { name: string; userId?: number | null; expiresAt?: string | null },
+  by: ChangedBy = { actorId: null },
 ): Promise<{ token: string; id: number } | { errors: FieldErrors }> {
   const name = (input.name ?? "").trim();
   const nameErrors: FieldErrors = {};
@@ -250,6 +363,13 @@ export async function createApiToken(
     created_at: ctx.now().toISOString(),
     expires_at: input.expiresAt ?? null,
   });
+  await recordAuditEvent(ctx, {
+    event: "token_created",
+    actorId: by.actorId,
+    subjectId: input.userId ?? null,
+    detail: `“${name}”${input.userId ? "" : " (acts as the first admin)"}${input.expiresAt ? `, expires ${input.expiresAt.slice(0, 10)}` : ""}`,
+    ip: by.ip,
+  });
   return { token, id: row.id };
 }
 
@@ -257,8 +377,17 @@ export async function listApiTokens(ctx: Pick<Ctx, "db">) {
   return store.listApiTokens(ctx.db);
 }
 
-export async function revokeApiToken(ctx: Ctx, id: number): Promise<void> {
+export async function revokeApiToken(ctx: Ctx, id: number, by: ChangedBy = { actorId: null }): Promise<void> {
+  const token = await store.getApiTokenById(ctx.db, id);
+  if (!token || token.revoked_at) return;
   await store.revokeApiToken(ctx.db, id, ctx.now().toISOString());
+  await recordAuditEvent(ctx, {
+    event: "token_revoked",
+    actorId: by.actorId,
+    subjectId: token.user_id,
+    detail: `“${token.name}”`,
+    ip: by.ip,
+  });
 }
 
 /**

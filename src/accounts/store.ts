@@ -1,5 +1,5 @@
 import type { Db } from "../db/database.js";
-import { toCount } from "../db/dialect.js";
+import { lockForTransaction, toCount } from "../db/dialect.js";
 import type { Role } from "../db/schema.js";
 
 const publicUserColumns = [
@@ -147,39 +147,53 @@ export async function deleteExpiredSessions(db: Db, now: string): Promise<void> 
   await db.deleteFrom("sessions").where("expires_at", "<=", now).execute();
 }
 
-export async function insertLoginAttempt(
+/**
+ * Records a sign-in attempt, then counts the attempts in the window, in one transaction that
+ * holds a lock on the account (or device) and on the IP: concurrent attempts are counted one
+ * after another, so the limit is never overshot. The counts include this attempt.
+ * `byAccount` counts only attempts from browsers without a device cookie.
+ */
+export async function recordLoginAttempt(
   db: Db,
-  accountKey: string,
-  ipKey: string,
-  now: string,
+  attempt: { accountKey: string; ipKey: string; deviceKey: string | null; now: string; since: string },
+): Promise<{ id: number; byAccount: number; byDevice: number; byIp: number }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("login_attempts")
+      .values({
+        account_key: attempt.accountKey,
+        ip_key: attempt.ipKey,
+        device_key: attempt.deviceKey,
+        created_at: attempt.now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // Always the account-or-device lock first, then the IP lock: no two attempts wait on each other in a cycle.
+    await lockForTransaction(trx, `login:${attempt.deviceKey ?? attempt.accountKey}`);
+    await lockForTransaction(trx, `login-ip:${attempt.ipKey}`);
+    const count = (column: "account_key" | "device_key" | "ip_key", value: string, untrustedOnly = false) =>
+      trx
+        .selectFrom("login_attempts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where(column, "=", value)
+        .where("created_at", ">", attempt.since)
+        .$if(untrustedOnly, (qb) => qb.where("device_key", "is", null))
+        .executeTakeFirst()
+        .then((r) => toCount(r?.n));
+    const byAccount = attempt.deviceKey === null ? await count("account_key", attempt.accountKey, true) : 0;
+    const byDevice = attempt.deviceKey === null ? 0 : await count("device_key", attempt.deviceKey);
+    const byIp = await count("ip_key", attempt.ipKey);
+    return { id: row.id, byAccount, byDevice, byIp };
+  });
+}
+
+/** Forgets the failures a successful sign-in clears: the account's, or only the device's. */
+export async function deleteLoginAttempts(
+  db: Db,
+  column: "account_key" | "device_key",
+  key: string,
 ): Promise<void> {
-  await db
-    .insertInto("login_attempts")
-    .values({ account_key: accountKey, ip_key: ipKey, created_at: now })
-    .execute();
-}
-
-/** Failed sign-ins since `since` for an account and for an IP. */
-export async function countLoginFailures(db: Db, accountKey: string, ipKey: string, since: string) {
-  const [byAccount, byIp] = await Promise.all([
-    db
-      .selectFrom("login_attempts")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("account_key", "=", accountKey)
-      .where("created_at", ">", since)
-      .executeTakeFirst(),
-    db
-      .selectFrom("login_attempts")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("ip_key", "=", ipKey)
-      .where("created_at", ">", since)
-      .executeTakeFirst(),
-  ]);
-  return { byAccount: toCount(byAccount?.n), byIp: toCount(byIp?.n) };
-}
-
-export async function deleteLoginAttempts(db: Db, accountKey: string): Promise<void> {
-  await db.deleteFrom("login_attempts").where("account_key", "=", accountKey).execute();
+  await db.deleteFrom("login_attempts").where(column, "=", key).execute();
 }
 
 export async function deleteLoginAttemptsBefore(db: Db, before: string): Promise<void> {
@@ -219,6 +233,14 @@ export async function getApiToken(db: Db, tokenHash: string) {
       "users.is_disabled",
     ])
     .where("api_tokens.token_hash", "=", tokenHash)
+    .executeTakeFirst();
+}
+
+export async function getApiTokenById(db: Db, id: number) {
+  return db
+    .selectFrom("api_tokens")
+    .select(["id", "name", "user_id", "revoked_at"])
+    .where("id", "=", id)
     .executeTakeFirst();
 }
 

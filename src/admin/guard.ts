@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Actor } from "../accounts/permissions.js";
 import { isSetupNeeded } from "../accounts/service.js";
 import type { AppContext } from "../site/context.js";
+import { isSameSitePost, requestOrigin } from "../site/requests.js";
 
 /**
  * Hooks for the admin child context: every route needs a staff session (a redirect to sign-in
@@ -18,9 +19,13 @@ export function requireStaffSession(app: FastifyInstance, ctx: AppContext): void
   });
   app.addHook("preHandler", (request, reply, done) => {
     if (request.method === "GET" || request.method === "HEAD") return done();
-    // A multipart body is streamed by the handler after this hook, so those forms carry the
-    // token in their action URL (`?_csrf=`); it is checked here exactly like a body token.
-    if (request.isMultipart()) request.body = { _csrf: queryCsrfToken(request) };
+    // A multipart body (an upload) is streamed by the handler after this hook, so its token cannot
+    // be read here, and a token in the URL would leak into the address bar, history and logs.
+    // Browsers send Origin with every form post: an upload must come from this site's own pages.
+    if (request.isMultipart()) {
+      if (isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request))) return done();
+      return reply.code(403).send({ error: "uploads are accepted only from this site's own pages" });
+    }
     app.csrfProtection(request, reply, done);
   });
   app.addHook("onSend", async (_request, reply, payload) => {
@@ -28,11 +33,6 @@ export function requireStaffSession(app: FastifyInstance, ctx: AppContext): void
     reply.header("cache-control", "no-store");
     return payload;
   });
-}
-
-function queryCsrfToken(request: FastifyRequest): string {
-  const token = (request.query as Record<string, unknown> | undefined)?._csrf;
-  return typeof token === "string" ? token : "";
 }
 
 /** Replies 403 with a page or JSON when `allowed` is false; returns true when it did. */

@@ -7,6 +7,7 @@ import {
   canModerateComments,
 } from "../accounts/permissions.js";
 import type { AppContext } from "../site/context.js";
+import { csrfBinding, secureCookies } from "../site/requests.js";
 
 const FLASH_COOKIE = "bs_flash";
 
@@ -17,6 +18,7 @@ export function setFlash(reply: FastifyReply, message: string, kind: "success" |
     httpOnly: true,
     sameSite: "lax",
     signed: true,
+    secure: secureCookies(reply.server.ctx, reply.request),
     maxAge: 60,
   });
 }
@@ -36,7 +38,7 @@ function takeFlash(request: FastifyRequest, reply: FastifyReply): { message: str
 
 /** What every admin view receives: who is signed in, what they may open, the CSRF token and any flash. */
 export async function adminPageModel(
-  ctx: Pick<AppContext, "settings">,
+  ctx: Pick<AppContext, "settings" | "config">,
   request: FastifyRequest,
   reply: FastifyReply,
   model: Record<string, unknown> & { title: string; section?: string },
@@ -45,7 +47,8 @@ export async function adminPageModel(
   const settings = await ctx.settings.get();
   return {
     site_title: settings.title,
-    csrf_token: reply.generateCsrf(),
+    // Bound to this session; its secret cookie is Secure whenever the site or this request is https.
+    csrf_token: reply.generateCsrf({ userInfo: csrfBinding(request), secure: secureCookies(ctx, request) }),
     flash: takeFlash(request, reply),
     actor: actor ? { id: actor.id, name: actor.name, role: actor.role } : null,
     can: actor

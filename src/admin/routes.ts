@@ -5,6 +5,7 @@ import articleAdminRoutes from "../articles/admin-routes.js";
 import mediaAdminRoutes from "../articles/media-admin-routes.js";
 import { countArticlesByStatus, listArticlesForAdmin } from "../articles/service.js";
 import taxonomyAdminRoutes from "../articles/taxonomy-admin-routes.js";
+import auditAdminRoutes from "../audit/admin-routes.js";
 import commentsAdminRoutes from "../comments/admin-routes.js";
 import { countPendingComments } from "../comments/moderation.js";
 import curationAdminRoutes from "../curation/admin-routes.js";
@@ -51,6 +52,7 @@ const adminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
   await app.register(mediaAdminRoutes, { ctx });
   await app.register(accountAdminRoutes, { ctx });
   await app.register(settingsRoutes, { ctx });
+  await app.register(auditAdminRoutes, { ctx });
   await app.register(commentsAdminRoutes, { ctx });
   await app.register(curationAdminRoutes, { ctx });
   await app.register(migrationAdminRoutes, { ctx });

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { canManageSettings } from "../accounts/permissions.js";
 import { listCategories } from "../articles/taxonomy.js";
+import { recordAuditEvent } from "../audit/service.js";
 import type { AppContext } from "../site/context.js";
 import { field, fieldList } from "../site/requests.js";
 import { type FieldErrors, formatSiteDate, type SiteSettings, validateSettings } from "../site/settings.js";
-import { allowOnly } from "./guard.js";
+import { actorOf, allowOnly } from "./guard.js";
 import { adminPageModel, setFlash } from "./page-model.js";
 
 const MAX_KEYWORDS = 500;
@@ -26,6 +27,7 @@ interface SettingsFormValues {
   commentCloseAfterDays: string;
   commentMaxDepth: string;
   commentNotifyAuthors: boolean;
+  securityContacts: string;
   /** Category slug → its place in the masthead navigation ('' = not shown). */
   navOrder: Record<string, string>;
 }
@@ -47,6 +49,7 @@ function valuesFromSettings(settings: SiteSettings): SettingsFormValues {
     commentCloseAfterDays: String(settings.commentCloseAfterDays),
     commentMaxDepth: String(settings.commentMaxDepth),
     commentNotifyAuthors: settings.commentNotifyAuthors,
+    securityContacts: settings.securityContacts.join("\n"),
     navOrder: Object.fromEntries(settings.navCategorySlugs.map((slug, i) => [slug, String(i + 1)])),
   };
 }
@@ -70,6 +73,7 @@ function valuesFromForm(body: unknown): SettingsFormValues {
     commentCloseAfterDays: field(body, "commentCloseAfterDays").trim(),
     commentMaxDepth: field(body, "commentMaxDepth").trim(),
     commentNotifyAuthors: field(body, "commentNotifyAuthors") === "on",
+    securityContacts: field(body, "securityContacts"),
     navOrder: Object.fromEntries(slugs.map((slug, i) => [slug, (orders[i] ?? "").trim()])),
   };
 }
@@ -128,6 +132,7 @@ function settingsUpdateFromForm(
       commentCloseAfterDays: wholeNumber(values.commentCloseAfterDays),
       commentMaxDepth: wholeNumber(values.commentMaxDepth),
       commentNotifyAuthors: values.commentNotifyAuthors,
+      securityContacts: keywordLines(values.securityContacts),
     },
     errors,
   };
@@ -180,8 +185,19 @@ const settingsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     const categories = await listCategories(ctx);
     const { update, errors } = settingsUpdateFromForm(values, new Set(categories.map((c) => c.slug)));
     const allErrors = { ...validateSettings(update), ...errors };
+    const before = await ctx.settings.get();
     if (Object.keys(allErrors).length === 0) Object.assign(allErrors, await ctx.settings.update(update));
     if (Object.keys(allErrors).length) return renderSettingsPage(request, reply, values, allErrors, 422);
+    const changed = (Object.keys(update) as (keyof SiteSettings)[]).filter(
+      (key) => JSON.stringify(update[key]) !== JSON.stringify(before[key]),
+    );
+    if (changed.length)
+      await recordAuditEvent(ctx, {
+        event: "settings_changed",
+        actorId: actorOf(request).id,
+        detail: changed.join(", "),
+        ip: request.ip,
+      });
     await ctx.changes.changed("settings");
     setFlash(reply, "Settings saved.");
     return reply.redirect("/admin/settings", 303);

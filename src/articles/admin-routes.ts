@@ -30,7 +30,7 @@ import {
   editorVersion,
   parseEditorAction,
 } from "./editor-form.js";
-import { renderArticleMarkdown } from "./markdown.js";
+import { PREVIEW_FAILED_HTML, PREVIEW_FAILED_MESSAGE, renderArticlePreview } from "./markdown-preview.js";
 import { getMedia, listRecentMedia, saveImage, updateMediaAlt } from "./media.js";
 import { articlePath } from "./permalinks.js";
 import {
@@ -284,8 +284,8 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         preview: status !== "trashed",
       },
     });
-    // The body is streamed for multipart forms, so its CSRF token rides in the action URL.
-    const formAction = `${article ? `/admin/articles/${article.id}/edit` : "/admin/articles/new"}?_csrf=${encodeURIComponent(model.csrf_token)}`;
+    // A multipart form is checked by its Origin (see admin/guard.ts): no token in the address bar.
+    const formAction = article ? `/admin/articles/${article.id}/edit` : "/admin/articles/new";
     return reply
       .code(state.statusCode ?? 200)
       .view("articles/views/editor", { ...model, form_action: formAction });
@@ -390,7 +390,7 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         article: existing,
         values,
         errors,
-        previewHtml: renderArticleMarkdown(values.body),
+        previewHtml: (await renderArticlePreview(values.body)) ?? PREVIEW_FAILED_HTML,
         statusCode: Object.keys(errors).length ? 422 : 200,
       });
     }
@@ -510,11 +510,15 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     },
   );
 
-  app.post("/articles/preview", async function previewArticleBody(request, reply) {
+  // Typing pauses fire a preview each; a flood of them gains nothing but load.
+  const previewLimit = { rateLimit: { max: 120, timeWindow: "1 minute" } };
+  app.post("/articles/preview", { config: previewLimit }, async function previewArticleBody(request, reply) {
     if (denyUnless(canCreateArticle(actorOf(request)), request, reply)) return reply;
     const markdown = field(request.body, "body");
     if (markdown.length > LIMITS.body) return sendFieldErrors(reply, { body: "is too long" });
-    return reply.send({ html: renderArticleMarkdown(markdown) });
+    const html = await renderArticlePreview(markdown);
+    if (html === undefined) return sendFieldErrors(reply, { body: PREVIEW_FAILED_MESSAGE });
+    return reply.send({ html });
   });
 };
 

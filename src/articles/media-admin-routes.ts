@@ -34,10 +34,9 @@ const mediaAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
       upload,
       upload_max_mb: Math.round(ctx.config.uploadMaxBytes / 1048576),
     });
-    // The upload form is multipart: its CSRF token rides in the action URL.
     return reply.code(statusCode).view("articles/views/media", {
       ...model,
-      upload_action: `/admin/media?_csrf=${encodeURIComponent(model.csrf_token)}`,
+      upload_action: "/admin/media",
     });
   }
 

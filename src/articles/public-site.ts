@@ -328,8 +328,9 @@ export interface ArchiveModel {
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /**
- * One page of an archive. Returns undefined for an unknown category, tag or author, an
- * impossible date, or a page past the last one (an empty archive still has its page 1).
+ * One page of an archive. Returns undefined for an unknown category, tag or author, an author
+ * with no published story (staff are not listed to the world), an impossible date, or a page past
+ * the last one (any other empty archive still has its page 1).
  */
 export async function getArchivePage(
   ctx: Ctx,
@@ -340,7 +341,7 @@ export async function getArchivePage(
   const resolved = await resolveArchive(ctx, request, settings.timezone);
   if (!resolved) return undefined;
   const { rows, total, pages } = await listingPage(ctx, resolved.filter, page, settings.postsPerPage);
-  if (page > pages) return undefined;
+  if (page > pages || (request.kind === "author" && total === 0)) return undefined;
   const [articles, latest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
   return {
     archive: resolved.archive,

@@ -1,25 +1,12 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import nodemailer, { type Transporter } from "nodemailer";
 import { getUser } from "../accounts/service.js";
 import { getArticle } from "../articles/service.js";
-import type { Config } from "../config.js";
 import type { AppContext } from "../site/context.js";
 import { htmlToText } from "../site/html-text.js";
+import { mailTransport } from "../site/mail.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "secret" | "log">;
-
-const transports = new WeakMap<Config, Transporter>();
-
-function transportFor(config: Config): Transporter | undefined {
-  if (!config.smtpUrl) return undefined;
-  let transport = transports.get(config);
-  if (!transport) {
-    transport = nodemailer.createTransport(config.smtpUrl);
-    transports.set(config, transport);
-  }
-  return transport;
-}
 
 /** The token in a reply-notification email's "stop these emails" link. */
 export function unsubscribeToken(secret: string, commentId: number): string {
@@ -61,7 +48,7 @@ export function notifyApprovedComment(ctx: Ctx, commentId: number): void {
 }
 
 async function deliverNotifications(ctx: Ctx, commentId: number): Promise<void> {
-  const transport = transportFor(ctx.config);
+  const transport = mailTransport(ctx.config);
   const comment = await store.getCommentById(ctx.db, commentId);
   if (!transport || !comment || comment.status !== "approved") return;
   const settings = await ctx.settings.get();

@@ -6,7 +6,8 @@ import type { AppContext } from "../site/context.js";
 import { countOutcome } from "../site/metrics.js";
 import { OUTAGE_MESSAGES, outageStatus } from "../site/outage.js";
 import { renderThemePage } from "../site/page-context.js";
-import { field, wantsJson } from "../site/requests.js";
+import { publicFormRoute } from "../site/request-limits.js";
+import { field, isSameSitePost, requestOrigin, wantsJson } from "../site/requests.js";
 import { logUnhandledError, sendErrorPage } from "../site/routes.js";
 import {
   COMMENTER_COOKIE,
@@ -38,39 +39,6 @@ const RSS_TYPE = "application/rss+xml; charset=utf-8";
 const RATE_LIMITED_MESSAGE = "You are sending comments too quickly. Please wait a minute, then send again.";
 
 type PermalinkParams = { year: string; month: string; day: string; slug: string };
-
-/**
- * True when a state-changing post comes from this site: its Origin (or, failing that, its
- * Referer) is the configured site URL or the host the request was sent to. The anonymous
- * comment form sits on cached pages and carries no CSRF token, so this is its CSRF defence.
- */
-export function isSameSitePost(
-  headers: { origin?: string; referer?: string },
-  siteUrl: string,
-  requestOrigin: string,
-): boolean {
-  const claimed = headers.origin ?? headers.referer;
-  if (!claimed || claimed === "null") return false;
-  let origin: string;
-  try {
-    origin = new URL(claimed).origin;
-  } catch {
-    return false;
-  }
-  // Both sides through URL, so "http://host:80" and "http://host" compare equal.
-  const originOf = (value: string) => {
-    try {
-      return new URL(value).origin;
-    } catch {
-      return undefined;
-    }
-  };
-  return origin === originOf(siteUrl) || origin === originOf(requestOrigin);
-}
-
-function requestOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
 
 function submissionFrom(body: unknown): CommentSubmission {
   const checked = (name: string) => ["1", "on", "yes", "true"].includes(field(body, name));
@@ -269,12 +237,16 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     },
   );
 
-  app.post("/comments/forget", async function forgetCommenterDetails(request, reply) {
-    if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
-      return refuse(request, reply, 403, "This form can only be sent from this site's own pages.");
-    forgetCommenter(reply, secureCookies);
-    return reply.redirect(`${safeReturnPath(field(request.body, "return_to"))}#respond`, 303);
-  });
+  app.post(
+    "/comments/forget",
+    publicFormRoute({ max: 10, timeWindow: "1 minute" }),
+    async function forgetCommenterDetails(request, reply) {
+      if (!isSameSitePost(request.headers, ctx.config.siteUrl, requestOrigin(request)))
+        return refuse(request, reply, 403, "This form can only be sent from this site's own pages.");
+      forgetCommenter(reply, secureCookies);
+      return reply.redirect(`${safeReturnPath(field(request.body, "return_to"))}#respond`, 303);
+    },
+  );
 
   app.get(
     "/comments/feed/",

@@ -111,7 +111,7 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     });
     return reply.code(statusCode).view("curation/views/sources", {
       ...model,
-      import_action: `/admin/sources/opml?_csrf=${encodeURIComponent(model.csrf_token)}`,
+      import_action: "/admin/sources/opml",
     });
   }
 

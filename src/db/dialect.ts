@@ -68,3 +68,14 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }
+
+/**
+ * Serialises transactions that name the same key until they end. PostgreSQL takes a
+ * transaction-scoped advisory lock; SQLite needs none, as a write transaction there already
+ * excludes every other writer (call it after the transaction's first write).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see dialectOf
+export async function lockForTransaction(trx: Kysely<any>, key: string): Promise<void> {
+  if (dialectOf(trx) === "postgres")
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}

@@ -9,6 +9,8 @@ import * as m0006 from "./migrations/0006-performance-indexes.js";
 import * as m0007 from "./migrations/0007-article-versions.js";
 import * as m0010 from "./migrations/0010-rate-limits.js";
 import * as m0011 from "./migrations/0011-media-files.js";
+import * as m0013 from "./migrations/0013-login-attempts-device-key.js";
+import * as m0014 from "./migrations/0014-audit-log.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   "0007-article-versions": m0007,
   "0010-rate-limits": m0010,
   "0011-media-files": m0011,
+  "0013-login-attempts-device-key": m0013,
+  "0014-audit-log": m0014,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

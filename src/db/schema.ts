@@ -46,7 +46,30 @@ export interface LoginAttemptsTable {
   id: Id;
   account_key: string;
   ip_key: string;
+  /** Keyed hash of the device cookie's nonce; null for a browser without a valid one. */
+  device_key: string | null;
   created_at: Timestamp;
+}
+
+export type AuditEvent =
+  | "sign_in"
+  | "sign_in_failed"
+  | "account_locked"
+  | "role_changed"
+  | "account_disabled"
+  | "account_enabled"
+  | "token_created"
+  | "token_revoked"
+  | "settings_changed";
+
+export interface AuditLogTable {
+  id: Id;
+  created_at: Timestamp;
+  event: AuditEvent;
+  actor_id: number | null;
+  subject_id: number | null;
+  detail: ColumnType<string, string | undefined, string>;
+  ip: ColumnType<string, string | undefined, string>;
 }
 
 export interface ArticlesTable {
@@ -328,4 +351,5 @@ export interface Database {
   password_reset_tokens: PasswordResetTokensTable;
   rate_limits: RateLimitsTable;
   media_files: MediaFilesTable;
+  audit_log: AuditLogTable;
 }

@@ -67,10 +67,9 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       max_mb: Math.round(ctx.config.importMaxBytes / BYTES_PER_MB),
       runs: await runRows(await listImportRuns(ctx)),
     });
-    // The upload is multipart: its CSRF token rides in the action URL.
     return reply.code(statusCode).view("migration/views/import", {
       ...model,
-      upload_action: `/admin/import/wordpress?_csrf=${encodeURIComponent(model.csrf_token)}`,
+      upload_action: "/admin/import/wordpress",
     });
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { SessionActor } from "../accounts/service.js";
+import type { AppContext } from "./context.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -9,6 +10,22 @@ declare module "fastify" {
 }
 
 export const SESSION_COOKIE = "bs_session";
+/** Signed cookie naming an account that signed in with this browser (see accounts/session-cookie.ts). */
+export const DEVICE_COOKIE = "bs_device";
+
+/** Cookies carry `Secure` when the site's public address is https, or this request came over https. */
+export function secureCookies(ctx: Pick<AppContext, "config">, request: FastifyRequest): boolean {
+  return ctx.config.siteUrl.startsWith("https://") || request.protocol === "https";
+}
+
+/**
+ * What a CSRF token is bound to: the session cookie, or "anonymous" before sign-in. A token taken
+ * from another session, or from an anonymous page, is refused even with a planted `_csrf` cookie.
+ */
+export function csrfBinding(request: FastifyRequest): string {
+  const session = request.cookies[SESSION_COOKIE];
+  return session ? `session:${session}` : "anonymous";
+}
 
 /** Parses a positive page number from a route param; undefined for 0, negatives or junk. */
 export function parsePageNumber(raw: string | undefined): number | undefined {
@@ -54,4 +71,39 @@ export function wantsJson(request: FastifyRequest): boolean {
 /** Sends a JSON validation error in the API shape `{error, fields}`. */
 export function sendFieldErrors(reply: FastifyReply, fields: Record<string, string>, status = 422) {
   return reply.code(status).send({ error: "validation failed", fields });
+}
+
+/**
+ * True when a state-changing post comes from this site: its Origin (or, failing that, its
+ * Referer) is the configured site URL or the host the request was sent to. The anonymous
+ * comment form sits on cached pages and carries no CSRF token, so this is its CSRF defence (and
+ * the admin's multipart uploads', whose token cannot be read before their body).
+ */
+export function isSameSitePost(
+  headers: { origin?: string; referer?: string },
+  siteUrl: string,
+  requestOrigin: string,
+): boolean {
+  const claimed = headers.origin ?? headers.referer;
+  if (!claimed || claimed === "null") return false;
+  let origin: string;
+  try {
+    origin = new URL(claimed).origin;
+  } catch {
+    return false;
+  }
+  // Both sides through URL, so "http://host:80" and "http://host" compare equal.
+  const originOf = (value: string) => {
+    try {
+      return new URL(value).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  return origin === originOf(siteUrl) || origin === originOf(requestOrigin);
+}
+
+/** The origin this request was sent to, as the client addressed it. */
+export function requestOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
 }

@@ -17,7 +17,24 @@ const ASSET_TYPES: Record<string, string> = {
   ico: "image/x-icon",
 };
 
-/** Site-wide routes: health and theme assets. */
+/** How far ahead security.txt's Expires lies (RFC 9116 asks for less than a year). */
+const SECURITY_TXT_DAYS = 180;
+
+/** The body of /.well-known/security.txt. */
+export function securityTxt(contacts: string[], language: string, siteUrl: string, now: Date): string {
+  const expires = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + SECURITY_TXT_DAYS),
+  );
+  return [
+    ...contacts.map((contact) => `Contact: ${contact}`),
+    `Expires: ${expires.toISOString()}`,
+    `Preferred-Languages: ${language.split("-")[0]}`,
+    `Canonical: ${siteUrl}/.well-known/security.txt`,
+    "",
+  ].join("\n");
+}
+
+/** Site-wide routes: health, security.txt and theme assets. */
 const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   // Liveness: the process answers. Touches nothing that can hang (see /readyz for the rest).
   app.get("/healthz", async function showHealth(_request, reply) {
@@ -33,6 +50,16 @@ const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
       .code(ready ? 200 : 503)
       .header("cache-control", "no-store")
       .send({ status: ready ? "ready" : "unavailable", database: ctx.dialect, checks });
+  });
+
+  // RFC 9116: where to report a vulnerability. Not served until an admin sets a contact.
+  app.get("/.well-known/security.txt", async function showSecurityTxt(_request, reply) {
+    const settings = await ctx.settings.get();
+    if (settings.securityContacts.length === 0) return reply.callNotFound();
+    return reply
+      .type("text/plain; charset=utf-8")
+      .header("cache-control", "public, max-age=86400")
+      .send(securityTxt(settings.securityContacts, settings.language, ctx.config.siteUrl, ctx.now()));
   });
 
   // Asset URLs carry a content hash, so a stored copy never goes stale: cache forever.

@@ -1,5 +1,6 @@
 import { pruneAccounts } from "../accounts/service.js";
 import { publishDueArticles } from "../articles/service.js";
+import { pruneAuditLog } from "../audit/service.js";
 import { startFeedScheduler } from "../curation/scheduler.js";
 import type { AppContext } from "./context.js";
 import { deleteExpiredRateLimits } from "./store.js";
@@ -20,7 +21,7 @@ export function startSchedulers(ctx: AppContext): () => Promise<void> {
   };
   const publish = guard("publish-due-articles", () => publishDueArticles(ctx));
   const housekeeping = guard("housekeeping", async () => {
-    await pruneAccounts(ctx);
+    await Promise.all([pruneAccounts(ctx), pruneAuditLog(ctx)]);
     await deleteExpiredRateLimits(ctx.db, Date.now());
   });
   publish();

@@ -26,6 +26,8 @@ export interface SiteSettings {
   commentCloseAfterDays: number;
   commentMaxDepth: number;
   commentNotifyAuthors: boolean;
+  /** Where to report a vulnerability (mailto:, https: or tel: URIs), served as /.well-known/security.txt. */
+  securityContacts: string[];
 }
 
 export const defaultSettings: SiteSettings = {
@@ -45,7 +47,13 @@ export const defaultSettings: SiteSettings = {
   commentCloseAfterDays: 0,
   commentMaxDepth: 5,
   commentNotifyAuthors: false,
+  securityContacts: [],
 };
+
+/** At most this many security contacts (RFC 9116 allows several; a handful is plenty). */
+export const MAX_SECURITY_CONTACTS = 5;
+const SECURITY_CONTACT_PATTERN =
+  /^(mailto:[^\s@<>"]+@[^\s@<>"]+|https:\/\/[^\s<>"]+|tel:\+?[0-9][0-9 ()-]*)$/;
 
 export type SettingsField = { [K in keyof SiteSettings]: K }[keyof SiteSettings];
 
@@ -108,6 +116,12 @@ export function validateSettings(update: Partial<SiteSettings>): FieldErrors {
     (!Number.isInteger(update.commentMaxDepth) || update.commentMaxDepth < 1 || update.commentMaxDepth > 10)
   )
     errors.commentMaxDepth = "must be a whole number from 1 to 10";
+  if (
+    update.securityContacts !== undefined &&
+    (update.securityContacts.length > MAX_SECURITY_CONTACTS ||
+      update.securityContacts.some((c) => c.length > 200 || !SECURITY_CONTACT_PATTERN.test(c)))
+  )
+    errors.securityContacts = `must be up to ${MAX_SECURITY_CONTACTS} lines, each a mailto:, https:// or tel: address`;
   return errors;
 }
 

@@ -65,12 +65,18 @@ function contentWithAttribution(item: FeedItem): string | undefined {
   return `${item.contentHtml}\n<p class="source-links">Source: ${links}</p>`;
 }
 
-/** RSS 2.0. */
+/**
+ * RSS 2.0. RSS does not say whether a title or description is text or HTML, and many readers render
+ * it as HTML: every text field goes out HTML-escaped (as WordPress and our comments feed do), so a
+ * title like `<script>` reaches a reader as text either way. Only `content:encoded` carries HTML,
+ * the article's sanitised body.
+ */
 export function rssFeed(model: FeedModel): string {
+  const text = escapeHtml;
   return generateRssFeed({
-    title: model.title,
+    title: text(model.title),
     link: model.homeUrl,
-    description: model.description,
+    description: text(model.description),
     language: model.language,
     lastBuildDate: model.updated ? new Date(model.updated) : EPOCH,
     generator: "Broadsheet",
@@ -79,18 +85,18 @@ export function rssFeed(model: FeedModel): string {
       const source = item.sources[0];
       const content = contentWithAttribution(item);
       return {
-        title: item.title,
+        title: text(item.title),
         link: item.url,
         guid: { value: item.url, isPermaLink: true },
         pubDate: new Date(item.published),
-        description: item.summary,
+        description: text(item.summary),
         ...(content !== undefined ? { content: { encoded: content } } : {}),
-        dc: { creators: [item.author.name] },
-        categories: item.categories.map((name) => ({ name })),
+        dc: { creators: [text(item.author.name)] },
+        categories: item.categories.map((name) => ({ name: text(name) })),
         ...(item.image
           ? { enclosures: [{ url: item.image.url, length: item.image.byteSize, type: item.image.mimeType }] }
           : {}),
-        ...(source ? { source: { title: source.name, url: source.url } } : {}),
+        ...(source ? { source: { title: text(source.name), url: source.url } } : {}),
       };
     }),
   });

@@ -126,6 +126,8 @@ export async function buildFeedModel(ctx: Ctx, scope: FeedScope): Promise<FeedMo
   if (!resolved) return undefined;
   const base = ctx.config.siteUrl;
   const { items: stories } = await listPublishedArticles(ctx, resolved.filter, 1, FEED_ITEM_COUNT);
+  // Like the author page: staff who have published nothing are not shown to the world.
+  if (scope.kind === "author" && stories.length === 0) return undefined;
   const items = await feedItems(ctx, stories, settings.feedFullText);
   const feedBase = `${base}${resolved.path}feed/`;
   return {

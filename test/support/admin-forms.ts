@@ -1,6 +1,25 @@
 import type { LightMyRequestResponse } from "fastify";
 import type { TestSite } from "./site.js";
 
+/** The settings form as an admin would send it unchanged on a fresh site (the defaults). */
+export const DEFAULT_SETTINGS_FORM: Record<string, string> = {
+  title: "Broadsheet",
+  tagline: "News, as it happens",
+  language: "en",
+  timezone: "UTC",
+  dateFormat: "EEE. MMM do, yyyy",
+  postsPerPage: "10",
+  feedFullText: "on",
+  commentsOpenByDefault: "on",
+  commentModeration: "first-time",
+  commentMaxLinks: "2",
+  commentModerationKeywords: "",
+  commentDisallowedKeywords: "",
+  commentCloseAfterDays: "0",
+  commentMaxDepth: "5",
+  securityContacts: "",
+};
+
 /** Posts an urlencoded admin form as `cookie`, with the CSRF token of the page at `formPage`. */
 export async function postAdminForm(
   site: TestSite,

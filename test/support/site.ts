@@ -47,8 +47,13 @@ export interface TestSite {
   sessionCookie(user: TestUser): Promise<string>;
   newArticle(input?: ArticleInput & { author?: TestUser }): Promise<ArticleDetail>;
   newApiToken(): Promise<string>;
-  /** `app.inject` that returns the response; `cookie` is sent as the Cookie header. */
-  request(options: InjectOptions & { cookie?: string }): Promise<LightMyRequestResponse>;
+  /**
+   * `app.inject` that returns the response; `cookie` is sent as the Cookie header, and `form` as an
+   * `application/x-www-form-urlencoded` body (how a browser posts a form).
+   */
+  request(
+    options: InjectOptions & { cookie?: string; form?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   /** Opens a page as the cookie's owner and returns the CSRF form token plus the cookies to post with. */
   formSession(path: string, cookie?: string): Promise<{ token: string; cookie: string }>;
 }
@@ -169,9 +174,13 @@ export async function createTestSite(
       if ("errors" in result) throw new Error("newApiToken failed");
       return result.token;
     },
-    async request({ cookie, ...options }) {
+    async request({ cookie, form, ...options }) {
       const headers = { ...(options.headers ?? {}) } as Record<string, string>;
       if (cookie) headers.cookie = cookie;
+      if (form) {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        return app.inject({ ...options, headers, payload: new URLSearchParams(form).toString() });
+      }
       return app.inject({ ...options, headers });
     },
     async formSession(path, cookie) {

@@ -30,7 +30,13 @@ function setUpLivePreview() {
         body: JSON.stringify({ body: source.value }),
         credentials: "same-origin",
       });
-      if (!response.ok || request !== latest) return;
+      if (request !== latest) return;
+      if (response.status === 422) {
+        const { fields } = await response.json();
+        target.textContent = `This story ${fields?.body ?? "cannot be previewed"}.`;
+        return;
+      }
+      if (!response.ok) return;
       const { html } = await response.json();
       // The server returns HTML already passed through the article allow-list.
       target.innerHTML = html || '<p class="hint">Nothing to preview yet.</p>';
