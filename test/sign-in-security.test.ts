@@ -128,16 +128,19 @@ describe(`sign-in under attack on ${testDialect}`, () => {
     expect(everything).not.toContain(victim.email);
   });
 
-  test("an unknown email takes as long to refuse as a wrong password (median of 20 each, in-process)", async () => {
+  test("an unknown email costs as much to refuse as a wrong password (median of 20 each, in-process)", async () => {
     const user = await site.newUser({ role: "author", email: "timed@news.test" });
+    // CPU time of this process (argon2's worker threads included) rather than wall time: the test
+    // files run in parallel on a shared machine, and the scheduler's noise there is ten times the
+    // 2 ms asked for. A skipped argon2 check is CPU work that is not done, so it shows either way.
     const measure = async (email: string) => {
       // Each attempt in its own window, so no lock cuts the check short.
       site.clock.advance(16 * 60_000);
-      const started = process.hrtime.bigint();
+      const started = process.cpuUsage();
       const result = await authenticate(site.ctx, { email, password: "wrong password!", ip: "203.0.113.9" });
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      const used = process.cpuUsage(started);
       expect(result).toEqual({ error: "Wrong email or password." });
-      return elapsed;
+      return (used.user + used.system) / 1000;
     };
     for (let i = 0; i < 3; i++) {
       await measure(user.email);

@@ -301,7 +301,7 @@ async function lockAccount(ctx: SignInCtx, user: store.UserRow, ip: string): Pro
       text:
         `Someone tried to sign in to your account at ${ctx.config.siteUrl}/admin/ ` +
         `${LOGIN_MAX_FAILURES_PER_ACCOUNT} times with a wrong password.\n\n` +
-        `For the next ${LOGIN_WINDOW_MINUTES} minutes, sign-in is refused from browsers you have not ` +
+        `Until ${LOGIN_WINDOW_MINUTES} minutes pass without more attempts, sign-in is refused from browsers you have not ` +
         "signed in with before. Browsers where you signed in before still work.\n\n" +
         "If this was you and you have forgotten your password, ask an administrator for a set-password link. " +
         "If it was not you, nothing needs to be done: your password was not accepted.\n",

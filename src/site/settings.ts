@@ -2,6 +2,7 @@ import { format } from "date-fns/format";
 import type { Db } from "../db/database.js";
 import { formatInZone } from "./site-date.js";
 import { listSettings, upsertSettings } from "./store.js";
+import { checkText } from "./text-input.js";
 
 /** Site-wide settings with their defaults; stored as one JSON value per key. */
 export interface SiteSettings {
@@ -81,10 +82,9 @@ function isValidDateFormat(pattern: string): boolean {
 /** Checks a partial update; returns the errors per field (empty when valid). */
 export function validateSettings(update: Partial<SiteSettings>): FieldErrors {
   const errors: FieldErrors = {};
-  if (update.title !== undefined && (update.title.trim() === "" || update.title.length > 100))
-    errors.title = "must be 1 to 100 characters";
-  if (update.tagline !== undefined && update.tagline.length > 200)
-    errors.tagline = "must be at most 200 characters";
+  if (update.title !== undefined && checkText(errors, "title", update.title.trim(), { max: 100 }))
+    if (update.title.trim() === "") errors.title = "must be 1 to 100 characters";
+  checkText(errors, "tagline", update.tagline, { max: 200 });
   if (update.timezone !== undefined && !isValidTimezone(update.timezone))
     errors.timezone = "must be an IANA time zone such as Europe/London";
   if (update.dateFormat !== undefined && !isValidDateFormat(update.dateFormat))
