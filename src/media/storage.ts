@@ -26,9 +26,12 @@ export function mediaDir(dataDir: string): string {
   return path.join(dataDir, "media");
 }
 
-/** Keys are relative paths of safe characters, never leaving the media folder. */
+/**
+ * Keys are relative paths of safe characters, never leaving the media folder: no segment starts
+ * with a dot (so none is `.` or `..`); generated names are base64url and may start with `-` or `_`.
+ */
 export function isMediaKey(key: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(key) && key.length <= 300;
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(key) && key.length <= 300;
 }
 
 function fileOf(dir: string, key: string): string {
