@@ -26,11 +26,10 @@ export function mediaDir(dataDir: string): string {
   return path.join(dataDir, "media");
 }
 
-/**
- * Keys are relative paths of safe characters, never leaving the media folder: no segment starts
- * with a dot (so none is `.` or `..`); generated names are base64url and may start with `-` or `_`.
- */
+/** Keys are relative paths of safe characters, never leaving the media folder. */
 export function isMediaKey(key: string): boolean {
+  // No segment may start with a dot ("." and ".." leave the folder); uploads are named with
+  // base64url, which may start with "_" or "-".
   return /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(key) && key.length <= 300;
 }
 
