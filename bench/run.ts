@@ -20,6 +20,7 @@ import {
   type Measurement,
   type MeasureOptions,
   measure,
+  measureTogether,
   measureWithCeiling,
   type ProbeResult,
   type Scenario,
@@ -38,6 +39,7 @@ const { values: flags } = parseArgs({
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "16" },
+    nodes: { type: "string", default: "1" },
     only: { type: "string" },
     "cpu-prof": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
@@ -56,6 +58,8 @@ if (flags.help) {
   --cpu-prof        write a V8 CPU profile of the server to bench/results/profiles/
   --keep            keep the generated site (prints where) instead of deleting it
   --tsx             run the server from src/ through tsx instead of the compiled dist/
+  --nodes 2         PostgreSQL: two server processes on the database, the connections split
+                    between them, measured together (req/s of both, CPU of both per request)
 DATABASE_URL=postgres://… benchmarks on a fresh PostgreSQL database created (and dropped) on that server.
 `);
   process.exit(0);
@@ -81,6 +85,13 @@ const size: SiteSize = {
 const seconds = wholeNumber("seconds", 1);
 const warmupSeconds = wholeNumber("warmup", 0);
 const connections = wholeNumber("connections", 1);
+const nodes = wholeNumber("nodes", 1);
+if (nodes > 1 && !process.env.DATABASE_URL) {
+  process.stderr.write(
+    "bench: --nodes above 1 needs DATABASE_URL=postgres://… (several nodes share one database)\n",
+  );
+  process.exit(2);
+}
 const only = flags.only ? new Set(flags.only.split(",").map((s) => s.trim())) : undefined;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -385,11 +396,13 @@ async function main(): Promise<void> {
   const now = new Date();
   const database = await createBenchDatabase();
   let server: ServerProcess | undefined;
+  const otherNodes: ServerProcess[] = [];
   let ceilingServer: ServerProcess | undefined;
   try {
     const site = await fillSite(database, now);
     log("Starting the server (LOG_LEVEL=warn, RUN_SCHEDULERS=false)…");
     server = await startSite(database);
+    for (let n = 1; n < nodes; n++) otherNodes.push(await startSite(database));
     const measureOptions = {
       origin: server.origin,
       seconds,
@@ -397,6 +410,17 @@ async function main(): Promise<void> {
       connections,
       serverPid: server.pid,
     };
+    /** The same scenario on every node, each with its share of the connections. */
+    const acrossNodes = (load: Load): Load[] =>
+      [server as ServerProcess, ...otherNodes].map((node, index) => ({
+        ...load,
+        options: {
+          ...load.options,
+          origin: node.origin,
+          serverPid: node.pid,
+          connections: Math.max(1, Math.floor(connections / nodes) + (index < connections % nodes ? 1 : 0)),
+        },
+      }));
 
     // Probe every scenario once: a feature that is not there is reported, never silently skipped.
     const scenarios = buildScenarios(site).filter((s) => !only || only.has(s.key));
@@ -445,6 +469,13 @@ async function main(): Promise<void> {
         expectedStatuses: scenario.expectedStatuses,
         options: measureOptions,
       };
+      if (nodes > 1) {
+        log(
+          `  ${scenario.label}: ${nodes} nodes loaded together, ${warmupSeconds} s warm-up, ${seconds} s measured…`,
+        );
+        report.result = await measureTogether(acrossNodes(load));
+        continue;
+      }
       if (scenario.isCachedPage) {
         const bytes = bytesOf(`/${scenario.key}`);
         log(
@@ -501,7 +532,7 @@ async function main(): Promise<void> {
     for (const check of targets) log(`${check.met ? "✓" : "✗"} ${check.target}: ${check.measured}`);
     const elapsed = (performance.now() - started) / 1000;
     log(
-      `\n${database.dialect}, ${size.articles} articles, ${size.comments} comments, ${connections} connections, ${seconds} s per scenario; whole run ${elapsed.toFixed(0)} s.`,
+      `\n${database.dialect}, ${nodes > 1 ? `${nodes} nodes, ` : ""}${size.articles} articles, ${size.comments} comments, ${connections} connections, ${seconds} s per scenario; whole run ${elapsed.toFixed(0)} s.`,
     );
 
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -520,7 +551,7 @@ async function main(): Promise<void> {
           },
           database: database.dialect,
           size,
-          options: { seconds, warmupSeconds, connections, logLevel: "warn" },
+          options: { seconds, warmupSeconds, connections, nodes, logLevel: "warn" },
           articlePageBytes: articleBytes,
           ceiling: { ...ceiling, before: ceilingBefore, after: ceilingAfter },
           scenarios: reports,
@@ -537,6 +568,7 @@ async function main(): Promise<void> {
   } finally {
     await ceilingServer?.stop();
     await server?.stop();
+    for (const node of otherNodes) await node.stop();
     if (flags.keep)
       log(
         `Kept the generated site: DATA_DIR=${database.dataDir}${database.url ? ` DATABASE_URL=${database.url}` : ""}`,

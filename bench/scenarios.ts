@@ -179,6 +179,32 @@ export async function measure(load: Load): Promise<Measurement> {
 }
 
 /**
+ * Measures several servers (the nodes of one site) loaded at the same time, one load each: the
+ * requests of all, over the same seconds, and the CPU time of all the servers per request.
+ */
+export async function measureTogether(loads: Load[]): Promise<Measurement> {
+  await Promise.all(loads.map(warmUp));
+  const slices = await Promise.all(loads.map((load) => runSlice(load, load.options.seconds)));
+  const cpu = slices.map((slice) => slice.serverCpuSeconds);
+  const together: Slice = {
+    latencies: Float64Array.from(slices.flatMap((slice) => Array.from(slice.latencies))),
+    bytes: slices.reduce((sum, slice) => sum + slice.bytes, 0),
+    unexpected: slices.reduce((sum, slice) => sum + slice.unexpected, 0),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+    statuses: {},
+    durationSeconds: Math.max(...slices.map((slice) => slice.durationSeconds)),
+    rssPeakBytes: Math.max(...slices.map((slice) => slice.rssPeakBytes)),
+    serverCpuSeconds: cpu.some((seconds) => seconds === undefined)
+      ? undefined
+      : cpu.reduce((sum: number, seconds) => sum + (seconds ?? 0), 0),
+  };
+  for (const slice of slices)
+    for (const [status, n] of Object.entries(slice.statuses))
+      together.statuses[status] = (together.statuses[status] ?? 0) + n;
+  return summarise([together]);
+}
+
+/**
  * Measures a page and the ceiling sending a copy of it in alternating one-second slices (the
  * ceiling first in even rounds, the page first in odd ones), so both see the same machine.
  * Measured ten seconds apart on a shared machine, the ceiling alone moves by a third or more,

@@ -11,6 +11,7 @@ import fastifyStatic from "@fastify/static";
 import view from "@fastify/view";
 import Fastify, {
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
   LogController,
@@ -67,6 +68,21 @@ export interface BuildOptions {
 class OneLinePerRequest extends LogController {
   override incomingRequest(request: FastifyRequest): void {
     request.log.debug({ req: request }, "incoming request");
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request");
   }
 }
 
@@ -167,19 +183,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
   registerThemeFragments(app, ctx);
   const closeMetrics = await installMetrics(app, ctx);
-  // One log line per request the application answers (page-cache hits are counted in /metrics).
-  app.addHook("onResponse", (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      "request",
-    );
-    done();
-  });
 
   await app.register(formbody);
   limitJsonNesting(app);

@@ -18,19 +18,20 @@ describe(`media storage on ${testDialect}`, () => {
 
   test("a stored file is read back, served, and gone once deleted", async () => {
     const storage = mediaStorage(site.ctx);
-    await storage.put("2026/05/kept.png", TINY_PNG, "image/png");
-    expect(await storage.get("2026/05/kept.png")).toEqual(TINY_PNG);
-    const served = await site.request({ method: "GET", url: "/media/2026/05/kept.png" });
+    await storage.put("2026/05/_kept-1.png", TINY_PNG, "image/png");
+    expect(await storage.get("2026/05/_kept-1.png")).toEqual(TINY_PNG);
+    const served = await site.request({ method: "GET", url: "/media/2026/05/_kept-1.png" });
     expect(served.statusCode).toBe(200);
     expect(served.rawPayload).toEqual(TINY_PNG);
-    await storage.delete("2026/05/kept.png");
-    expect(await storage.get("2026/05/kept.png")).toBeUndefined();
-    expect(await storage.localFile("2026/05/kept.png")).toBeUndefined();
+    await storage.delete("2026/05/_kept-1.png");
+    expect(await storage.get("2026/05/_kept-1.png")).toBeUndefined();
+    expect(await storage.localFile("2026/05/_kept-1.png")).toBeUndefined();
   });
 
   test("keys that would leave the media folder are refused", async () => {
     const storage = mediaStorage(site.ctx);
     await expect(storage.put("../escape.png", TINY_PNG, "image/png")).rejects.toThrow(/not a media key/);
+    await expect(storage.put("2026/.hidden.png", TINY_PNG, "image/png")).rejects.toThrow(/not a media key/);
     expect((await site.request({ method: "GET", url: "/media/%2e%2e/broadsheet.db" })).statusCode).toBe(404);
   });
 });

@@ -111,3 +111,20 @@ describe.each([
     );
   });
 });
+
+describe(`TRUST_PROXY as a hop count on ${testDialect}`, () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await createTestSite({ config: { trustProxy: 1 } });
+  });
+  afterAll(async () => site?.close());
+
+  test("one proxy hop: the client is the address the proxy appended, not what the client wrote", async () => {
+    const article = await site.newArticle();
+    const client = freshClientAddress();
+    const statuses: number[] = [];
+    for (let n = 0; n < 6; n++)
+      statuses.push((await postThroughProxy(site.app, article.id, client, freshClientAddress())).statusCode);
+    expect(statuses).toEqual([303, 303, 303, 303, 303, 429]);
+  });
+});

@@ -80,6 +80,13 @@ const typedColumns: Record<string, (n: number) => boolean | Promise<boolean>> = 
 /** Columns no one types into: hashes, statuses, generated names, what feeds and imports bring. */
 const untypedColumns = new Set([
   "api_tokens.token_hash",
+  "audit_log.event",
+  "audit_log.detail",
+  "audit_log.ip",
+  "login_attempts.device_key",
+  "media_files.key",
+  "media_files.content_type",
+  "rate_limits.key",
   "articles.status",
   "comments.status",
   "comments.status_before_trash",

@@ -238,7 +238,8 @@ describe.skipIf(testDialect !== "postgres")("two node processes on one PostgreSQ
     const uploaded = await fetch(a.origin + action.replace(/&amp;/g, "&"), {
       method: "POST",
       redirect: "manual",
-      headers: { ...upload.headers, cookie: `${session}; _csrf=${csrf}` },
+      // Upload forms are accepted from the site's own pages only.
+      headers: { ...upload.headers, cookie: `${session}; _csrf=${csrf}`, origin: a.origin },
       body: new Uint8Array(upload.payload),
     });
     expect(uploaded.status).toBe(303);

@@ -14,9 +14,11 @@ import {
   type WriteResult,
 } from "../articles/service.js";
 import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
+import { outageOf } from "../db/failures.js";
 import type { ArticleStatus } from "../db/schema.js";
 import { searchArticleIds } from "../search/service.js";
 import type { AppContext } from "../site/context.js";
+import { sendOutage } from "../site/outage.js";
 import { MAX_ROW_ID, parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
 import { internalErrorBody, logUnhandledError } from "../site/routes.js";
 import { apiActorOf, requireApiToken } from "./auth.js";
@@ -161,6 +163,8 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           if (error.fields) return sendFieldErrors(reply, error.fields, 400);
           if (error.statusCode && error.statusCode < 500)
             return reply.code(error.statusCode).send({ error: error.message });
+          const outage = outageOf(error);
+          if (outage) return sendOutage(admin, ctx, request, reply, outage);
           logUnhandledError(request, reply, error);
           return reply.code(500).send(internalErrorBody(request));
         },

@@ -138,11 +138,20 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { un
   const start = () => run([pgCtl, "-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "start"]);
   const stop = () => run([pgCtl, "-D", data, "-m", "fast", "-w", "stop"]);
   start();
+  // The server and its children (backends, checkpointer, …), read from /proc: Linux only, no procps needed.
   const processes = () => {
     const postmaster = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
-    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter(Boolean)
+    const children = fs
+      .readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster;
+        } catch {
+          return false;
+        }
+      })
       .map(Number);
     return [postmaster, ...children];
   };
