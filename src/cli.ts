@@ -255,7 +255,7 @@ importCommand
       );
       if (report.counts.authors.imported > 0)
         process.stdout.write(
-          "imported authors have no password: give each one `broadsheet user reset-link EMAIL`\n",
+          "imported authors have no password: give each one a link with `npm run cli -- user reset-link EMAIL`\n",
         );
       if (!isCleanImport(report)) process.exitCode = 1;
     });

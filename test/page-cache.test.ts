@@ -51,6 +51,24 @@ describe(`the page cache on ${testDialect}`, () => {
     expect(second.headers["content-type"]).toBe("text/html; charset=utf-8");
   });
 
+  test("links with tracking parameters share the page's entry; a parameter no page reads is never stored", async () => {
+    const clean = await site.request({ method: "GET", url: story.path });
+    const tracked = await site.request({
+      method: "GET",
+      url: `${story.path}?utm_source=newsletter&utm_medium=email&fbclid=IwAR0&gclid=x1&mc_cid=7`,
+    });
+    expect(tracked.headers["x-cache"]).toBe("HIT");
+    expect(tracked.headers.age).toMatch(/^\d+$/);
+    expect(tracked.headers.etag).toBe(clean.headers.etag);
+    const size = site.app.pageCache.size;
+    for (let n = 0; n < 5; n++) {
+      const busted = await site.request({ method: "GET", url: `${story.path}?cachebuster=${n}` });
+      expect(busted.statusCode).toBe(200);
+      expect(busted.headers["x-cache"]).toBe("MISS");
+    }
+    expect(site.app.pageCache.size).toBe(size);
+  });
+
   test("a browser holding the current ETag gets 304 Not Modified with no body", async () => {
     const page = await site.request({ method: "GET", url: story.path });
     const revalidated = await site.request({
@@ -221,13 +239,16 @@ describe("the page cache module", () => {
       },
     });
     let renders = 0;
-    app.get("/page", { config: { pageCache: true } }, async (_request, reply) => {
+    app.get("/page", { config: { pageCache: true, pageCacheQuery: ["x", "y"] } }, async (_request, reply) => {
       renders += 1;
       return reply.type("text/html").send(`<p>render ${renders}</p>`);
     });
     app.get("/with-cookie", { config: { pageCache: true } }, async (_request, reply) => {
       renders += 1;
       return reply.header("set-cookie", "seen=1").type("text/html").send(`<p>render ${renders}</p>`);
+    });
+    app.get("/stable", { config: { pageCache: true } }, async (_request, reply) => {
+      return reply.type("text/html").send("<p>the same every time</p>");
     });
     app.get("/with-plugin-cookie", { config: { pageCache: true } }, async (_request, reply) => {
       renders += 1;
@@ -270,7 +291,7 @@ describe("the page cache module", () => {
     // A crawler's single visit stores nothing; the second visit is rendered and stored; the third is a hit.
     expect(bodies).toEqual(["<p>render 1</p>", "<p>render 2</p>", "<p>render 2</p>"]);
     expect(app.pageCache.size).toBe(1);
-    for (let n = 0; n < 50; n++) await app.inject({ method: "GET", url: `/page?once=${n}` });
+    for (let n = 0; n < 50; n++) await app.inject({ method: "GET", url: `/page?x=${n}` });
     expect(app.pageCache.size).toBe(1);
     await changes.changed("edited");
     const after = await app.inject({ method: "GET", url: "/page" });
@@ -278,12 +299,53 @@ describe("the page cache module", () => {
     await app.close();
   });
 
-  test("the query string is part of the key, and a content change clears everything", async () => {
+  test("every cacheable response carries an ETag, the first one too, and hits say HIT with their age", async () => {
+    const { app } = await tinyApp(1_000_000, 3);
+    const first = await app.inject({ method: "GET", url: "/stable" });
+    expect(first.headers["x-cache"]).toBe("MISS");
+    expect(first.headers.etag).toMatch(/^"[\w-]{22}"$/);
+    expect(first.headers["cache-control"]).toBe("public, max-age=60, stale-while-revalidate=300");
+    // Not stored yet, and the browser already holds it: 304 without a body.
+    const revalidated = await app.inject({
+      method: "GET",
+      url: "/stable",
+      headers: { "if-none-match": first.headers.etag as string },
+    });
+    expect(revalidated.statusCode).toBe(304);
+    expect(revalidated.body).toBe("");
+    expect(app.pageCache.size).toBe(0);
+    const stored = await app.inject({ method: "GET", url: "/stable" });
+    const hit = await app.inject({ method: "GET", url: "/stable" });
+    expect(hit.headers["x-cache"]).toBe("HIT");
+    expect(hit.headers.age).toBe("0");
+    expect(hit.headers.etag).toBe(stored.headers.etag);
+    expect(hit.headers.etag).toBe(first.headers.etag);
+    await app.close();
+  });
+
+  test("the parameters a route reads are part of the key, and a content change clears everything", async () => {
     const { app, changes } = await tinyApp();
     const a = await app.inject({ method: "GET", url: "/page?x=1" });
     const b = await app.inject({ method: "GET", url: "/page?x=2" });
     expect(a.body).not.toBe(b.body);
     expect((await app.inject({ method: "GET", url: "/page?x=1" })).body).toBe(a.body);
+    // Order does not matter, and tracking parameters are not part of the page.
+    const both = await app.inject({ method: "GET", url: "/page?x=1&y=2" });
+    for (const url of ["/page?y=2&x=1", "/page?utm_source=mail&x=1&fbclid=abc&y=2&gclid=1&mc_cid=9"]) {
+      const again = await app.inject({ method: "GET", url });
+      expect({ url, body: again.body, cache: again.headers["x-cache"] }).toEqual({
+        url,
+        body: both.body,
+        cache: "HIT",
+      });
+    }
+    // A parameter no route reads is never stored: a fresh query string cannot fill the cache.
+    const size = app.pageCache.size;
+    const first = await app.inject({ method: "GET", url: "/page?x=1&nonce=1" });
+    const second = await app.inject({ method: "GET", url: "/page?x=1&nonce=1" });
+    expect(second.body).not.toBe(first.body);
+    expect(second.headers["x-cache"]).toBe("MISS");
+    expect(app.pageCache.size).toBe(size);
     await changes.changed("edited");
     expect(app.pageCache.size).toBe(0);
     expect((await app.inject({ method: "GET", url: "/page?x=1" })).body).not.toBe(a.body);

@@ -49,6 +49,11 @@ describe(`the WordPress import page on ${testDialect}`, () => {
     expect(summary.body).toMatch(/<th scope="row">posts<\/th><td>7<\/td>/);
     expect(summary.body).toMatch(/<th scope="row">comments<\/th><td>7<\/td>/);
     expect(summary.body).toContain("private in WordPress: imported as a draft");
+    // What could not come over as it was is counted, with the post it was in.
+    expect(summary.body).toContain("Changed or left out on the way in");
+    expect(summary.body).toMatch(
+      /<th scope="row"><code>\[gallery\] shortcode<\/code><\/th><td>1<\/td><td>post 102 (&quot;|&#34;)Café déjà vu/,
+    );
     // The uploaded file is not kept once imported.
     await vi.waitFor(() => {
       const left = fs.readdirSync(path.join(site.config.dataDir, "imports"));

@@ -26,6 +26,8 @@ export type HtmlPolicyName = "article" | "imported" | "comment" | "feedItem";
 export interface HtmlPolicyOptions {
   /** Relative URLs resolve against this: the old site for imports, the item's page for feeds. */
   baseUrl?: string;
+  /** Told of each element (`<script>`) and inline style the imported policy takes out, for a report. */
+  onRemoved?: (what: string) => void;
 }
 
 /** Content dropped with its tag rather than kept as text. */
@@ -276,6 +278,34 @@ const ARTICLE_OPTIONS = articleOptions();
 /** WordPress leaves `<p></p>`, `<p>&nbsp;</p>` and `<p><br /></p>` where blocks and shortcodes were. */
 const EMPTY_PARAGRAPH = /<p(?: class="[^"]*")?>(?:\s|&nbsp;|\u00a0|<br \/>)*<\/p>/g;
 
+/**
+ * `options` telling `onRemoved` of each element it does not allow and each inline style; an
+ * element inside one whose content is dropped with it (in a `<script>`, an `<svg>`) is not told.
+ */
+function reportingRemovals(
+  options: sanitizeHtml.IOptions,
+  onRemoved: (what: string) => void,
+): sanitizeHtml.IOptions {
+  const allowed = new Set([...(options.allowedTags || []), ...Object.keys(options.transformTags ?? {})]);
+  const droppedWhole = new Set(options.nonTextTags);
+  let depthInDropped = 0;
+  return {
+    ...options,
+    onOpenTag: (name, attribs) => {
+      if (depthInDropped > 0) {
+        depthInDropped += 1;
+        return;
+      }
+      if (!allowed.has(name)) onRemoved(`<${name}>`);
+      else if (attribs.style) onRemoved("style attribute");
+      if (droppedWhole.has(name)) depthInDropped = 1;
+    },
+    onCloseTag: () => {
+      if (depthInDropped > 0) depthInDropped -= 1;
+    },
+  };
+}
+
 /** `html` through the named policy (see the top of this file). */
 export function sanitizeWith(
   policy: HtmlPolicyName,
@@ -285,10 +315,11 @@ export function sanitizeWith(
   switch (policy) {
     case "article":
       return sanitizeHtml(html, ARTICLE_OPTIONS) as SafeHtml;
-    case "imported":
-      return sanitizeHtml(html, importedOptions(options.baseUrl))
-        .replace(EMPTY_PARAGRAPH, "")
-        .trim() as SafeHtml;
+    case "imported": {
+      const imported = importedOptions(options.baseUrl);
+      const reporting = options.onRemoved ? reportingRemovals(imported, options.onRemoved) : imported;
+      return sanitizeHtml(html, reporting).replace(EMPTY_PARAGRAPH, "").trim() as SafeHtml;
+    }
     case "comment":
       return sanitizeHtml(html, COMMENT_OPTIONS).trim() as SafeHtml;
     case "feedItem":

@@ -164,6 +164,10 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           })),
           skip_reasons: Object.entries(report.skipReasons).map(([reason, count]) => ({ reason, count })),
           redirects: report.redirectsAdded,
+          // Older runs' reports were saved before this part existed.
+          constructs: Object.entries(report.constructs ?? {})
+            .sort(([, a], [, b]) => b.count - a.count)
+            .map(([kind, tally]) => ({ kind, ...tally })),
           failures: report.failures,
           failures_omitted: report.failuresOmitted,
           warnings: report.warnings,

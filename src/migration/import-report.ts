@@ -4,6 +4,16 @@
  * reason and line number for each failure.
  */
 
+/** How often one kind of content was changed or left out, with the first posts it happened in. */
+export interface ConstructTally {
+  count: number;
+  /** `post 101 "Council approves…" (line 112)`, at most `CONSTRUCT_EXAMPLES`. */
+  examples: string[];
+}
+
+/** Posts named per kind of changed content. */
+export const CONSTRUCT_EXAMPLES = 3;
+
 /** The kinds counted in the summary, in the order it lists them. */
 export const IMPORT_KINDS = [
   "authors",
@@ -46,6 +56,11 @@ export interface ImportReport {
   /** Why items were skipped by design (`post type "nav_menu_item" is not imported`), with counts. */
   skipReasons: Record<string, number>;
   redirectsAdded: number;
+  /**
+   * Content that did not arrive as it was, by kind (`[gallery] shortcode`, `<script>`,
+   * `style attribute`, `<iframe> shown as a link`); empty when everything came over as it was.
+   */
+  constructs: Record<string, ConstructTally>;
   bytesRead: number;
   /** Why the import stopped before the end of the file; `null` when it read the whole file. */
   fatal: { message: string; line: number | null } | null;
@@ -69,6 +84,7 @@ export function emptyImportReport(): ImportReport {
     warningsOmitted: 0,
     skipReasons: {},
     redirectsAdded: 0,
+    constructs: {},
     bytesRead: 0,
     fatal: null,
   };
@@ -85,6 +101,15 @@ export function addFailure(report: ImportReport, problem: ImportProblem): void {
 export function addWarning(report: ImportReport, problem: ImportProblem): void {
   if (report.warnings.length < MAX_REPORTED_PROBLEMS) report.warnings.push(problem);
   else report.warningsOmitted += 1;
+}
+
+/** Counts one piece of content of `kind` that was changed or left out in the post `where`. */
+export function addConstruct(report: ImportReport, kind: string, where: string): void {
+  const tally = report.constructs[kind] ?? { count: 0, examples: [] };
+  report.constructs[kind] = tally;
+  tally.count += 1;
+  if (tally.examples.length < CONSTRUCT_EXAMPLES && !tally.examples.includes(where))
+    tally.examples.push(where);
 }
 
 /** Whether the import read everything and stored everything it tried to. */
@@ -119,6 +144,12 @@ export function formatImportReport(report: ImportReport, options: { maxWarnings?
   if (report.redirectsAdded > 0) lines.push(`old URLs redirected: ${report.redirectsAdded}`);
   for (const [reason, count] of Object.entries(report.skipReasons))
     lines.push(`skipped ${count} × ${reason}`);
+  const constructs = Object.entries(report.constructs).sort(([, a], [, b]) => b.count - a.count);
+  if (constructs.length > 0) {
+    lines.push("", "changed or left out on the way in:");
+    for (const [kind, tally] of constructs)
+      lines.push(`  ${String(tally.count).padStart(6)} × ${kind}, e.g. in ${tally.examples.join("; ")}`);
+  }
   if (report.failures.length > 0) {
     lines.push("", "failed (nothing was stored for these; fix and run the import again):");
     for (const problem of report.failures) lines.push(`  ${describe(problem)}`);

@@ -15,6 +15,7 @@ import type { AppContext } from "../site/context.js";
 import { addRedirect } from "../site/redirects.js";
 import { ImportBatch } from "./import-batch.js";
 import {
+  addConstruct,
   addFailure,
   addWarning,
   emptyImportReport,
@@ -404,6 +405,8 @@ class WordPressImport {
         reason: `the slug "${article.slug}" was taken: stored as "${stored.slug}" (its old URL redirects)`,
       });
     }
+    for (const kind of article.changedConstructs)
+      addConstruct(this.report, kind, `${label} (line ${item.line})`);
     for (const note of [
       ...article.notes,
       ...article.droppedContent.map((what) => `not carried over: ${what}`),

@@ -11,8 +11,11 @@ import {
   suggestArticles,
 } from "./service.js";
 
-/** Anonymous searches and suggestions are stored by the page cache (dropped on any content change). */
-const cached = { config: { pageCache: true } } as const;
+/** Anonymous searches and suggestions are stored by the page cache, keyed by what they read. */
+const cachedSearch = {
+  config: { pageCache: true, pageCacheQuery: ["q", "category", "from", "to", "sort", "page"] },
+} as const;
+const cachedSuggestions = { config: { pageCache: true, pageCacheQuery: ["q"] } } as const;
 
 /** `/search?…` for a query, its filters and a page; empty filters are left out. */
 function searchUrl(
@@ -46,7 +49,7 @@ export async function redirectLegacySearch(request: FastifyRequest, reply: Fasti
 
 /** The reader's search page and the masthead box's suggestions. */
 const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get("/search", cached, async function showSearchPage(request, reply) {
+  app.get("/search", cachedSearch, async function showSearchPage(request, reply) {
     const query = request.query;
     const outcome = await searchSite(ctx, {
       q: field(query, "q"),
@@ -102,7 +105,7 @@ const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     },
   );
 
-  app.get("/search/suggest", cached, async function suggestStories(request, reply) {
+  app.get("/search/suggest", cachedSuggestions, async function suggestStories(request, reply) {
     const q = field(request.query, "q");
     const suggestions = await suggestArticles(ctx, q);
     return reply.type("application/json; charset=utf-8").send({ query: q.trim(), suggestions });

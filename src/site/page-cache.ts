@@ -5,6 +5,7 @@ import { fastifyCookie } from "@fastify/cookie";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { dateArchiveRange } from "../articles/permalinks.js";
+import { isTrackingParam } from "../lib/tracking-params.js";
 import type { AppContext } from "./context.js";
 import { SESSION_COOKIE } from "./requests.js";
 import { formatSiteDate } from "./settings.js";
@@ -55,6 +56,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Store this route's anonymous 200 responses in the page cache. */
     pageCache?: boolean;
+    /** The query parameters the route reads; with any other (not tracking) parameter it is not cached. */
+    pageCacheQuery?: readonly string[];
   }
   interface FastifyRequest {
     /** Cache generation when the request started; -1 when it may not read or fill the cache. */
@@ -157,6 +160,11 @@ function compress(body: Buffer, encoding: Exclude<ContentEncoding, "identity">):
   return zlib.gzipSync(body, { level: 6 });
 }
 
+/** The strong validator of a page's bytes (its ETag, quoted). */
+function contentHash(body: Buffer): string {
+  return createHash("sha256").update(body).digest("base64url").slice(0, 22);
+}
+
 /** True when an If-None-Match header names this page (any of its encodings) or is `*`. */
 function matchesEtag(ifNoneMatch: string, hash: string): boolean {
   return ifNoneMatch.includes(hash) || ifNoneMatch.trim() === "*";
@@ -192,6 +200,25 @@ class RecentRequests {
   }
 }
 
+/**
+ * The page-cache key of a request URL (see `PageCache.keyOf`): the path, and the parameters in
+ * `kept` sorted by name and value; tracking parameters dropped; undefined for any other parameter.
+ */
+export function pageCacheKey(url: string, kept: ReadonlySet<string>): string | undefined {
+  const queryStart = url.indexOf("?");
+  if (queryStart === -1) return url;
+  const path = url.slice(0, queryStart);
+  const params: [string, string][] = [];
+  for (const [name, value] of new URLSearchParams(url.slice(queryStart + 1))) {
+    if (isTrackingParam(name)) continue;
+    if (!kept.has(name)) return undefined;
+    params.push([name, value]);
+  }
+  if (params.length === 0) return path;
+  params.sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
+  return `${path}?${new URLSearchParams(params).toString()}`;
+}
+
 /** Raw requests the cache already missed before Fastify routed them (see `PageCache.answer`). */
 const looked = new WeakSet<IncomingMessage>();
 
@@ -214,6 +241,8 @@ export class PageCache {
   private readonly now: () => Date;
   private readonly minUses: number;
   private readonly requests = new RecentRequests();
+  /** Every query parameter some cached route reads (`pageCacheQuery`): what a key may keep. */
+  private readonly queryParams = new Set<string>();
 
   constructor(options: PageCacheOptions) {
     this.maxBytes = options.maxBytes;
@@ -252,6 +281,21 @@ export class PageCache {
    * page readers want is rendered once more. The counts outlive a content change, so a popular
    * page is stored again on its first request after one.
    */
+  /** Lets keys keep these query parameters (a cached route reads them). */
+  allowQueryParams(names: readonly string[]): void {
+    for (const name of names) this.queryParams.add(name);
+  }
+
+  /**
+   * The key a request's page is stored under: the path and the query parameters cached routes
+   * read, sorted; tracking parameters (`utm_*`, `fbclid`…) are dropped, so such links share the
+   * page's entry. Undefined when the query holds any other parameter: such a request is rendered
+   * and never stored, so no query string of a visitor's choosing fills the cache.
+   */
+  keyOf(url: string): string | undefined {
+    return pageCacheKey(url, this.queryParams);
+  }
+
   admits(key: string): boolean {
     return this.minUses <= 1 || this.requests.count(key) >= this.minUses;
   }
@@ -280,7 +324,8 @@ export class PageCache {
   serveStale(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     if (this.isBypassed(req.headers.cookie)) return false;
-    const key = req.url as string;
+    const key = this.keyOf(req.url as string);
+    if (key === undefined) return false;
     const entry = this.entries.get(key) ?? this.stale.get(key);
     if (entry === undefined) return false;
     const ageMs = this.now().getTime() - entry.storedAt;
@@ -317,12 +362,15 @@ export class PageCache {
    * miss, leaving the response untouched. The hot path: one Map lookup, one header write.
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const entry = this.entries.get(req.url as string);
+    const url = req.url as string;
+    const key = url.includes("?") ? this.keyOf(url) : url;
+    const entry = key === undefined ? undefined : this.entries.get(key);
     if (entry === undefined) {
       this.counts.misses += 1;
       return false;
     }
-    if (this.now().getTime() >= this.freshUntil) {
+    const now = this.now().getTime();
+    if (now >= this.freshUntil) {
       this.clear();
       this.counts.misses += 1;
       return false;
@@ -331,13 +379,14 @@ export class PageCache {
     const encoding = entry.compressible ? this.encodingFor(req.headers["accept-encoding"]) : "identity";
     const variant = entry.variants[encoding] ?? this.addVariant(entry, encoding);
     this.touch(entry);
+    const age = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
     const ifNoneMatch = req.headers["if-none-match"];
     if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, entry.hash)) {
-      res.writeHead(304, variant.notModifiedHeaders);
+      res.writeHead(304, { ...variant.notModifiedHeaders, "x-cache": "HIT", age });
       res.end();
       return true;
     }
-    res.writeHead(200, variant.headers);
+    res.writeHead(200, { ...variant.headers, "x-cache": "HIT", age });
     if (req.method === "HEAD") res.end();
     else res.end(variant.body);
     return true;
@@ -389,7 +438,7 @@ export class PageCache {
         baseHeaders[name.toLowerCase()] = value;
     }
     const contentType = String(baseHeaders["content-type"] ?? "");
-    const hash = createHash("sha256").update(body).digest("base64url").slice(0, 22);
+    const hash = contentHash(body);
     const page: CachedPage = {
       key,
       hash,
@@ -506,6 +555,9 @@ const pageCachePlugin: FastifyPluginAsync<{
     minUses: ctx.config.pageCacheMinUses,
   });
   ctx.changes.onChange(() => cache.clear());
+  app.addHook("onRoute", (route) => {
+    if (route.config?.pageCacheQuery) cache.allowQueryParams(route.config.pageCacheQuery);
+  });
   app.decorate("pageCache", cache);
   app.decorateRequest("pageCacheGeneration", BYPASS);
   app.decorateReply("pageCacheSkip", false);
@@ -532,18 +584,32 @@ const pageCachePlugin: FastifyPluginAsync<{
     }
     if (reply.statusCode !== 200 || request.method !== "GET") return payload;
     if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
-    // While the change feed is down this node may miss a change: what it renders is not kept.
-    if (!ctx.changes.isLive || !cache.admits(request.url)) return payload;
+    reply.header("x-cache", "MISS");
     const body = typeof payload === "string" ? Buffer.from(payload) : payload;
-    const settings = await ctx.settings.get();
-    const page = cache.store(
-      request.url,
-      reply.getHeaders() as OutgoingHttpHeaders,
-      body,
-      request.pageCacheGeneration,
-      nextSiteMidnight(ctx.now(), settings.timezone),
-    );
-    if (!page) return payload;
+    const config = request.routeOptions.config;
+    const key = pageCacheKey(request.url, new Set(config.pageCacheQuery ?? []));
+    // While the change feed is down this node may miss a change: what it renders is not kept.
+    const page =
+      key !== undefined && ctx.changes.isLive && cache.admits(key)
+        ? cache.store(
+            key,
+            reply.getHeaders() as OutgoingHttpHeaders,
+            body,
+            request.pageCacheGeneration,
+            nextSiteMidnight(ctx.now(), (await ctx.settings.get()).timezone),
+          )
+        : undefined;
+    if (!page) {
+      // Not kept (yet): a browser or a proxy may still revalidate what it was sent.
+      const etag = `"${contentHash(body)}"`;
+      reply.header("etag", etag);
+      reply.header("cache-control", PAGE_CACHE_CONTROL);
+      if (matchesEtag(request.headers["if-none-match"] ?? "", etag.slice(1, -1))) {
+        reply.code(304);
+        return null;
+      }
+      return payload;
+    }
     const variant = cache.variantFor(page, request.headers["accept-encoding"]);
     const ifNoneMatch = request.headers["if-none-match"];
     for (const [name, value] of Object.entries(variant.notModifiedHeaders)) reply.header(name, value);

@@ -97,9 +97,14 @@ describe("converting WordPress post HTML", () => {
       "<p>Use [gallery] for albums.</p>",
     ],
     [
-      "[audio] becomes a link to the file",
+      "[audio] becomes a player, with a link for browsers without one",
       '[audio mp3="https://x.test/show.mp3"][/audio]',
-      '<p><a href="https://x.test/show.mp3" rel="noopener">https://x.test/show.mp3</a></p>',
+      '<figure><audio controls src="https://x.test/show.mp3"><a href="https://x.test/show.mp3" rel="noopener">https://x.test/show.mp3</a></audio></figure>',
+    ],
+    [
+      "[video] becomes a player",
+      '[video width="640" mp4="https://x.test/flood.mp4"][/video]',
+      '<figure><video controls src="https://x.test/flood.mp4"><a href="https://x.test/flood.mp4" rel="noopener">https://x.test/flood.mp4</a></video></figure>',
     ],
     ["unknown shortcodes stay as text", '[contact-form-7 id="5"]', '<p>[contact-form-7 id="5"]</p>'],
     [
@@ -355,5 +360,51 @@ describe("comment text", () => {
     ],
   ])("%s", (_name, input, expected) => {
     expect(commentHtmlToText(input)).toBe(expected);
+  });
+});
+
+describe("what the import report says was changed", () => {
+  test("the constructs Broadsheet carries over are not reported", () => {
+    const known = [
+      '[caption align="aligncenter"]<img src="https://x.test/a.jpg" alt="A" /> A caption[/caption]',
+      '[video mp4="https://x.test/v.mp4"][/video]',
+      '[audio mp3="https://x.test/a.mp3"][/audio]',
+      "[embed]https://www.youtube.com/watch?v=abcdef123[/embed]",
+      '<iframe src="https://www.youtube.com/embed/abcdef123"></iframe>',
+      "<table><thead><tr><th>Ward</th></tr></thead><tbody><tr><td>North</td></tr></tbody></table>",
+      '<blockquote cite="https://example.org/speech"><p>Quoted.</p><cite>The mayor</cite></blockquote>',
+      '<p class="has-text-align-center aligncenter">Centred.</p>',
+      "<h1>Big</h1><ul><li>a</li></ul><pre><code>x = 1</code></pre>",
+      '<!-- wp:video --><figure class="wp-block-video"><video controls src="https://x.test/v.mp4"></video></figure><!-- /wp:video -->',
+    ].join("\n\n");
+    expect(convertPostContent(known).changed).toEqual([]);
+  });
+
+  test("what is changed or left out is named once per occurrence", () => {
+    const { changed } = convertPostContent(
+      [
+        '[gallery ids="1,2"]',
+        '<p style="color:red">Red</p>',
+        "<script>alert(1)</script><script>alert(2)</script>",
+        '<iframe src="https://maps.example.com/embed?x=1"></iframe>',
+        '<form action="/x"><input name="q"></form>',
+        "<svg><circle r='1'/></svg>",
+        '<!-- wp:latest-posts {"postsToShow":5} /-->',
+      ].join("\n\n"),
+    );
+    expect([...changed].sort()).toEqual(
+      [
+        "[gallery] shortcode",
+        "style attribute",
+        "<script>",
+        "<script>",
+        "<iframe> shown as a link",
+        "<form>",
+        "<input>",
+        "<svg>",
+        "<circle>",
+        "wp:latest-posts block",
+      ].sort(),
+    );
   });
 });

@@ -6,6 +6,7 @@
  * `javascript:` URL.
  */
 import sanitizeHtml from "sanitize-html";
+import { embedOf } from "../../lib/embeds.js";
 import { NON_TEXT_TAGS, type SafeHtml, sanitizeWith } from "../../lib/html-policy.js";
 import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
 import { htmlToText, truncateAtWord } from "../../site/html-text.js";
@@ -24,6 +25,11 @@ export interface ConvertedContent {
   html: SafeHtml;
   /** E.g. `[gallery ids="4,5"]`, `reusable block 12`, `wp:latest-posts`. */
   dropped: string[];
+  /**
+   * What was changed or left out, one entry per occurrence, by kind (`[gallery] shortcode`,
+   * `<script>`, `style attribute`, `<iframe> shown as a link`), for the import report.
+   */
+  changed: string[];
 }
 
 /** Options of `convertPostContent`. */
@@ -112,8 +118,11 @@ function attributeValue(tag: string, pattern: RegExp): string | undefined {
   return match ? decodeBasicEntities(match[1] ?? match[2] ?? "") : undefined;
 }
 
-/** An `<iframe>` (YouTube, maps) becomes a link to what it showed. */
-function iframesToLinks(html: string): string {
+/**
+ * An `<iframe>` becomes a link to what it showed: for a video or post (YouTube, X…) pages draw
+ * an embed card; anything else (a map, a form) is noted in `changed`.
+ */
+function iframesToLinks(html: string, changed: string[]): string {
   return replaceEnclosed(
     html,
     IFRAME_OPEN,
@@ -121,9 +130,20 @@ function iframesToLinks(html: string): string {
     (opener) => {
       const source = attributeValue(opener[0], SOURCE_ATTRIBUTE) ?? "";
       const url = source.startsWith("//") ? `https:${source}` : source;
-      return /^https?:\/\//i.test(url) ? linkParagraph(url) : "";
+      const isLink = /^https?:\/\//i.test(url);
+      if (!isLink) changed.push("<iframe> without an address");
+      else if (!embedOf(url)?.provider) changed.push("<iframe> shown as a link");
+      return isLink ? linkParagraph(url) : "";
     },
   );
+}
+
+/** The kind of a dropped piece: `[gallery ids="4"]` → `[gallery] shortcode`. */
+function droppedKind(dropped: string): string {
+  const shortcode = /^\[(\w+)/.exec(dropped)?.[1];
+  if (shortcode) return `[${shortcode}] shortcode`;
+  if (dropped.startsWith("reusable block")) return "reusable block";
+  return `${dropped} block`;
 }
 
 /**
@@ -150,6 +170,7 @@ function protectPreformatted(html: string): { text: string; restore: (text: stri
  */
 export function convertPostContent(raw: string, options: ConvertContentOptions = {}): ConvertedContent {
   const dropped: string[] = [];
+  const changed: string[] = [];
   const normalized = raw.replace(/\r\n?/g, "\n").replaceAll("\u0000", "");
   const isBlocks = isBlockContent(normalized);
   const { text: protectedText, restore } = protectPreformatted(normalized);
@@ -157,10 +178,14 @@ export function convertPostContent(raw: string, options: ConvertContentOptions =
   text = convertEmbeds(text, !isBlocks);
   text = convertCaptions(text);
   text = convertMediaShortcodes(text, dropped);
-  text = iframesToLinks(text).replace(MORE_OR_NEXTPAGE, "");
+  text = iframesToLinks(text, changed).replace(MORE_OR_NEXTPAGE, "");
   // Removed block comments leave blank lines; between blocks they mean nothing.
   text = isBlocks ? restore(text.replace(/\n\s*\n/g, "\n")) : autop(restore(text));
-  return { html: sanitizeWith("imported", text, { baseUrl: options.siteUrl }), dropped };
+  const html = sanitizeWith("imported", text, {
+    baseUrl: options.siteUrl,
+    onRemoved: (what) => changed.push(what),
+  });
+  return { html, dropped, changed: [...dropped.map(droppedKind), ...changed] };
 }
 
 const CORE_SHORTCODE = /\[(\[?)\/?(?:embed|gallery|playlist|audio|video)\b[^\][]*\](\]?)/g;

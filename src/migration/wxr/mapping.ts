@@ -91,6 +91,8 @@ export interface ImportedArticle {
   bodyHtml: SafeHtml;
   /** Content that could not be carried over (`[gallery …]`, `reusable block 12`). */
   droppedContent: string[];
+  /** Kinds of content changed or left out, one per occurrence (see `ConvertedContent.changed`). */
+  changedConstructs: string[];
   authorLogin: string;
   categories: ImportedTerm[];
   tags: ImportedTerm[];
@@ -176,6 +178,7 @@ export function mapWxrArticle(item: WxrPost, options: MapArticleOptions = {}): I
     excerpt,
     bodyHtml: content.html,
     droppedContent: content.dropped,
+    changedConstructs: content.changed,
     authorLogin: item.creatorLogin,
     categories: uniqueTerms(item, "category"),
     tags: uniqueTerms(item, "post_tag"),

@@ -123,20 +123,26 @@ const MEDIA_SOURCE_KEYS = [
   "wma",
 ];
 
-/** A link to the file an `[audio]`/`[video]` plays, or "" (and a note in `dropped`) without one. */
-function mediaLink(name: string, attributeText: string, inner: string, dropped: string[]): string {
+/**
+ * The player of an `[audio]`/`[video]` (with a link to the file for browsers without one), or ""
+ * (and a note in `dropped`) without a file.
+ */
+function mediaPlayer(name: string, attributeText: string, inner: string, dropped: string[]): string {
   const attributes = parseShortcodeAttributes(attributeText);
   const source = MEDIA_SOURCE_KEYS.map((key) => attributes[key]).find((value) => value && isHttpUrl(value));
-  const url = source ?? (isHttpUrl(inner) ? inner : undefined);
-  if (url !== undefined) return linkParagraph(url);
-  dropped.push(`[${name}${attributeText.trimEnd()}]`);
-  return "";
+  const rawUrl = source ?? (isHttpUrl(inner) ? inner : undefined);
+  if (rawUrl === undefined) {
+    dropped.push(`[${name}${attributeText.trimEnd()}]`);
+    return "";
+  }
+  const url = escapeHtml(decodeBasicEntities(rawUrl.trim()));
+  return `<figure><${name} controls src="${url}"><a href="${url}">${url}</a></${name}></figure>`;
 }
 
 /**
  * `[gallery]` and `[playlist]` are dropped: they name attachments by id, and attachments may come
  * later in the export than the post, so their URLs are unknown here. Each dropped shortcode is
- * reported in `dropped` for the import report. `[audio]`/`[video]` become a link to the file.
+ * reported in `dropped` for the import report. `[audio]`/`[video]` become players.
  */
 export function convertMediaShortcodes(html: string, dropped: string[]): string {
   const withoutGalleries = html.replace(
@@ -149,13 +155,13 @@ export function convertMediaShortcodes(html: string, dropped: string[]): string 
   );
   // Enclosing form first (`[video]url[/video]`), then what is left is self-closing.
   const withEnclosedMedia = replaceShortcode(withoutGalleries, MEDIA_OPEN, (attributeText, inner, name) =>
-    mediaLink(name, attributeText, inner, dropped),
+    mediaPlayer(name, attributeText, inner, dropped),
   );
   return withEnclosedMedia.replace(
     SELF_CLOSING_MEDIA,
     (match, open: string, name: string, attributeText: string, close: string) => {
       if (isEscaped(open, close)) return match.slice(1, -1);
-      return open + mediaLink(name, attributeText, "", dropped) + close;
+      return open + mediaPlayer(name, attributeText, "", dropped) + close;
     },
   );
 }
