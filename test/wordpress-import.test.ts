@@ -42,6 +42,18 @@ async function articleBySlug(site: TestSite, slug: string) {
   return site.ctx.db.selectFrom("articles").selectAll().where("slug", "=", slug).executeTakeFirst();
 }
 
+/** Each old address answers a 301 to its new one. */
+async function expectPermanentRedirects(site: TestSite, cases: [string, string][]) {
+  for (const [from, to] of cases) {
+    const response = await site.request({ method: "GET", url: from });
+    expect({ from, status: response.statusCode, location: response.headers.location }).toEqual({
+      from,
+      status: 301,
+      location: to,
+    });
+  }
+}
+
 describe(`importing a classic WordPress export on ${testDialect}`, () => {
   let site: TestSite;
   beforeAll(async () => {
@@ -105,14 +117,7 @@ describe(`importing a classic WordPress export on ${testDialect}`, () => {
       ["/category/news/local/", "/category/local/"],
       ["/category/%c3%a9conomie/", "/category/economie/"],
     ];
-    for (const [from, to] of cases) {
-      const response = await site.request({ method: "GET", url: from });
-      expect({ from, status: response.statusCode, location: response.headers.location }).toEqual({
-        from,
-        status: 301,
-        location: to,
-      });
-    }
+    await expectPermanentRedirects(site, cases);
     const target = await site.request({ method: "GET", url: "/2023/06/06/cafe-deja-vu/" });
     expect(target.statusCode).toBe(200);
     expect(target.body).toContain("Café déjà vu &amp; other stories…");
@@ -141,15 +146,9 @@ describe(`importing a classic WordPress export on ${testDialect}`, () => {
       ["/index.php/news/council-approves-new-budget/", story],
       ["/index.php/news/council-approves-new-budget/amp/", story],
     ];
-    for (const [from, to] of cases) {
-      const response = await site.request({ method: "GET", url: from });
-      expect({ from, status: response.statusCode, location: response.headers.location }).toEqual({
-        from,
-        status: 301,
-        location: to,
-      });
+    await expectPermanentRedirects(site, cases);
+    for (const [, to] of cases)
       expect((await site.request({ method: "GET", url: to })).statusCode, to).toBe(200);
-    }
   });
 
   test("a plain link to a draft, a private post or an id never imported is a 404, not the front page", async () => {
