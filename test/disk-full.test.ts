@@ -94,7 +94,8 @@ describe.skipIf(!ownDisk)(`a full disk on ${testDialect}`, () => {
         method: "POST",
         url: action.replace(/&amp;/g, "&"),
         cookie: `${cookie}; _csrf=${csrf.value}`,
-        headers: { ...form.headers, accept: "text/html" },
+        // Upload forms are accepted from the site's own pages only.
+        headers: { ...form.headers, accept: "text/html", origin: site.config.siteUrl },
         payload: form.payload,
       });
       expect(response.statusCode).toBe(507);
