@@ -14,6 +14,26 @@ describe(`accounts on ${testDialect}`, () => {
     expect(first.headers.location).toBe("/admin/setup");
 
     const form = await site.formSession("/admin/setup");
+    const setupPage = await site.request({ method: "GET", url: "/admin/setup" });
+    // The machine's own zone is chosen until the admin picks another.
+    const machineZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    expect(setupPage.body).toContain(`<option selected>${machineZone}</option>`);
+    const badZone = await site.request({
+      method: "POST",
+      url: "/admin/setup",
+      cookie: form.cookie,
+      form: {
+        _csrf: form.token,
+        site_title: "The Daily Test",
+        name: "Ada Editor",
+        email: "ada@news.test",
+        timezone: "Mars/Olympus_Mons",
+        password: TEST_PASSWORD,
+        password_confirm: TEST_PASSWORD,
+      },
+    });
+    expect(badZone.statusCode).toBe(422);
+    expect(badZone.body).toContain("Time zone must be one of the time zones in the list");
     const rejected = await site.request({
       method: "POST",
       url: "/admin/setup",
@@ -41,11 +61,13 @@ describe(`accounts on ${testDialect}`, () => {
         site_title: "The Daily Test",
         name: "Ada Editor",
         email: "ada@news.test",
+        timezone: "Europe/Berlin",
         password: TEST_PASSWORD,
         password_confirm: TEST_PASSWORD,
       },
     });
     expect(done.statusCode).toBe(303);
+    expect((await site.ctx.settings.get()).timezone).toBe("Europe/Berlin");
     const session = done.cookies.find((c) => c.name === "bs_session");
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe("Lax");

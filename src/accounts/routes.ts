@@ -4,6 +4,7 @@ import type { AppContext } from "../site/context.js";
 import { seedDemoContent } from "../site/demo/seed-demo.js";
 import { publicFormRoute } from "../site/request-limits.js";
 import { field, SESSION_COOKIE } from "../site/requests.js";
+import { isValidTimezone, machineTimeZone, timeZoneChoices } from "../site/settings.js";
 import {
   authenticate,
   createUser,
@@ -87,8 +88,10 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
           site_title: settings.title === "Broadsheet" ? "" : settings.title,
           name: "",
           email: "",
+          timezone: settings.timezone === "UTC" ? machineTimeZone() : settings.timezone,
           demo: true,
         },
+        timezones: timeZoneChoices(),
         errors: {},
       }),
     );
@@ -103,6 +106,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         site_title: field(request.body, "site_title").trim(),
         name: field(request.body, "name"),
         email: field(request.body, "email"),
+        timezone: field(request.body, "timezone") || machineTimeZone(),
         demo: field(request.body, "demo") === "on",
       };
       const password = field(request.body, "password");
@@ -111,6 +115,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         errors.site_title = "must be 1 to 100 characters";
       if (password !== field(request.body, "password_confirm"))
         errors.password_confirm = "does not match the password";
+      if (!isValidTimezone(values.timezone)) errors.timezone = "must be one of the time zones in the list";
       const created = Object.keys(errors).length
         ? undefined
         : await createUser(ctx, { email: values.email, name: values.name, role: "admin", password });
@@ -120,11 +125,13 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
           await adminPageModel(ctx, request, reply, {
             title: "Set up your site",
             values,
+            timezones: timeZoneChoices(),
             errors: { ...errors, ...(created && "errors" in created ? created.errors : {}) },
           }),
         );
       }
-      await ctx.settings.update({ title: values.site_title });
+      // The masthead date, permalinks and scheduling follow this zone from the first story on.
+      await ctx.settings.update({ title: values.site_title, timezone: values.timezone });
       await ctx.changes.changed("site set up");
       if (values.demo) await seedDemoContent(ctx);
       await openSession(ctx, request, reply, created.user.id);

@@ -4,7 +4,13 @@ import { listCategories } from "../articles/taxonomy.js";
 import { recordAuditEvent } from "../audit/service.js";
 import type { AppContext } from "../site/context.js";
 import { field, fieldList } from "../site/requests.js";
-import { type FieldErrors, formatSiteDate, type SiteSettings, validateSettings } from "../site/settings.js";
+import {
+  type FieldErrors,
+  formatSiteDate,
+  type SiteSettings,
+  timeZoneChoices,
+  validateSettings,
+} from "../site/settings.js";
 import { actorOf, allowOnly } from "./guard.js";
 import { adminPageModel, setFlash } from "./page-model.js";
 
@@ -156,8 +162,7 @@ const settingsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     statusCode = 200,
   ) {
     const categories = await listCategories(ctx);
-    const zones = Intl.supportedValuesOf("timeZone");
-    if (!zones.includes("UTC")) zones.unshift("UTC");
+    const zones = timeZoneChoices();
     return reply.code(statusCode).view(
       "admin/views/settings",
       await adminPageModel(ctx, request, reply, {

@@ -61,6 +61,18 @@ export type SettingsField = { [K in keyof SiteSettings]: K }[keyof SiteSettings]
 /** Validation errors keyed by setting name. */
 export type FieldErrors = Record<string, string>;
 
+/** The time zones a site may choose, UTC included. */
+export function timeZoneChoices(): string[] {
+  const zones = Intl.supportedValuesOf("timeZone");
+  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+}
+
+/** The machine's own time zone: what a new site starts with unless its admin chooses another. */
+export function machineTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isValidTimezone(zone) ? zone : "UTC";
+}
+
 export function isValidTimezone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
