@@ -1,10 +1,12 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, type SqliteDatabase as KyselySqliteDatabase, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Config } from "../config.js";
 import type { DialectName } from "./dialect.js";
+import { withPreparedStatements } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -61,16 +63,23 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
   };
 }
 
+/**
+ * PostgreSQL connections per node: a reader page runs its two or three statements one after the
+ * other, so a few connections per core keep the node's cores busy; more only add idle backends
+ * (each a process with its own memory) that compete with the database for the same cores.
+ */
+const PG_POOL_SIZE = Math.max(4, 2 * os.availableParallelism());
+
 /** Opens the configured database with durable-write settings. */
 export function openDatabase(
   database: Config["database"],
   options: { poolSize?: number } = {},
 ): DatabaseHandle {
   if (database.dialect === "postgres") {
-    const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? PG_POOL_SIZE });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     return { db, dialect: "postgres", pgPool: pool, close: () => db.destroy() };
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true });
