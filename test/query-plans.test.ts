@@ -1,6 +1,7 @@
 import { CompiledQuery, type QueryResult } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type GeneratedSite, generateSite, type SiteSize } from "../bench/generate.js";
+import { rebuildSearchIndex } from "../src/search/service.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
 
 /**
@@ -44,6 +45,7 @@ interface MeasuredSite {
 async function measuredSite(size: SiteSize): Promise<MeasuredSite> {
   const site = await createTestSite({ config: { pageCacheMaxBytes: 0 } });
   const generated = await generateSite(site.ctx.db, testDialect, size, site.clock.now());
+  await rebuildSearchIndex(site.ctx.db);
   // Every statement a page runs goes through this one executor: count them there.
   const executor = site.ctx.db.getExecutor();
   // Kysely passes a query id after the query; it is forwarded untouched.
@@ -83,6 +85,8 @@ function readerPages(generated: GeneratedSite): Record<string, string> {
     "author archive": `/author/${generated.authorSlugs[1]}/`,
     "month archive": article.split("/").slice(0, 3).join("/") + "/",
     "day archive": article.split("/").slice(0, 4).join("/") + "/",
+    // A word in about one generated title in 70.
+    "search results": "/search?q=monsoon",
   };
 }
 
