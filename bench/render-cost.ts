@@ -98,7 +98,9 @@ async function main(): Promise<void> {
       log(
         `${kind.padEnd(18)} ${results[0].toFixed(3)} ms/render (best of ${results.length}; all: ${results
           .map((r) => r.toFixed(3))
-          .join(", ")}) · ${Math.min(...wallMs).toFixed(3)} ms wall (best) · ${Math.round(bytes / 1024)} KB · ${app.ctx.theme.fragments.size} fragments held`,
+          .join(
+            ", ",
+          )}) · ${Math.min(...wallMs).toFixed(3)} ms wall (best) · ${Math.round(bytes / 1024)} KB · ${app.ctx.theme.fragments.size} fragments held`,
       );
     }
     if (inspector && flags.profile) {

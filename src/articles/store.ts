@@ -2,8 +2,8 @@ import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import { dialectOf, toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
-import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
+import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
 
 /** Columns of an article for list pages (no body). */
 const summaryColumns = [
