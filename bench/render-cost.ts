@@ -8,6 +8,7 @@ import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { CompiledQuery } from "kysely";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { generateSite } from "./generate.js";
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
       now,
       settings.timezone,
     );
+    // Fresh tables have no planner statistics until autovacuum gets to them; gather them now, as
+    // a live site would have them.
+    if (app.ctx.dialect === "postgres") await app.ctx.db.executeQuery(CompiledQuery.raw("analyze"));
     // The generator writes rows directly: tell the app its content changed, as a publish would.
     await app.ctx.changes.changed("bench: generated site");
     const renders = Number(flags.renders);

@@ -751,8 +751,9 @@ export function articlePagePostgresQuery(params: { slug: string; relatedLimit: n
   const limit = sql.lit(params.relatedLimit);
   const listed = isListedStory("r");
   // Each list is a lateral subquery of the article, so its values bound the index scans: related
-  // stories walk the published-date index from the newest and stop at `limit` matches, and the
-  // neighbours start at the article's own date.
+  // stories walk the published-date index from the newest and stop at `limit` matches (and do not
+  // walk at all for an article without tags or categories), and the neighbours start at the
+  // article's own date.
   return sql<PartRow>`
     with page_article as (
       select a.*,
@@ -764,14 +765,15 @@ export function articlePagePostgresQuery(params: { slug: string; relatedLimit: n
     sharing_tag as (
       select r.id, row_number() over () as ord from page_article a cross join lateral (
         select r.id from articles r
-        where ${listed} and r.id <> a.id
+        where cardinality(a.tag_ids) > 0 and ${listed} and r.id <> a.id
           and exists (select 1 from article_tags rt where rt.article_id = r.id and rt.tag_id = any(a.tag_ids))
         order by r.published_at desc, r.id desc limit ${limit}) r
     ),
     sharing_category as (
       select r.id, ${limit} + row_number() over () as ord from page_article a cross join lateral (
         select r.id from articles r
-        where ${listed} and r.id <> a.id and r.id not in (select id from sharing_tag)
+        where cardinality(a.category_ids) > 0 and ${listed} and r.id <> a.id
+          and r.id not in (select id from sharing_tag)
           and exists (select 1 from article_categories rc
             where rc.article_id = r.id and rc.category_id = any(a.category_ids))
         order by r.published_at desc, r.id desc limit ${limit}) r

@@ -9,14 +9,15 @@
     sharing_tag as (
       select r.id, row_number() over () as ord from page_article a cross join lateral (
         select r.id from articles r
-        where r.status = 'published' and r.is_page = 0 and r.id <> a.id
+        where cardinality(a.tag_ids) > 0 and r.status = 'published' and r.is_page = 0 and r.id <> a.id
           and exists (select 1 from article_tags rt where rt.article_id = r.id and rt.tag_id = any(a.tag_ids))
         order by r.published_at desc, r.id desc limit 4) r
     ),
     sharing_category as (
       select r.id, 4 + row_number() over () as ord from page_article a cross join lateral (
         select r.id from articles r
-        where r.status = 'published' and r.is_page = 0 and r.id <> a.id and r.id not in (select id from sharing_tag)
+        where cardinality(a.category_ids) > 0 and r.status = 'published' and r.is_page = 0 and r.id <> a.id
+          and r.id not in (select id from sharing_tag)
           and exists (select 1 from article_categories rc
             where rc.article_id = r.id and rc.category_id = any(a.category_ids))
         order by r.published_at desc, r.id desc limit 4) r
