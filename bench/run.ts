@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { CompiledQuery } from "kysely";
 import pg from "pg";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
@@ -155,6 +156,9 @@ async function fillSite(database: BenchDatabase, now: Date): Promise<GeneratedSi
     const started = performance.now();
     const indexed = await rebuildSearchIndex(app.ctx.db);
     log(`  search index: ${indexed} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // Fresh tables have no planner statistics until autovacuum gets to them (a minute or more
+    // later, during the measurement): gather them now, as a live site has them.
+    if (database.dialect === "postgres") await app.ctx.db.executeQuery(CompiledQuery.raw("analyze"));
     return site;
   } finally {
     await app.close();

@@ -68,15 +68,19 @@ export function avatarHueOf(name: string): number {
   return hash % 6;
 }
 
-/** Hydrates several lists of rows with one `hydrateStories` call, keeping each list's order. */
+/**
+ * Hydrates several lists of rows with one `hydrateStories` call, keeping each list's order
+ * (`extras`: what the stories show, when the page's statement read it).
+ */
 async function hydrateLists<K extends string>(
   ctx: Ctx,
   lists: Record<K, store.ArticleSummaryRow[]>,
+  extras?: Map<number, store.StoryExtras>,
 ): Promise<Record<K, ArticleSummary[]>> {
   const unique = new Map<number, store.ArticleSummaryRow>();
   for (const rows of Object.values(lists) as store.ArticleSummaryRow[][])
     for (const row of rows) unique.set(row.id, row);
-  const hydrated = new Map((await hydrateStories(ctx, [...unique.values()])).map((a) => [a.id, a]));
+  const hydrated = new Map((await hydrateStories(ctx, [...unique.values()], extras)).map((a) => [a.id, a]));
   const result = {} as Record<K, ArticleSummary[]>;
   for (const key of Object.keys(lists) as K[])
     result[key] = lists[key].flatMap((row) => (hydrated.has(row.id) ? [hydrated.get(row.id)!] : []));
@@ -166,11 +170,10 @@ export interface FrontPageModel {
 /** Page `page` of the front page, or undefined when the page is past the last one. */
 export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageModel | undefined> {
   const settings = await ctx.settings.get();
-  const { rows, total, pages } = await listingPage(ctx, {}, page, settings.postsPerPage);
-  if (page > pages) return undefined;
-  const pagination = paginationModel("/", page, pages, total);
   const most = await mostCommented(ctx);
   if (page > 1) {
+    const { rows, total, pages } = await listingPage(ctx, {}, page, settings.postsPerPage);
+    if (page > pages) return undefined;
     const [stories, latest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
     return {
       lead: null,
@@ -179,34 +182,35 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
       sections: [],
       latest: latest.slice(0, SIDE_LIST_SIZE),
       most_commented: most,
-      pagination,
+      pagination: paginationModel("/", page, pages, total),
     };
   }
+  const sectionCategories = await frontPageSectionCategories(ctx, settings.navCategorySlugs);
+  const [{ rows, sticky, sections, extras }, total] = await Promise.all([
+    store.getFrontPageRows(ctx.db, {
+      limit: settings.postsPerPage,
+      topStories: TOP_STORIES,
+      sectionCategoryIds: sectionCategories.map((c) => c.id),
+      sectionSize: SECTION_SIZE,
+    }),
+    publishedCount(ctx, {}),
+  ]);
+  const pagination = paginationModel("/", 1, Math.max(1, Math.ceil(total / settings.postsPerPage)), total);
   // Page 1 lists the newest stories itself: its side list is their first few.
   const latest = rows.slice(0, SIDE_LIST_SIZE);
-
-  const [sticky] = await store.listStickyPublishedArticles(ctx.db, 1);
   const leadRow = sticky ?? rows[0];
   const rest = rows.filter((r) => r.id !== leadRow?.id);
-  const top = rest.slice(0, TOP_STORIES);
-  const shownIds = [leadRow, ...top].flatMap((r) => (r ? [r.id] : []));
-  const sectionCategories = await frontPageSectionCategories(ctx, settings.navCategorySlugs);
-  const sectionRows = await Promise.all(
-    sectionCategories.map((c) =>
-      store.listPublishedArticles(
-        ctx.db,
-        { categoryId: c.id, excludeIds: shownIds },
-        { limit: SECTION_SIZE, offset: 0 },
-      ),
-    ),
+  const lists = await hydrateLists(
+    ctx,
+    {
+      lead: leadRow ? [leadRow] : [],
+      top: rest.slice(0, TOP_STORIES),
+      stories: rest.slice(TOP_STORIES),
+      latest,
+      ...Object.fromEntries(sections.map((r, i) => [`section${i}`, r])),
+    } as Record<string, store.ArticleSummaryRow[]>,
+    extras,
   );
-  const lists = await hydrateLists(ctx, {
-    lead: leadRow ? [leadRow] : [],
-    top,
-    stories: rest.slice(TOP_STORIES),
-    latest,
-    ...Object.fromEntries(sectionRows.map((r, i) => [`section${i}`, r])),
-  } as Record<string, store.ArticleSummaryRow[]>);
   return {
     lead: lists.lead[0] ?? null,
     top_stories: lists.top,
@@ -257,32 +261,25 @@ export interface ArticlePageModel {
 
 /** A published article with its surroundings, or undefined for a missing, unpublished or trashed slug. */
 export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePageModel | undefined> {
-  const row = await store.getArticleBySlug(ctx.db, slug);
-  if (row?.status !== "published" || !row.published_at) return undefined;
-  const [categories, tags] = await Promise.all([
-    store.listCategoriesOfArticles(ctx.db, [row.id]),
-    store.listTagsOfArticles(ctx.db, [row.id]),
-  ]);
-  const position = { id: row.id, published_at: row.published_at };
-  const [related, previous, next, newest, most] = await Promise.all([
-    store.listRelatedPublishedArticles(
-      ctx.db,
-      { id: row.id, categoryIds: categories.map((c) => c.id), tagIds: tags.map((t) => t.id) },
-      RELATED_SIZE,
-    ),
-    store.getAdjacentPublishedArticle(ctx.db, position, "older"),
-    store.getAdjacentPublishedArticle(ctx.db, position, "newer"),
+  const [rows, newest, most] = await Promise.all([
+    store.getArticlePageRows(ctx.db, slug, RELATED_SIZE),
     newestStories(ctx),
     mostCommented(ctx),
   ]);
+  if (!rows) return undefined;
+  const { article: row, related, previous, next } = rows;
   // Hydrated like any story in a list (and shared with them), so without its body.
   const { body, body_html, version, ...summaryRow } = row;
-  const lists = await hydrateLists(ctx, {
-    article: [summaryRow],
-    related,
-    previous: previous ? [previous] : [],
-    next: next ? [next] : [],
-  });
+  const lists = await hydrateLists(
+    ctx,
+    {
+      article: [summaryRow],
+      related,
+      previous: previous ? [previous] : [],
+      next: next ? [next] : [],
+    },
+    rows.extras,
+  );
   const article: ArticleDetail = { ...lists.article[0], body, html: body_html, version };
   return {
     article,

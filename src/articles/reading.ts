@@ -68,9 +68,15 @@ export async function hydrateArticles(
   rows: store.ArticleSummaryRow[],
 ): Promise<ArticleSummary[]> {
   if (rows.length === 0) return [];
+  return summariesOf(ctx, rows, await readStoryExtras(ctx, rows));
+}
+
+/** What each story shows besides its row, read with one query per kind. */
+async function readStoryExtras(
+  ctx: Pick<Ctx, "db">,
+  rows: store.ArticleSummaryRow[],
+): Promise<Map<number, store.StoryExtras>> {
   const ids = rows.map((r) => r.id);
-  const settings = await ctx.settings.get();
-  const base = ctx.config.siteUrl;
   const [categories, tags, sources, authors, media, commentCounts] = await Promise.all([
     store.listCategoriesOfArticles(ctx.db, ids),
     store.listTagsOfArticles(ctx.db, ids),
@@ -81,23 +87,39 @@ export async function hydrateArticles(
     ]),
     countApprovedComments(ctx, ids),
   ]);
-  const group = <T extends { article_id: number }>(items: T[]) => {
-    const map = new Map<number, T[]>();
-    for (const item of items) {
-      const list = map.get(item.article_id);
-      if (list) list.push(item);
-      else map.set(item.article_id, [item]);
-    }
-    return map;
-  };
-  const categoriesOf = group(categories);
-  const tagsOf = group(tags);
-  const sourcesOf = group(sources);
+  const extras = new Map<number, store.StoryExtras>();
   const authorById = new Map(authors.map((a) => [a.id, a]));
   const mediaById = new Map(media.map((m) => [m.id, m]));
+  for (const row of rows)
+    extras.set(row.id, {
+      categories: [],
+      tags: [],
+      sources: [],
+      author: authorById.get(row.author_id),
+      media: row.featured_media_id ? mediaById.get(row.featured_media_id) : undefined,
+      comment_count: commentCounts.get(row.id) ?? 0,
+    });
+  for (const c of categories) extras.get(c.article_id)?.categories.push(c);
+  for (const t of tags) extras.get(t.article_id)?.tags.push(t);
+  for (const s of sources) extras.get(s.article_id)?.sources.push(s);
+  return extras;
+}
+
+/**
+ * Stories as pages show them, from their rows and what each shows besides (`extras`, read by
+ * `hydrateArticles` or by the page's own statement); no query.
+ */
+export async function summariesOf(
+  ctx: Pick<Ctx, "settings" | "config">,
+  rows: store.ArticleSummaryRow[],
+  extras: Map<number, store.StoryExtras>,
+): Promise<ArticleSummary[]> {
+  const settings = await ctx.settings.get();
+  const base = ctx.config.siteUrl;
   return rows.map((row) => {
-    const author = authorById.get(row.author_id);
-    const image = row.featured_media_id ? mediaById.get(row.featured_media_id) : undefined;
+    const story = extras.get(row.id);
+    const author = story?.author;
+    const image = story?.media;
     const path = articlePath(row, settings.timezone);
     return {
       id: row.id,
@@ -113,7 +135,7 @@ export async function hydrateArticles(
       comments_open: row.comments_open === 1,
       is_page: row.is_page === 1,
       is_sticky: row.is_sticky === 1,
-      comment_count: commentCounts.get(row.id) ?? 0,
+      comment_count: story?.comment_count ?? 0,
       author: {
         id: row.author_id,
         name: author?.name ?? "Unknown",
@@ -121,19 +143,19 @@ export async function hydrateArticles(
         url: author ? `${base}/author/${author.slug}/` : base,
         bio: author?.bio ?? "",
       },
-      categories: (categoriesOf.get(row.id) ?? []).map((c) => ({
+      categories: (story?.categories ?? []).map((c) => ({
         id: c.id,
         name: c.name,
         slug: c.slug,
         url: `${base}/category/${c.slug}/`,
       })),
-      tags: (tagsOf.get(row.id) ?? []).map((t) => ({
+      tags: (story?.tags ?? []).map((t) => ({
         id: t.id,
         name: t.name,
         slug: t.slug,
         url: `${base}/tag/${t.slug}/`,
       })),
-      sources: (sourcesOf.get(row.id) ?? []).map((s) => ({
+      sources: (story?.sources ?? []).map((s) => ({
         url: s.url,
         name: s.name,
         original_author: s.original_author,

@@ -1,5 +1,5 @@
 import type { AppContext } from "../site/context.js";
-import { type ArticleSummary, hydrateArticles } from "./service.js";
+import { type ArticleSummary, hydrateArticles, summariesOf } from "./service.js";
 import type * as store from "./store.js";
 
 /**
@@ -97,8 +97,13 @@ function isSameRow(earlier: store.ArticleSummaryRow, now: store.ArticleSummaryRo
  * related, previous/next and section lists, and its terms, sources, author and comment count
  * change only with content. A kept story serves only a row equal to the one it was built from
  * (an edit read since builds it anew), and one hydrated while content changed is not kept.
+ * `extras`, when the page's own statement read what its stories show, spares the queries.
  */
-export async function hydrateStories(ctx: Ctx, rows: store.ArticleSummaryRow[]): Promise<ArticleSummary[]> {
+export async function hydrateStories(
+  ctx: Ctx,
+  rows: store.ArticleSummaryRow[],
+  extras?: Map<number, store.StoryExtras>,
+): Promise<ArticleSummary[]> {
   const shared = sharedStoriesOf(ctx);
   const generation = shared.generation;
   const stories = new Map<number, ArticleSummary>();
@@ -109,7 +114,9 @@ export async function hydrateStories(ctx: Ctx, rows: store.ArticleSummaryRow[]):
     else missing.push(row);
   }
   if (missing.length > 0) {
-    const hydrated = await hydrateArticles(ctx, missing);
+    const hydrated = missing.every((row) => extras?.has(row.id))
+      ? await summariesOf(ctx, missing, extras!)
+      : await hydrateArticles(ctx, missing);
     const keep = shared.generation === generation;
     if (keep && shared.byId.size + missing.length > SHARED_STORIES_MAX) shared.byId.clear();
     missing.forEach((row, i) => {

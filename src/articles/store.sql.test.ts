@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { compileOnlyDb } from "../db/dummy.js";
-import { publishedListQuery } from "./store.js";
+import { articlePagePostgresQuery, frontPagePostgresQuery, publishedListQuery } from "./store.js";
 
 // The hot lists' SQL, reviewed in the diff: a changed filter, a lost LIMIT or a new unindexed WHERE shows here.
 describe.each(["sqlite", "postgres"] as const)("article list SQL on %s", (dialect) => {
@@ -21,6 +21,23 @@ describe.each(["sqlite", "postgres"] as const)("article list SQL on %s", (dialec
       .compile();
     await expect(`${query.sql}\n-- ${JSON.stringify(query.parameters)}\n`).toMatchFileSnapshot(
       `./__snapshots__/${dialect}.${name.replace(/ /g, "-")}.sql`,
+    );
+  });
+});
+
+// The reader pages' one-statement reads on PostgreSQL (SQLite runs the separate queries above).
+describe("reader page statements on postgres", () => {
+  const db = compileOnlyDb("postgres");
+  test.each([
+    ["article page", articlePagePostgresQuery({ slug: "storm", relatedLimit: 4 })],
+    [
+      "front page",
+      frontPagePostgresQuery({ limit: 10, topStories: 4, sectionSize: 4, sectionCategoryIds: "1,2,3" }),
+    ],
+  ])("%s", async (name, query) => {
+    const compiled = query.compile(db);
+    await expect(`${compiled.sql}\n-- ${JSON.stringify(compiled.parameters)}\n`).toMatchFileSnapshot(
+      `./__snapshots__/postgres.${name.replace(/ /g, "-")}-statement.sql`,
     );
   });
 });

@@ -1,8 +1,9 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
-import { lockedForUpdate, toCount } from "../db/dialect.js";
+import { dialectOf, lockedForUpdate, toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
+import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
 
 /** Columns of an article for list pages (no body). */
 const summaryColumns = [
@@ -21,7 +22,7 @@ const summaryColumns = [
   "articles.is_sticky",
 ] as const;
 
-export type { ArticleRow, ArticleSummaryRow };
+export type { ArticleRow, ArticleSummaryRow, StoryExtras };
 
 type ArticlesQuery = SelectQueryBuilder<Database, "articles", object>;
 
@@ -735,3 +736,305 @@ export async function getAdjacentPublishedArticle(
   });
   return row;
 }
+
+// ── reader pages in one statement: a page's rows with what each story shows ─
+
+/** The rows an article page shows, and what its stories show when the same statement read it. */
+export interface ArticlePageRows {
+  article: ArticleRow & { published_at: string };
+  related: ArticleSummaryRow[];
+  previous: ArticleSummaryRow | undefined;
+  next: ArticleSummaryRow | undefined;
+  /** Per story id; undefined when the page's stories are to be hydrated by `listCategoriesOfArticles` and its kin. */
+  extras: Map<number, StoryExtras> | undefined;
+}
+
+/**
+ * The published article at `slug` with its related stories (`listRelatedPublishedArticles`) and the
+ * stories just before and after it (`getAdjacentPublishedArticle`), or undefined for a missing,
+ * unpublished or trashed slug. SQLite runs those queries one by one (each a function call away);
+ * PostgreSQL reads it all, with every story's terms, sources, author, image and comment count, in
+ * one statement (`articlePagePostgres`), since each statement is a round trip to the server.
+ */
+export async function getArticlePageRows(
+  db: Db,
+  slug: string,
+  relatedLimit: number,
+): Promise<ArticlePageRows | undefined> {
+  return readerPageBodies[dialectOf(db)].articlePage(db, slug, relatedLimit);
+}
+
+async function articlePageSqlite(db: Db, slug: string, relatedLimit: number) {
+  const row = await getArticleBySlug(db, slug);
+  if (row?.status !== "published" || !row.published_at) return undefined;
+  const [categories, tags] = await Promise.all([
+    listCategoriesOfArticles(db, [row.id]),
+    listTagsOfArticles(db, [row.id]),
+  ]);
+  const position = { id: row.id, published_at: row.published_at };
+  const [related, previous, next] = await Promise.all([
+    listRelatedPublishedArticles(
+      db,
+      { id: row.id, categoryIds: categories.map((c) => c.id), tagIds: tags.map((t) => t.id) },
+      relatedLimit,
+    ),
+    getAdjacentPublishedArticle(db, position, "older"),
+    getAdjacentPublishedArticle(db, position, "newer"),
+  ]);
+  return { article: { ...row, published_at: row.published_at }, related, previous, next, extras: undefined };
+}
+
+/** `summaryColumns` of a table alias, as raw SQL. */
+function summaryColumnsOf(alias: string) {
+  return sql.raw(summaryColumns.map((column) => column.replace("articles.", `${alias}.`)).join(", "));
+}
+
+/** The published stories (not pages) of the reader lists, for a table alias. */
+function isListedStory(alias: string) {
+  return sql.raw(`${alias}.status = 'published' and ${alias}.is_page = 0`);
+}
+
+/** What a reader page's statement returns per story: which list it belongs to, its row, its extras. */
+type PartRow = ArticleRow & { part: number; extras: unknown };
+
+/** Splits a page statement's rows into story rows (without the part, extras and, unless asked, body). */
+function splitParts(rows: PartRow[]) {
+  const parts = new Map<number, ArticleSummaryRow[]>();
+  const extras = new Map<number, StoryExtras>();
+  const bodies = new Map<number, { body: string; body_html: string; version: number }>();
+  for (const { part, extras: json, body, body_html, version, ...row } of rows) {
+    const list = parts.get(part);
+    if (list) list.push(row);
+    else parts.set(part, [row]);
+    if (!extras.has(row.id)) extras.set(row.id, toStoryExtras(json));
+    if (body !== null && body_html !== null) bodies.set(row.id, { body, body_html, version });
+  }
+  return { parts, extras, bodies };
+}
+
+const ARTICLE = 0;
+const RELATED = 1;
+const OLDER = 2;
+const NEWER = 3;
+
+/** The article page's statement on PostgreSQL (see `getArticlePageRows`); exported for the SQL snapshot test. */
+export function articlePagePostgresQuery(params: { slug: string; relatedLimit: number }) {
+  const limit = sql.lit(params.relatedLimit);
+  const listed = isListedStory("r");
+  // Each list is a lateral subquery of the article, so its values bound the index scans: related
+  // stories walk the published-date index from the newest and stop at `limit` matches (and do not
+  // walk at all for an article without tags or categories), and the neighbours start at the
+  // article's own date.
+  return sql<PartRow>`
+    with page_article as (
+      select a.*,
+        array(select tag_id from article_tags where article_id = a.id) as tag_ids,
+        array(select category_id from article_categories where article_id = a.id) as category_ids
+      from articles a
+      where a.slug = ${params.slug} and a.status = 'published' and a.published_at is not null
+    ),
+    sharing_tag as (
+      select r.id, row_number() over () as ord from page_article a cross join lateral (
+        select r.id from articles r
+        where cardinality(a.tag_ids) > 0 and ${listed} and r.id <> a.id
+          and exists (select 1 from article_tags rt where rt.article_id = r.id and rt.tag_id = any(a.tag_ids))
+        order by r.published_at desc, r.id desc limit ${limit}) r
+    ),
+    sharing_category as (
+      select r.id, ${limit} + row_number() over () as ord from page_article a cross join lateral (
+        select r.id from articles r
+        where cardinality(a.category_ids) > 0 and ${listed} and r.id <> a.id
+          and r.id not in (select id from sharing_tag)
+          and exists (select 1 from article_categories rc
+            where rc.article_id = r.id and rc.category_id = any(a.category_ids))
+        order by r.published_at desc, r.id desc limit ${limit}) r
+      where (select count(*) from sharing_tag) < ${limit}
+    ),
+    older as (
+      select r.id from page_article a cross join lateral (
+        select r.id from articles r
+        where ${listed} and r.id <> a.id and r.published_at <= a.published_at
+          and (r.published_at < a.published_at or (r.published_at = a.published_at and r.id < a.id))
+        order by r.published_at desc, r.id desc limit 1) r
+    ),
+    newer as (
+      select r.id from page_article a cross join lateral (
+        select r.id from articles r
+        where ${listed} and r.id <> a.id and r.published_at >= a.published_at
+          and (r.published_at > a.published_at or (r.published_at = a.published_at and r.id > a.id))
+        order by r.published_at asc, r.id asc limit 1) r
+    ),
+    parts as (
+      select ${sql.lit(ARTICLE)} as part, 0::bigint as ord, id from page_article
+      union all select ${sql.lit(RELATED)}, ord, id from (
+        select ord, id from sharing_tag union all select ord, id from sharing_category
+        order by ord limit ${limit}) related
+      union all select ${sql.lit(OLDER)}, 0, id from older
+      union all select ${sql.lit(NEWER)}, 0, id from newer
+    )
+    select p.part, ${summaryColumnsOf("s")},
+      case when p.part = ${sql.lit(ARTICLE)} then s.body end as body,
+      case when p.part = ${sql.lit(ARTICLE)} then s.body_html end as body_html,
+      case when p.part = ${sql.lit(ARTICLE)} then s.version end as version,
+      ${storyExtrasPostgres("s")} as extras
+    from parts p join articles s on s.id = p.id
+    order by p.part, p.ord`;
+}
+
+const articlePagePostgresStatement = reusableQuery(
+  (_db, params: { slug: string; relatedLimit: number }) => articlePagePostgresQuery(params),
+  { literals: ["relatedLimit"] },
+);
+
+async function articlePagePostgres(
+  db: Db,
+  slug: string,
+  relatedLimit: number,
+): Promise<ArticlePageRows | undefined> {
+  const { parts, extras, bodies } = splitParts(
+    await articlePagePostgresStatement(db, { slug, relatedLimit }),
+  );
+  const [row] = parts.get(ARTICLE) ?? [];
+  const body = row && bodies.get(row.id);
+  if (!row?.published_at || !body) return undefined;
+  return {
+    article: { ...row, ...body, published_at: row.published_at },
+    related: parts.get(RELATED) ?? [],
+    previous: parts.get(OLDER)?.[0],
+    next: parts.get(NEWER)?.[0],
+    extras,
+  };
+}
+
+/** The rows the first front page shows: its listing page, the lead candidate and each section's stories. */
+export interface FrontPageRows {
+  rows: ArticleSummaryRow[];
+  /** The newest sticky story, the lead when there is one. */
+  sticky: ArticleSummaryRow | undefined;
+  /** Per section category, in order: its newest stories but the lead and the top stories. */
+  sections: ArticleSummaryRow[][];
+  extras: Map<number, StoryExtras> | undefined;
+}
+
+export interface FrontPageRequest {
+  limit: number;
+  /** Stories shown beside the lead, which sections leave out. */
+  topStories: number;
+  sectionCategoryIds: number[];
+  sectionSize: number;
+}
+
+/**
+ * The first front page's rows: the newest stories, the newest sticky one, and for each section
+ * category its newest stories except the lead (the sticky story, else the newest) and the
+ * `topStories` after it. One statement on PostgreSQL, with what each story shows.
+ */
+export async function getFrontPageRows(db: Db, request: FrontPageRequest): Promise<FrontPageRows> {
+  return readerPageBodies[dialectOf(db)].frontPage(db, request);
+}
+
+async function frontPageSqlite(db: Db, request: FrontPageRequest): Promise<FrontPageRows> {
+  const [rows, [sticky]] = await Promise.all([
+    listPublishedArticles(db, {}, { limit: request.limit, offset: 0 }),
+    listStickyPublishedArticles(db, 1),
+  ]);
+  const lead = sticky ?? rows[0];
+  const shownIds = [lead, ...rows.filter((r) => r.id !== lead?.id).slice(0, request.topStories)].flatMap(
+    (r) => (r ? [r.id] : []),
+  );
+  const sections = await Promise.all(
+    request.sectionCategoryIds.map((categoryId) =>
+      listPublishedArticles(
+        db,
+        { categoryId, excludeIds: shownIds },
+        { limit: request.sectionSize, offset: 0 },
+      ),
+    ),
+  );
+  return { rows, sticky, sections, extras: undefined };
+}
+
+const LISTED = 0;
+const STICKY = 1;
+/** Section n's stories come as part SECTIONS + n. */
+const SECTIONS = 2;
+
+/** The first front page's statement on PostgreSQL (see `getFrontPageRows`); exported for the SQL snapshot test. */
+export function frontPagePostgresQuery(params: {
+  limit: number;
+  topStories: number;
+  sectionSize: number;
+  /** Section category ids, comma-separated: one statement for any number of sections. */
+  sectionCategoryIds: string;
+}) {
+  const listed = isListedStory("r");
+  const newestFirst = sql.raw("order by r.published_at desc, r.id desc");
+  return sql<PartRow>`
+    with listed as (
+      select r.id, row_number() over (${newestFirst}) as ord from articles r
+      where ${listed} ${newestFirst} limit ${sql.lit(params.limit)}
+    ),
+    sticky as (
+      select r.id from articles r where ${listed} and r.is_sticky = 1 ${newestFirst} limit 1
+    ),
+    shown as (
+      select id from sticky
+      union all
+      select id from (
+        select id from listed where id not in (select id from sticky) order by ord
+        limit case when exists (select 1 from sticky) then ${sql.lit(params.topStories)}
+          else ${sql.lit(params.topStories + 1)} end
+      ) top
+    ),
+    sections as (
+      select section.ord, r.id, r.n
+      from unnest(string_to_array(${params.sectionCategoryIds}, ',')::int[]) with ordinality as section(category_id, ord)
+      cross join lateral (
+        select r.id, row_number() over (${newestFirst}) as n from articles r
+        where ${listed} and r.id not in (select id from shown)
+          and exists (select 1 from article_categories rc
+            where rc.article_id = r.id and rc.category_id = section.category_id)
+        ${newestFirst} limit ${sql.lit(params.sectionSize)}) r
+    ),
+    parts as (
+      select ${sql.lit(LISTED)}::bigint as part, ord, id from listed
+      union all select ${sql.lit(STICKY)}, 0, id from sticky
+      union all select ${sql.lit(SECTIONS)} + ord, n, id from sections
+    )
+    select p.part, ${summaryColumnsOf("s")}, null as body, null as body_html,
+      ${storyExtrasPostgres("s")} as extras
+    from parts p join articles s on s.id = p.id
+    order by p.part, p.ord`;
+}
+
+const frontPagePostgresStatement = reusableQuery(
+  (_db, params: Parameters<typeof frontPagePostgresQuery>[0]) => frontPagePostgresQuery(params),
+  { literals: ["limit", "topStories", "sectionSize"] },
+);
+
+async function frontPagePostgres(db: Db, request: FrontPageRequest): Promise<FrontPageRows> {
+  const { parts, extras } = splitParts(
+    await frontPagePostgresStatement(db, {
+      limit: request.limit,
+      topStories: request.topStories,
+      sectionSize: request.sectionSize,
+      sectionCategoryIds: request.sectionCategoryIds.join(","),
+    }),
+  );
+  return {
+    rows: parts.get(LISTED) ?? [],
+    sticky: parts.get(STICKY)?.[0],
+    sections: request.sectionCategoryIds.map((_, i) => parts.get(SECTIONS + i + 1) ?? []),
+    extras,
+  };
+}
+
+interface ReaderPageBody {
+  articlePage(db: Db, slug: string, relatedLimit: number): Promise<ArticlePageRows | undefined>;
+  frontPage(db: Db, request: FrontPageRequest): Promise<FrontPageRows>;
+}
+
+const readerPageBodies: Record<"sqlite" | "postgres", ReaderPageBody> = {
+  sqlite: { articlePage: articlePageSqlite, frontPage: frontPageSqlite },
+  postgres: { articlePage: articlePagePostgres, frontPage: frontPagePostgres },
+};

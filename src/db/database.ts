@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import {
@@ -14,6 +15,7 @@ import {
 import pg from "pg";
 import type { Config } from "../config.js";
 import type { DialectName } from "./dialect.js";
+import { withPreparedStatements } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -115,13 +117,20 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * PostgreSQL connections per node: a reader page runs its two or three statements one after the
+ * other, so a few connections per core keep the node's cores busy; more only add idle backends
+ * (each a process with its own memory) that compete with the database for the same cores.
+ */
+const PG_POOL_SIZE = Math.max(4, 2 * os.availableParallelism());
+
 /** Opens the configured database with durable-write settings. */
 export function openDatabase(database: Config["database"], options: OpenOptions = {}): DatabaseHandle {
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   if (database.dialect === "postgres") {
     const pool = new pg.Pool({
       connectionString: database.url,
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? PG_POOL_SIZE,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
       // A connection dropped without a word (a NAT or firewall forgetting it) is noticed.
       keepAlive: true,
@@ -131,7 +140,7 @@ export function openDatabase(database: Config["database"], options: OpenOptions 
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", (error) => options.onPoolError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     return { db, dialect: "postgres", pgPool: pool, close: () => db.destroy() };
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true });

@@ -1,5 +1,6 @@
-import { type Compilable, CompiledQuery } from "kysely";
+import { type Compilable, CompiledQuery, type RawBuilder } from "kysely";
 import type { Db } from "./database.js";
+import { namePreparedStatement } from "./prepared-statements.js";
 
 /**
  * Shapes kept per query and database handle: a list's length and a limit are part of the shape,
@@ -32,9 +33,13 @@ class Slot {
  * Pass row limits as `literals` and write them into the SQL (`.limit(sql.lit(params.limit))`):
  * SQLite plans a statement with the value of a bound LIMIT and so plans it again every time the
  * limit is bound, which costs more than running a small indexed query.
+ *
+ * `build` may return a Kysely query or a raw `sql` template (for SQL the builder cannot say, such
+ * as one dialect's JSON aggregates). On PostgreSQL each kept shape is a named prepared statement
+ * (`prepared-statements.ts`): parsed and planned once per pooled connection.
  */
 export function reusableQuery<P extends { [K in keyof P]: QueryParameter }, R>(
-  build: (db: Db, params: P) => Compilable<R>,
+  build: (db: Db, params: P) => Compilable<R> | RawBuilder<R>,
   options: { literals?: readonly (keyof P & string)[] } = {},
 ): (db: Db, params: P) => Promise<R[]> {
   const literals = new Set<string>(options.literals);
@@ -48,8 +53,12 @@ export function reusableQuery<P extends { [K in keyof P]: QueryParameter }, R>(
     }
     let query = compiled.get(shape);
     if (!query) {
-      query = build(db, standIns(params, literals)).compile();
-      if (compiled.size < MAX_SHAPES) compiled.set(shape, query);
+      const built = build(db, standIns(params, literals));
+      query = "isRawBuilder" in built ? built.compile(db) : built.compile();
+      if (compiled.size < MAX_SHAPES) {
+        compiled.set(shape, query);
+        namePreparedStatement(query.sql);
+      }
     }
     const values = params as Record<string, unknown>;
     const parameters = query.parameters.map((p) =>

@@ -1,5 +1,11 @@
 import { dateArchiveRange } from "../articles/permalinks.js";
-import { type ArticleSummary, hydrateArticles, listPublishedArticles } from "../articles/service.js";
+import {
+  type ArticleSummary,
+  hydrateArticles,
+  listPublishedArticles,
+  summariesOf,
+} from "../articles/service.js";
+import { sharedUntilChange } from "../articles/shared-until-change.js";
 import { getCategoryBySlug, listCategories } from "../articles/taxonomy.js";
 import type { AppContext } from "../site/context.js";
 import { isSearchable, MAX_QUERY_CHARS, type ParsedQuery, parseQuery } from "./query.js";
@@ -102,7 +108,12 @@ async function resultsFor(ctx: Ctx, query: ParsedQuery, ids: number[]): Promise<
   const rows = await store.listHighlightedArticles(ctx.db, query, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const ordered = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
-  const summaries = await hydrateArticles(ctx, ordered);
+  // On PostgreSQL the highlighting statement read what each story shows too.
+  const extras = new Map(ordered.flatMap((row) => (row.extras ? [[row.id, row.extras] as const] : [])));
+  const summaries =
+    extras.size === ordered.length
+      ? await summariesOf(ctx, ordered, extras)
+      : await hydrateArticles(ctx, ordered);
   return summaries.map((summary, index) => {
     const row = ordered[index];
     return {
@@ -232,6 +243,13 @@ export async function noResultsHelp(ctx: Ctx) {
 }
 
 /** Sections for the results page's filter, with how many stories each has. */
-export async function listSearchCategories(ctx: Ctx) {
-  return (await listCategories(ctx)).filter((c) => c.article_count > 0);
+export async function listSearchCategories(ctx: Ctx & Pick<AppContext, "changes">) {
+  return searchCategories(ctx, "sections");
 }
+
+/** The sections with stories, shared by every results page until content changes. */
+const searchCategories = sharedUntilChange(
+  async (ctx: Ctx & Pick<AppContext, "changes">, _key: "sections") =>
+    (await listCategories(ctx)).filter((c) => c.article_count > 0),
+  (key) => key,
+);

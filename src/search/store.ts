@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import { dialectOf, toCount } from "../db/dialect.js";
 import type { ArticleSummaryRow } from "../db/schema.js";
+import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
 import { type ParsedQuery, toFts5Match, toTsquery, wantedWords } from "./query.js";
 import { foldedWords, foldingTranslation, HIGHLIGHT_MARKERS } from "./text.js";
 
@@ -50,11 +51,15 @@ export interface SearchHitPage {
   ids: number[];
 }
 
-/** An article row as list pages use it, with the database's highlighting of the matched words. */
+/**
+ * An article row as list pages use it, with the database's highlighting of the matched words, and
+ * on PostgreSQL what the story shows besides (read in the same statement).
+ */
 export type HighlightedArticleRow = ArticleSummaryRow & {
   title_marked: string | null;
   excerpt_marked: string | null;
   body_marked: string | null;
+  extras?: StoryExtras;
 };
 
 /** bm25 weights of the title, excerpt and body columns: a title hit outranks a body hit. */
@@ -277,8 +282,8 @@ async function highlightPostgres(
   const folded = (column: RawBuilder<unknown>) =>
     sql`case when ${column} ~ '^[ -~]*$' then ${column} else translate(${column}, ${folding.from}, ${folding.to}) end`;
   const word = sql.ref("doc_word.lexeme");
-  const { rows } = await sql<HighlightedArticleRow>`
-    select ${articleColumns},
+  const { rows } = await sql<HighlightedArticleRow & { extras: unknown }>`
+    select ${articleColumns}, ${storyExtrasPostgres("articles")} as extras,
       ts_headline(${TS_CONFIG}, article_search.title, marks.q, ${headlineOptions(true)}) as title_marked,
       ts_headline(${TS_CONFIG}, article_search.excerpt, marks.q, ${headlineOptions(false)}) as excerpt_marked,
       ts_headline(${TS_CONFIG}, article_search.body, marks.q, ${headlineOptions(false)}) as body_marked
@@ -292,7 +297,7 @@ async function highlightPostgres(
         or ${folded(word)} like any(${wanted.prefixes.map((p) => `${p}%`)}::text[])
     ) as marks
     where article_search.article_id in (${sql.join(ids)})`.execute(db);
-  return rows;
+  return rows.map((row) => ({ ...row, extras: toStoryExtras(row.extras) }));
 }
 
 function postgresVector(d: SearchDocument) {

@@ -1,0 +1,67 @@
+
+    with page_article as (
+      select a.*,
+        array(select tag_id from article_tags where article_id = a.id) as tag_ids,
+        array(select category_id from article_categories where article_id = a.id) as category_ids
+      from articles a
+      where a.slug = $1 and a.status = 'published' and a.published_at is not null
+    ),
+    sharing_tag as (
+      select r.id, row_number() over () as ord from page_article a cross join lateral (
+        select r.id from articles r
+        where cardinality(a.tag_ids) > 0 and r.status = 'published' and r.is_page = 0 and r.id <> a.id
+          and exists (select 1 from article_tags rt where rt.article_id = r.id and rt.tag_id = any(a.tag_ids))
+        order by r.published_at desc, r.id desc limit 4) r
+    ),
+    sharing_category as (
+      select r.id, 4 + row_number() over () as ord from page_article a cross join lateral (
+        select r.id from articles r
+        where cardinality(a.category_ids) > 0 and r.status = 'published' and r.is_page = 0 and r.id <> a.id
+          and r.id not in (select id from sharing_tag)
+          and exists (select 1 from article_categories rc
+            where rc.article_id = r.id and rc.category_id = any(a.category_ids))
+        order by r.published_at desc, r.id desc limit 4) r
+      where (select count(*) from sharing_tag) < 4
+    ),
+    older as (
+      select r.id from page_article a cross join lateral (
+        select r.id from articles r
+        where r.status = 'published' and r.is_page = 0 and r.id <> a.id and r.published_at <= a.published_at
+          and (r.published_at < a.published_at or (r.published_at = a.published_at and r.id < a.id))
+        order by r.published_at desc, r.id desc limit 1) r
+    ),
+    newer as (
+      select r.id from page_article a cross join lateral (
+        select r.id from articles r
+        where r.status = 'published' and r.is_page = 0 and r.id <> a.id and r.published_at >= a.published_at
+          and (r.published_at > a.published_at or (r.published_at = a.published_at and r.id > a.id))
+        order by r.published_at asc, r.id asc limit 1) r
+    ),
+    parts as (
+      select 0 as part, 0::bigint as ord, id from page_article
+      union all select 1, ord, id from (
+        select ord, id from sharing_tag union all select ord, id from sharing_category
+        order by ord limit 4) related
+      union all select 2, 0, id from older
+      union all select 3, 0, id from newer
+    )
+    select p.part, s.id, s.title, s.slug, s.excerpt, s.status, s.published_at, s.created_at, s.updated_at, s.author_id, s.featured_media_id, s.comments_open, s.is_page, s.is_sticky,
+      case when p.part = 0 then s.body end as body,
+      case when p.part = 0 then s.body_html end as body_html,
+      case when p.part = 0 then s.version end as version,
+      json_build_array(
+    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
+      from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = s.id),
+    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]')
+      from article_tags at join tags t on t.id = at.tag_id where at.article_id = s.id),
+    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at)
+        order by so.position), '[]')
+      from article_sources so where so.article_id = s.id),
+    (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = s.author_id),
+    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url)
+      from media m where m.id = s.featured_media_id),
+    (select count(*) from comments cm where cm.article_id = s.id and cm.status = 'approved')
+  ) as extras
+    from parts p join articles s on s.id = p.id
+    order by p.part, p.ord
+-- ["storm"]

@@ -1,0 +1,91 @@
+import { sql } from "kysely";
+
+/**
+ * What a story shows on reader pages besides its own row, read on PostgreSQL in the same statement
+ * as the row (a JSON value per story), so a page's stories cost no round trips of their own. The
+ * articles store reads its pages with it, and the search store its results.
+ */
+
+/** What a story shows besides its own row: its terms, source links, author, image and comment count. */
+export interface StoryExtras {
+  categories: { id: number; name: string; slug: string }[];
+  tags: { id: number; name: string; slug: string }[];
+  sources: {
+    url: string;
+    name: string;
+    original_author: string | null;
+    original_published_at: string | null;
+  }[];
+  author: { id: number; name: string; slug: string; bio: string } | undefined;
+  media:
+    | {
+        id: number;
+        file_name: string;
+        width: number | null;
+        height: number | null;
+        alt: string;
+        source_url: string | null;
+      }
+    | undefined;
+  /** Approved reader comments. */
+  comment_count: number;
+}
+
+/**
+ * One JSON value with what the story at `alias` shows (see `StoryExtras`, read by `toStoryExtras`):
+ * each part an indexed lookup by the story's id, so a page's stories cost no statement of their own.
+ */
+export function storyExtrasPostgres(alias: string) {
+  const s = sql.raw(alias);
+  return sql`json_build_array(
+    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
+      from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = ${s}.id),
+    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]')
+      from article_tags at join tags t on t.id = at.tag_id where at.article_id = ${s}.id),
+    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at)
+        order by so.position), '[]')
+      from article_sources so where so.article_id = ${s}.id),
+    (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = ${s}.author_id),
+    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url)
+      from media m where m.id = ${s}.featured_media_id),
+    (select count(*) from comments cm where cm.article_id = ${s}.id and cm.status = 'approved')
+  )`;
+}
+
+type Json = string | number | null;
+type ExtrasJson = [
+  [number, string, string][],
+  [number, string, string][],
+  [string, string, string | null, string | null][],
+  [number, string, string, string] | null,
+  [number, string, number | null, number | null, string, string | null] | null,
+  number,
+];
+
+/** Reads `storyExtrasPostgres`'s JSON (times come back in PostgreSQL's JSON form: made ISO here). */
+export function toStoryExtras(value: unknown): StoryExtras {
+  const [categories, tags, sources, author, media, comments] = value as ExtrasJson;
+  const term = ([id, name, slug]: [number, string, string]) => ({ id, name, slug });
+  return {
+    categories: categories.map(term),
+    tags: tags.map(term),
+    sources: sources.map(([url, name, original_author, published]) => ({
+      url,
+      name,
+      original_author,
+      original_published_at: published === null ? null : new Date(published).toISOString(),
+    })),
+    author: author ? { id: author[0], name: author[1], slug: author[2], bio: author[3] } : undefined,
+    media: media
+      ? {
+          id: media[0],
+          file_name: media[1],
+          width: media[2],
+          height: media[3],
+          alt: media[4],
+          source_url: media[5],
+        }
+      : undefined,
+    comment_count: Number(comments as Json),
+  };
+}
