@@ -608,7 +608,8 @@ const pageCachePlugin: FastifyPluginAsync<{
         reply.code(304);
         return null;
       }
-      return payload;
+      // The bytes already encoded for the ETag: Fastify would encode the string again.
+      return body;
     }
     const variant = cache.variantFor(page, request.headers["accept-encoding"]);
     const ifNoneMatch = request.headers["if-none-match"];
