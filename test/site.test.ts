@@ -32,6 +32,15 @@ describe(`site plumbing on ${testDialect}`, () => {
     expect(stale.statusCode).toBe(404);
   });
 
+  test("/favicon.ico leads to the theme's icon instead of a 404", async () => {
+    const icon = await site.request({ method: "GET", url: "/favicon.ico" });
+    expect(icon.statusCode).toBe(301);
+    expect(icon.headers.location).toMatch(/^\/assets\/[0-9a-f]+\/favicon\.svg$/);
+    const svg = await site.request({ method: "GET", url: String(icon.headers.location) });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers["content-type"]).toContain("image/svg+xml");
+  });
+
   test("pages carry a strict Content-Security-Policy and the other security headers", async () => {
     const response = await site.request({ method: "GET", url: "/" });
     const csp = String(response.headers["content-security-policy"]);

@@ -103,7 +103,7 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     if (part.file.truncated || size === 0) {
       await fs.rm(filePath, { force: true });
       const error = part.file.truncated
-        ? `is larger than ${Math.round(ctx.config.importMaxBytes / BYTES_PER_MB)} MB: import it on the server with \`broadsheet import wordpress FILE\``
+        ? `is larger than ${Math.round(ctx.config.importMaxBytes / BYTES_PER_MB)} MB: import it on the server with \`npm run cli -- import wordpress FILE\``
         : "is empty";
       return renderUploadPage(request, reply, `The file ${error}.`, part.file.truncated ? 413 : 422);
     }

@@ -62,6 +62,13 @@ const siteRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
       .send(securityTxt(settings.securityContacts, settings.language, ctx.config.siteUrl, ctx.now()));
   });
 
+  // Browsers, feed readers and crawlers ask for /favicon.ico whatever the page links to.
+  app.get("/favicon.ico", async function sendFavicon(_request, reply) {
+    return reply
+      .header("cache-control", "public, max-age=86400")
+      .redirect(ctx.theme.assetUrl("favicon.svg"), 301);
+  });
+
   // Asset URLs carry a content hash, so a stored copy never goes stale: cache forever.
   app.get<{ Params: { hash: string; "*": string } }>(
     "/assets/:hash/*",
