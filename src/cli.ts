@@ -216,7 +216,7 @@ importCommand
     "import a WordPress export (WXR): posts, pages, authors, terms, comments, old URLs; safe to run again",
   )
   .argument("<file>", "the .xml file from WordPress's Tools → Export")
-  .option("--fetch-media", "download attachments (images) into the media library instead of linking them")
+  .option("--no-fetch-media", "link images at the old site's addresses instead of downloading them")
   .option("--post-types <types>", "WordPress post types imported as articles, comma-separated", "post")
   .action(async (file: string, options: { fetchMedia?: boolean; postTypes: string }) => {
     if (!fs.existsSync(file)) fail(`no such file: ${file}`);
@@ -235,7 +235,7 @@ importCommand
       let isStarted = false;
       const started = performance.now();
       const { report } = await importWordPressFile(app.ctx, file, {
-        fetchMedia: !!options.fetchMedia,
+        fetchMedia: options.fetchMedia !== false,
         articlePostTypes: options.postTypes
           .split(",")
           .map((type) => type.trim())

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -7,6 +9,7 @@ import { importWordPress, importWordPressFile } from "../src/migration/service.j
 import type { WxrPost, WxrWritableRecord } from "../src/migration/wxr/types.js";
 import { blankWxrItem, writeWxr } from "../src/migration/wxr/writer.js";
 import { SESSION_COOKIE } from "../src/site/requests.js";
+import { TINY_PNG } from "./support/multipart-form.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
 
 const testdata = path.resolve(import.meta.dirname, "../src/migration/testdata");
@@ -446,6 +449,56 @@ describe(`hard cases on ${testDialect}`, () => {
       '<figure class="gallery">\n<figure><img src="https://dupes.example.com/wp-content/uploads/harbour.jpg" alt="Boats" loading="lazy" /></figure>\n</figure>',
     );
     expect(harbour.body).not.toContain("notes.pdf");
+  });
+
+  test("downloaded images replace the old site's addresses in bodies, resized copies and srcset included", async () => {
+    const requested: string[] = [];
+    const oldSite = http.createServer((request, response) => {
+      requested.push(request.url ?? "");
+      response.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
+    });
+    await new Promise<void>((resolve) => oldSite.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(oldSite.address() as AddressInfo).port}`;
+    const uploads = `${origin}/wp-content/uploads/2024/01`;
+    try {
+      const text = await wxrText([
+        { ...SITE_HEADER, baseSiteUrl: origin, baseBlogUrl: origin, link: origin },
+        post({
+          wpId: 70,
+          title: "Quay at dawn",
+          postName: "quay-at-dawn",
+          contentHtml: `<a href="${uploads}/quay.png"><img src="${uploads}/quay-300x200.png" srcset="${uploads}/quay-300x200.png 300w, ${uploads}/quay.png 1200w" sizes="(max-width: 300px) 100vw, 300px" alt="The quay"></a>\n\nElsewhere: <img src="https://elsewhere.example.org/cat.png" alt="A cat">`,
+          postmeta: { _thumbnail_id: "71" },
+        }),
+        post({
+          wpId: 71,
+          title: "quay",
+          postName: "quay",
+          postType: "attachment",
+          parentId: 70,
+          attachmentUrl: `${uploads}/quay.png`,
+          postmeta: { _wp_attachment_image_alt: "The quay" },
+        }),
+      ]);
+      const report = await importWordPress(site.ctx, [text], { fetchMedia: true });
+      expect(report.fatal).toBeNull();
+      expect(requested).toEqual(["/wp-content/uploads/2024/01/quay.png"]);
+
+      const page = await site.request({ method: "GET", url: "/2024/01/02/quay-at-dawn/" });
+      const body = page.body.slice(page.body.indexOf('class="story-body'));
+      const local =
+        /<a href="(\/media\/[\w/-]+\.png)"[^>]*><img src="(\/media\/[\w/-]+\.png)" alt="The quay"/.exec(body);
+      expect(local).not.toBeNull();
+      expect(local?.[1]).toBe(local?.[2]);
+      expect(body).not.toContain(origin);
+      expect(body).not.toContain("srcset");
+      expect(body).toContain('src="https://elsewhere.example.org/cat.png"');
+      const image = await site.request({ method: "GET", url: local?.[1] ?? "/" });
+      expect(image.statusCode).toBe(200);
+      expect(image.headers["content-type"]).toBe("image/png");
+    } finally {
+      oldSite.close();
+    }
   });
 
   test("two posts with the same slug both arrive, each at its own address", async () => {

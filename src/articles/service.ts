@@ -413,6 +413,25 @@ export async function importArticle(
   return { id, slug, published_at: input.publishedAt };
 }
 
+/**
+ * Applies `rewrite` to an article's stored HTML and editable body, on the locked row: the importer
+ * pointing images at the copies it downloaded. `rewrite` must keep the HTML as safe as it was
+ * (it only swaps addresses). Runs on `ctx.db` as given (the importer's transaction).
+ */
+export async function rewriteArticleBody(
+  ctx: Pick<Ctx, "db">,
+  id: number,
+  rewrite: (html: string) => string,
+): Promise<boolean> {
+  const existing = await store.getArticleForUpdate(ctx.db, id);
+  if (!existing) return false;
+  const bodyHtml = rewrite(existing.body_html);
+  const body = rewrite(existing.body);
+  if (bodyHtml === existing.body_html && body === existing.body) return false;
+  await store.updateArticle(ctx.db, id, { body_html: bodyHtml, body });
+  return true;
+}
+
 /** Gives an article a featured image unless it has one (an import resolving a later attachment). */
 export async function attachFeaturedImageIfMissing(
   ctx: Pick<Ctx, "db">,

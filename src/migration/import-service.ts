@@ -6,8 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import { createUser, getUser, getUserByEmail } from "../accounts/service.js";
-import { recordRemoteMedia, saveImage } from "../articles/media.js";
-import { articlePath, attachFeaturedImageIfMissing, importArticle } from "../articles/service.js";
+import { mediaUrl, recordRemoteMedia, saveImage } from "../articles/media.js";
+import {
+  articlePath,
+  attachFeaturedImageIfMissing,
+  importArticle,
+  rewriteArticleBody,
+} from "../articles/service.js";
 import { importComment } from "../comments/service.js";
 import { buildUserAgent, guardedFetch } from "../curation/fetcher/guarded-fetch.js";
 import type { Db } from "../db/database.js";
@@ -34,6 +39,7 @@ import {
   mapWxrAuthor,
   mapWxrComment,
 } from "./wxr/mapping.js";
+import { mediaUrlKey, rewriteMediaUrls } from "./wxr/media-urls.js";
 import { redirectRules } from "./wxr/permalinks.js";
 import { readWxr } from "./wxr/reader.js";
 import { type WxrAuthor, WxrError, type WxrItem, type WxrRecord, type WxrSite } from "./wxr/types.js";
@@ -610,6 +616,25 @@ class WordPressImport {
     for (const articleId of waiting) await attachFeaturedImageIfMissing(this.ctx, articleId, mediaId);
   }
 
+  /**
+   * Points every post of this site at the images downloaded for it, in this run or an earlier one
+   * (a resumed import included): at the end, because WordPress exports a post's images after it.
+   */
+  private async pointBodiesAtDownloadedMedia(): Promise<void> {
+    const localUrlByKey = new Map<string, string>();
+    for (const { guid, file_name } of await store.listDownloadedAttachments(this.ctx.db, this.source)) {
+      const key = guid === null ? undefined : mediaUrlKey(guid);
+      if (key !== undefined) localUrlByKey.set(key, mediaUrl(file_name));
+    }
+    if (localUrlByKey.size === 0) return;
+    for (const { local_id } of await store.listImportedKeys(this.ctx.db, this.source, "post")) {
+      const isChanged = await this.batch.unit((trx) =>
+        rewriteArticleBody({ db: trx }, local_id, (html) => rewriteMediaUrls(html, localUrlByKey)),
+      );
+      if (isChanged) this.hasStoredContent = true;
+    }
+  }
+
   private async finish(): Promise<void> {
     try {
       const terms = this.terms;
@@ -629,6 +654,18 @@ class WordPressImport {
           label: `attachment ${attachmentWpId}`,
           line: null,
           reason: `featured image of ${articleIds.length} article(s) but not in the export: they have none`,
+        });
+      }
+    }
+    if (this.report.fatal === null && this.options.fetchMedia) {
+      try {
+        await this.pointBodiesAtDownloadedMedia();
+      } catch (error) {
+        addFailure(this.report, {
+          kind: "attachments",
+          label: "images in post bodies",
+          line: null,
+          reason: `${messageOf(error)}: some posts still show images from the old site`,
         });
       }
     }

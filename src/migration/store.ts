@@ -158,3 +158,15 @@ export async function failStaleImportRuns(db: Db, updatedBefore: string, now: st
     .where("updated_at", "<", updatedBefore)
     .execute();
 }
+
+/** The attachments of a source that were downloaded (not linked): old address and stored file. */
+export async function listDownloadedAttachments(db: Db, source: string) {
+  return db
+    .selectFrom("wp_import_map")
+    .innerJoin("media", "media.id", "wp_import_map.local_id")
+    .select(["wp_import_map.guid", "media.file_name"])
+    .where("wp_import_map.source", "=", source)
+    .where("wp_import_map.kind", "=", "attachment")
+    .where("media.source_url", "is", null)
+    .execute();
+}

@@ -143,7 +143,9 @@ describe("converting WordPress post HTML", () => {
         imagesOf: (parent: number) => (parent === 9 ? [images[4]] : []),
       },
     };
-    expect(convertPostContent('[gallery ids="5,77,4"]', { gallery }).html).toBe(
+    const partial = convertPostContent('[gallery ids="5,77,4"]', { gallery });
+    expect(partial.dropped).toEqual(['[gallery ids="5,77,4"]: image 77 is not in the export']);
+    expect(partial.html).toBe(
       '<figure class="gallery">\n<figure><img src="https://x.test/5.jpg" alt="Five &quot;quoted&quot;" loading="lazy" /><figcaption>The &lt;fifth&gt;</figcaption></figure>\n' +
         '<figure><img src="https://x.test/4.jpg" alt="Four" loading="lazy" /></figure>\n</figure>',
     );

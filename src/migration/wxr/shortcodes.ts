@@ -168,16 +168,25 @@ function idList(value: string | undefined): number[] {
 
 /**
  * The images of one `[gallery]`, as WordPress chooses them: `ids` (or `include`) in their order,
- * else the images attached to the post, minus `exclude`.
+ * else the images attached to the post, minus `exclude`; and the named ids the export lacks.
  */
-function galleryImages(attributes: Record<string, string>, source: GallerySource): GalleryImage[] {
+function galleryImages(
+  attributes: Record<string, string>,
+  source: GallerySource,
+): { images: GalleryImage[]; missing: number[] } {
   const named = idList(attributes.ids ?? attributes.include);
   if (named.length > 0) {
-    return named.flatMap((id) => source.attachments.image(id) ?? []);
+    return {
+      images: named.flatMap((id) => source.attachments.image(id) ?? []),
+      missing: named.filter((id) => source.attachments.image(id) === undefined),
+    };
   }
   const excluded = new Set(idList(attributes.exclude).map((id) => source.attachments.image(id)?.url));
   const parent = Number(attributes.id) > 0 ? Number(attributes.id) : source.postWpId;
-  return source.attachments.imagesOf(parent).filter((image) => !excluded.has(image.url));
+  return {
+    images: source.attachments.imagesOf(parent).filter((image) => !excluded.has(image.url)),
+    missing: [],
+  };
 }
 
 function galleryFigure(images: GalleryImage[]): string {
@@ -198,10 +207,19 @@ export function convertMediaShortcodes(html: string, dropped: string[], source?:
     GALLERY_SHORTCODE,
     (match, open: string, attributeText: string, close: string) => {
       if (isEscaped(open, close)) return match.slice(1, -1);
-      const images = source ? galleryImages(parseShortcodeAttributes(attributeText), source) : [];
-      if (images.length > 0) return open + galleryFigure(images) + close;
-      dropped.push(`[gallery${attributeText.trimEnd()}]`);
-      return open + close;
+      const shortcode = `[gallery${attributeText.trimEnd()}]`;
+      const { images, missing } = source
+        ? galleryImages(parseShortcodeAttributes(attributeText), source)
+        : { images: [], missing: [] };
+      if (images.length === 0) {
+        dropped.push(shortcode);
+        return open + close;
+      }
+      if (missing.length > 0) {
+        const which = missing.length === 1 ? `image ${missing[0]} is` : `images ${missing.join(", ")} are`;
+        dropped.push(`${shortcode}: ${which} not in the export`);
+      }
+      return open + galleryFigure(images) + close;
     },
   );
   const withoutPlaylists = withGalleries.replace(
