@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPasswordResetLink } from "../src/accounts/service.js";
@@ -401,6 +402,50 @@ describe(`hard cases on ${testDialect}`, () => {
       '<blockquote cite="https://example.org/speech"><p>Quoted.</p><cite>The mayor</cite></blockquote>',
     );
     expect(body).not.toMatch(/<p>\s*<\/p>/);
+  });
+
+  test("classic [gallery] shortcodes show their images, though the attachments come after the post", async () => {
+    const attachment = (wpId: number, file: string, parentId: number, alt: string, caption = "") =>
+      post({
+        wpId,
+        title: file,
+        postName: file,
+        postType: "attachment",
+        parentId,
+        attachmentUrl: `https://dupes.example.com/wp-content/uploads/${file}`,
+        excerptHtml: caption,
+        postmeta: { _wp_attachment_image_alt: alt },
+      });
+    const text = await wxrText([
+      SITE_HEADER,
+      post({
+        wpId: 60,
+        title: "Storm photos",
+        postName: "storm-photos",
+        contentHtml: 'Pictures:\n\n[gallery ids="52,51"]',
+      }),
+      post({ wpId: 61, title: "Harbour photos", postName: "harbour-photos", contentHtml: "[gallery]" }),
+      attachment(51, "storm-1.jpg", 60, "Waves over the wall", "The sea wall at noon"),
+      attachment(52, "storm-2.jpg", 60, "A fallen tree"),
+      attachment(53, "harbour.jpg", 61, "Boats"),
+      attachment(54, "notes.pdf", 61, ""),
+    ]);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wxr-gallery-")), "gallery.xml");
+    fs.writeFileSync(file, text);
+    const { report } = await importWordPressFile(site.ctx, file);
+    expect(report.fatal).toBeNull();
+    expect(Object.keys(report.constructs)).not.toContain("[gallery] shortcode");
+
+    const storm = await site.request({ method: "GET", url: "/2024/01/02/storm-photos/" });
+    expect(storm.body).toContain(
+      '<figure class="gallery">\n<figure><img src="https://dupes.example.com/wp-content/uploads/storm-2.jpg" alt="A fallen tree" loading="lazy" /></figure>\n' +
+        '<figure><img src="https://dupes.example.com/wp-content/uploads/storm-1.jpg" alt="Waves over the wall" loading="lazy" /><figcaption>The sea wall at noon</figcaption></figure>\n</figure>',
+    );
+    const harbour = await site.request({ method: "GET", url: "/2024/01/02/harbour-photos/" });
+    expect(harbour.body).toContain(
+      '<figure class="gallery">\n<figure><img src="https://dupes.example.com/wp-content/uploads/harbour.jpg" alt="Boats" loading="lazy" /></figure>\n</figure>',
+    );
+    expect(harbour.body).not.toContain("notes.pdf");
   });
 
   test("two posts with the same slug both arrive, each at its own address", async () => {

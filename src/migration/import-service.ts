@@ -25,6 +25,7 @@ import {
 import { ImportTerms } from "./import-terms.js";
 import { requestPathVariants } from "./legacy-paths.js";
 import * as store from "./store.js";
+import { AttachmentIndex } from "./wxr/attachment-index.js";
 import {
   classifyWxrItem,
   type ImportedArticle,
@@ -47,6 +48,11 @@ export interface ImportOptions {
   articlePostTypes?: string[];
   /** Called after each chunk read, with the bytes read so far and the report as it stands. */
   onProgress?: (bytesRead: number, report: ImportReport) => void | Promise<void>;
+  /**
+   * The export's image attachments read ahead (`readAttachmentIndex`), for galleries in posts that
+   * come before their images; without it, a gallery shows the attachments read so far.
+   */
+  attachments?: AttachmentIndex;
   /** Stops the import between two records (server shutdown); what is stored stays stored. */
   signal?: AbortSignal;
 }
@@ -94,6 +100,8 @@ class WordPressImport {
   /** Attachment WordPress id → articles waiting for it as their featured image (forward references). */
   private readonly awaitingFeatured = new Map<number, number[]>();
   private hasStoredContent = false;
+  /** Image attachments for `[gallery]`: read ahead when the caller could, else as they come. */
+  private readonly attachments: AttachmentIndex;
 
   private readonly batch: ImportBatch;
   /** The caller's context, with its `db` the import's open batch (see `ImportBatch`). */
@@ -105,6 +113,7 @@ class WordPressImport {
   ) {
     const batch = new ImportBatch(outer.db);
     this.batch = batch;
+    this.attachments = options.attachments ?? new AttachmentIndex();
     this.ctx = {
       ...outer,
       get db() {
@@ -324,7 +333,7 @@ class WordPressImport {
   }
 
   private async importPost(item: WxrItem, bucket: ImportKind): Promise<void> {
-    const article = mapWxrArticle(item, { siteUrl: this.siteUrl });
+    const article = mapWxrArticle(item, { siteUrl: this.siteUrl, attachments: this.attachments });
     const existingId = await store.getImportedId(this.ctx.db, this.source, "post", String(item.wpId));
     if (existingId !== undefined) {
       this.report.counts[bucket].skipped += 1;
@@ -508,6 +517,7 @@ class WordPressImport {
       await this.giveFeaturedImage(item.wpId, known);
       return;
     }
+    this.attachments.add(item);
     const media = mapWxrAttachment(item);
     if (!/^https?:\/\//i.test(media.sourceUrl))
       throw new Error("no http(s) address for the file (wp:attachment_url)");

@@ -9,6 +9,7 @@ import type { WordPressImportStatus } from "../db/schema.js";
 import { emptyImportReport, type ImportReport } from "./import-report.js";
 import { type ImportCtx, type ImportOptions, importWordPress } from "./import-service.js";
 import * as store from "./store.js";
+import { readAttachmentIndex } from "./wxr/attachment-index.js";
 
 export { type ExportSummary, exportWordPress } from "./export-service.js";
 export { formatImportReport, type ImportReport, isCleanImport } from "./import-report.js";
@@ -92,6 +93,7 @@ export async function importWordPressFile(
   try {
     report = await importWordPress(ctx, createReadStream(filePath, { highWaterMark: 256 * 1024 }), {
       ...options,
+      attachments: options.attachments ?? (await readAttachmentIndex(filePath)),
       onProgress: async (bytesRead, current) => {
         options.onProgress?.(bytesRead, size);
         if (performance.now() - lastWriteMs < PROGRESS_WRITE_INTERVAL_MS) return;

@@ -90,7 +90,11 @@ describe("converting WordPress post HTML", () => {
       "<p>https://twitter.com/x/status/1</p>",
       '<p><a href="https://twitter.com/x/status/1" rel="noopener">https://twitter.com/x/status/1</a></p>',
     ],
-    ["[gallery] is dropped", 'Photos:\n\n[gallery ids="1,2,3"]', "<p>Photos:</p>"],
+    [
+      "[gallery] without the export's attachments is dropped",
+      'Photos:\n\n[gallery ids="1,2,3"]',
+      "<p>Photos:</p>",
+    ],
     [
       "an escaped [[gallery]] is shown as text",
       "Use [[gallery]] for albums.",
@@ -125,6 +129,29 @@ describe("converting WordPress post HTML", () => {
     ],
   ])("%s", (_name, input, expected) => {
     expect(html(input)).toBe(expected);
+  });
+
+  test("[gallery] shows the named images in order, or the post's own, and skips ids it does not know", () => {
+    const images: Record<number, { url: string; alt: string; caption: string }> = {
+      4: { url: "https://x.test/4.jpg", alt: "Four", caption: "" },
+      5: { url: "https://x.test/5.jpg", alt: 'Five "quoted"', caption: "The <fifth>" },
+    };
+    const gallery = {
+      postWpId: 9,
+      attachments: {
+        image: (id: number) => images[id],
+        imagesOf: (parent: number) => (parent === 9 ? [images[4]] : []),
+      },
+    };
+    expect(convertPostContent('[gallery ids="5,77,4"]', { gallery }).html).toBe(
+      '<figure class="gallery">\n<figure><img src="https://x.test/5.jpg" alt="Five &quot;quoted&quot;" loading="lazy" /><figcaption>The &lt;fifth&gt;</figcaption></figure>\n' +
+        '<figure><img src="https://x.test/4.jpg" alt="Four" loading="lazy" /></figure>\n</figure>',
+    );
+    expect(convertPostContent("[gallery]", { gallery }).html).toBe(
+      '<figure class="gallery">\n<figure><img src="https://x.test/4.jpg" alt="Four" loading="lazy" /></figure>\n</figure>',
+    );
+    const unknown = convertPostContent('[gallery ids="77"]', { gallery });
+    expect(unknown.dropped).toEqual(['[gallery ids="77"]']);
   });
 
   test("dropped content is reported", () => {

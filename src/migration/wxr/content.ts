@@ -16,6 +16,7 @@ import {
   convertCaptions,
   convertEmbeds,
   convertMediaShortcodes,
+  type GallerySource,
   linkParagraph,
   removeCaptions,
 } from "./shortcodes.js";
@@ -36,6 +37,8 @@ export interface ConvertedContent {
 export interface ConvertContentOptions {
   /** The old site's URL: root-relative links and images (`/wp-content/…`) are made absolute to it. */
   siteUrl?: string;
+  /** The export's attachments, for `[gallery]`; without them galleries are dropped and reported. */
+  gallery?: GallerySource;
 }
 
 /** Default length of a generated excerpt, in characters. */
@@ -177,7 +180,7 @@ export function convertPostContent(raw: string, options: ConvertContentOptions =
   let text = isBlocks ? convertBlocks(protectedText, dropped) : protectedText;
   text = convertEmbeds(text, !isBlocks);
   text = convertCaptions(text);
-  text = convertMediaShortcodes(text, dropped);
+  text = convertMediaShortcodes(text, dropped, options.gallery);
   text = iframesToLinks(text, changed).replace(MORE_OR_NEXTPAGE, "");
   // Removed block comments leave blank lines; between blocks they mean nothing.
   text = isBlocks ? restore(text.replace(/\n\s*\n/g, "\n")) : autop(restore(text));

@@ -8,6 +8,7 @@ import type { SafeHtml } from "../../lib/html-policy.js";
 import { htmlToText } from "../../site/html-text.js";
 import { commentHtmlToText, convertPostContent, htmlToExcerptText } from "./content.js";
 import { legacyPaths } from "./permalinks.js";
+import type { GalleryAttachments } from "./shortcodes.js";
 import { normalizeSlug, normalizeSlugWithHashFallback } from "./slug.js";
 import type { WxrAuthor, WxrCategory, WxrComment, WxrPost, WxrTag } from "./types.js";
 
@@ -110,6 +111,8 @@ export interface ImportedArticle {
 export interface MapArticleOptions {
   /** The old site's URL (`WxrSite.baseSiteUrl`), to make root-relative links absolute. */
   siteUrl?: string;
+  /** The export's image attachments, which `[gallery]` shortcodes show. */
+  attachments?: GalleryAttachments;
 }
 
 function uniqueTerms(item: WxrPost, domain: "category" | "post_tag"): ImportedTerm[] {
@@ -161,7 +164,10 @@ export function mapWxrArticle(item: WxrPost, options: MapArticleOptions = {}): I
   }
   // WordPress appends "__trashed" to the slug of a trashed post to free the original.
   const rawSlug = item.postName.replace(/__trashed(?:-\d+)?$/, "") || item.title;
-  const content = convertPostContent(item.contentHtml, { siteUrl: options.siteUrl });
+  const content = convertPostContent(item.contentHtml, {
+    siteUrl: options.siteUrl,
+    gallery: options.attachments && { attachments: options.attachments, postWpId: item.wpId },
+  });
   const excerpt =
     item.excerptHtml.trim() !== ""
       ? htmlToExcerptText(item.excerptHtml, MANUAL_EXCERPT_MAX_CHARS)

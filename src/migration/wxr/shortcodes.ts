@@ -106,7 +106,8 @@ export function convertEmbeds(html: string, isClassic: boolean): string {
     .replace(URL_ALONE_IN_PARAGRAPH, (_match, url: string) => linkParagraph(url));
 }
 
-const DROPPED_SHORTCODE = /\[(\[?)(gallery|playlist)\b([^\][]*)\](\]?)/g;
+const DROPPED_SHORTCODE = /\[(\[?)(playlist)\b([^\][]*)\](\]?)/g;
+const GALLERY_SHORTCODE = /\[(\[?)gallery\b([^\][]*)\](\]?)/g;
 const SELF_CLOSING_MEDIA = /\[(\[?)(audio|video)\b([^\][]*)\](\]?)/g;
 const MEDIA_SOURCE_KEYS = [
   "src",
@@ -139,13 +140,71 @@ function mediaPlayer(name: string, attributeText: string, inner: string, dropped
   return `<figure><${name} controls src="${url}"><a href="${url}">${url}</a></${name}></figure>`;
 }
 
+/** An image a `[gallery]` shows: an attachment of the export. */
+export interface GalleryImage {
+  url: string;
+  alt: string;
+  caption: string;
+}
+
+/** The export's image attachments, by WordPress id and by the post they are attached to. */
+export interface GalleryAttachments {
+  image(wpId: number): GalleryImage | undefined;
+  imagesOf(parentWpId: number): GalleryImage[];
+}
+
+/** What `[gallery]` needs to find its images: the attachments, and the post it stands in. */
+export interface GallerySource {
+  attachments: GalleryAttachments;
+  postWpId: number;
+}
+
+function idList(value: string | undefined): number[] {
+  return (value ?? "")
+    .split(",")
+    .map((part) => Number(part.trim()))
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+}
+
 /**
- * `[gallery]` and `[playlist]` are dropped: they name attachments by id, and attachments may come
- * later in the export than the post, so their URLs are unknown here. Each dropped shortcode is
- * reported in `dropped` for the import report. `[audio]`/`[video]` become players.
+ * The images of one `[gallery]`, as WordPress chooses them: `ids` (or `include`) in their order,
+ * else the images attached to the post, minus `exclude`.
  */
-export function convertMediaShortcodes(html: string, dropped: string[]): string {
-  const withoutGalleries = html.replace(
+function galleryImages(attributes: Record<string, string>, source: GallerySource): GalleryImage[] {
+  const named = idList(attributes.ids ?? attributes.include);
+  if (named.length > 0) {
+    return named.flatMap((id) => source.attachments.image(id) ?? []);
+  }
+  const excluded = new Set(idList(attributes.exclude).map((id) => source.attachments.image(id)?.url));
+  const parent = Number(attributes.id) > 0 ? Number(attributes.id) : source.postWpId;
+  return source.attachments.imagesOf(parent).filter((image) => !excluded.has(image.url));
+}
+
+function galleryFigure(images: GalleryImage[]): string {
+  const items = images.map(({ url, alt, caption }) => {
+    const image = `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}" loading="lazy">`;
+    return `<figure>${image}${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ""}</figure>`;
+  });
+  return `<figure class="gallery">${items.join("")}</figure>`;
+}
+
+/**
+ * `[gallery]` becomes a figure of its images when the export holds them (`source`); without them
+ * it is dropped and reported, as `[playlist]` always is, in `dropped`. `[audio]`/`[video]` become
+ * players.
+ */
+export function convertMediaShortcodes(html: string, dropped: string[], source?: GallerySource): string {
+  const withGalleries = html.replace(
+    GALLERY_SHORTCODE,
+    (match, open: string, attributeText: string, close: string) => {
+      if (isEscaped(open, close)) return match.slice(1, -1);
+      const images = source ? galleryImages(parseShortcodeAttributes(attributeText), source) : [];
+      if (images.length > 0) return open + galleryFigure(images) + close;
+      dropped.push(`[gallery${attributeText.trimEnd()}]`);
+      return open + close;
+    },
+  );
+  const withoutPlaylists = withGalleries.replace(
     DROPPED_SHORTCODE,
     (match, open: string, name: string, attributeText: string, close: string) => {
       if (isEscaped(open, close)) return match.slice(1, -1);
@@ -154,7 +213,7 @@ export function convertMediaShortcodes(html: string, dropped: string[]): string 
     },
   );
   // Enclosing form first (`[video]url[/video]`), then what is left is self-closing.
-  const withEnclosedMedia = replaceShortcode(withoutGalleries, MEDIA_OPEN, (attributeText, inner, name) =>
+  const withEnclosedMedia = replaceShortcode(withoutPlaylists, MEDIA_OPEN, (attributeText, inner, name) =>
     mediaPlayer(name, attributeText, inner, dropped),
   );
   return withEnclosedMedia.replace(
