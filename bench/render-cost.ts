@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     // a live site would have them.
     if (app.ctx.dialect === "postgres") await app.ctx.db.executeQuery(CompiledQuery.raw("analyze"));
     // The generator writes rows directly: tell the app its content changed, as a publish would.
-    await app.ctx.changes.changed("bench: generated site");
+    await app.ctx.changes.changed(["all"]);
     const renders = Number(flags.renders);
     const deepPage = Math.max(
       1,

@@ -32,11 +32,10 @@ import { isMediaKey, mediaDir, mediaStorage } from "./media/storage.js";
 import { redirectLegacyQueryLinks } from "./migration/legacy-paths.js";
 import { srcDir } from "./paths.js";
 import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
-import { ContentChanges } from "./site/content-changes.js";
+import { ContentChanges, isSiteWide } from "./site/content-changes.js";
 import { type AppContext, resolveInstallSecret } from "./site/context.js";
 import { installMetrics } from "./site/metrics.js";
 import pageCache from "./site/page-cache.js";
-import { registerThemeFragments } from "./site/page-context.js";
 import { rateLimitStorage } from "./site/rate-limits.js";
 import { limitJsonNesting } from "./site/request-limits.js";
 import { csrfBinding, SESSION_COOKIE } from "./site/requests.js";
@@ -159,7 +158,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     warn: (message) => app.log.warn(message),
     info: (message) => app.log.info(message),
   });
-  changes.onChange(() => settings.invalidate());
+  // The settings copy also holds the navigation's categories: both change only site-wide.
+  changes.onChange((change) => {
+    if (isSiteWide(change)) settings.invalidate();
+  });
+  const theme = new ThemeRenderer(config.theme);
+  theme.fragments.followChanges(changes);
   const secret = await resolveInstallSecret(handle.db, config.secret, config.now().toISOString());
   const ctx: AppContext = {
     config,
@@ -170,7 +174,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     now: config.now,
     settings,
     changes,
-    theme: new ThemeRenderer(config.theme),
+    theme,
     secret,
   };
   app.decorate("ctx", ctx);
@@ -181,7 +185,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cookie, { secret });
   await app.register(pageCache, { ctx });
   answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
-  registerThemeFragments(app, ctx);
   const closeMetrics = await installMetrics(app, ctx);
 
   await app.register(formbody);

@@ -198,7 +198,7 @@ describe(`the default theme renders the same compiled as through liquidjs (${tes
       { articles: 60, comments: 400, categories: 4, authors: 5, tags: 12 },
       site.clock.now(),
     );
-    await site.ctx.changes.changed("test: generated site");
+    await site.ctx.changes.changed(["all"]);
     const theme = site.ctx.theme;
     const render = theme.render.bind(theme);
     theme.render = (template, model, generation) => {

@@ -178,7 +178,7 @@ describe(`the page cache on ${testDialect}`, () => {
     expect(staffFirst.body).toContain("Dashboard (Ada Editor)");
     const readerAfter = await site.request({ method: "GET", url: "/2026/" });
     expect(readerAfter.body).not.toContain("Dashboard");
-    await site.ctx.changes.changed("test: reset");
+    await site.ctx.changes.changed(["all"]);
   });
 
   test("a request carrying a registered personal cookie neither reads nor fills the cache", async () => {
@@ -194,7 +194,7 @@ describe(`the page cache on ${testDialect}`, () => {
     expect(personal.headers["cache-control"]).toBe("private, no-store");
     const lookalike = await site.request({ method: "GET", url: story.path, cookie: "xbs_test_notice=1" });
     expect(lookalike.body).not.toContain("Fresh title for the notice holder");
-    await site.ctx.changes.changed("test: reset");
+    await site.ctx.changes.changed(["all"]);
   });
 
   test("the masthead date is right after midnight in the site's zone: the cache drops yesterday's pages", async () => {
@@ -206,7 +206,7 @@ describe(`the page cache on ${testDialect}`, () => {
       expect(tomorrow.body).toContain("Sat. May 23rd, 2026");
     } finally {
       site.clock.set("2026-05-22T10:00:00.000Z");
-      await site.ctx.changes.changed("test: reset");
+      await site.ctx.changes.changed(["all"]);
     }
   });
 
@@ -293,7 +293,7 @@ describe("the page cache module", () => {
     expect(app.pageCache.size).toBe(1);
     for (let n = 0; n < 50; n++) await app.inject({ method: "GET", url: `/page?x=${n}` });
     expect(app.pageCache.size).toBe(1);
-    await changes.changed("edited");
+    await changes.changed(["all"]);
     const after = await app.inject({ method: "GET", url: "/page" });
     expect((await app.inject({ method: "GET", url: "/page" })).body).toBe(after.body);
     await app.close();
@@ -346,38 +346,40 @@ describe("the page cache module", () => {
     expect(second.body).not.toBe(first.body);
     expect(second.headers["x-cache"]).toBe("MISS");
     expect(app.pageCache.size).toBe(size);
-    await changes.changed("edited");
+    await changes.changed(["all"]);
     expect(app.pageCache.size).toBe(0);
     expect((await app.inject({ method: "GET", url: "/page?x=1" })).body).not.toBe(a.body);
     await app.close();
   });
 
+  /** How a page rendered in a unit test was read: at no change, drawing on anything, fresh forever. */
+  const fresh = { version: 0, tags: undefined, freshUntil: Number.POSITIVE_INFINITY };
+
   test("the cache stays within its byte budget, evicting the least recently used pages", () => {
-    const cache = new PageCache({ maxBytes: 40_000, now: () => new Date(0) });
+    const cache = new PageCache({ maxBytes: 40_000, now: () => new Date(0), changedSince: () => false });
     const page = (n: number) => Buffer.from(`<p>${n}</p>`.padEnd(3_000, " "));
     const headers = { "content-type": "text/plain" };
     for (let n = 0; n < 30; n++) {
-      cache.store(`/p${n}`, headers, page(n), cache.generation, Number.POSITIVE_INFINITY);
+      cache.store(`/p${n}`, headers, page(n), fresh);
       expect(cache.bytes).toBeLessThanOrEqual(40_000);
     }
     expect(cache.size).toBeGreaterThan(5);
     expect(cache.size).toBeLessThan(30);
     // A page that would take more than a quarter of the budget is not stored at all.
-    expect(cache.store("/huge", headers, Buffer.alloc(20_000), cache.generation, Infinity)).toBeUndefined();
+    expect(cache.store("/huge", headers, Buffer.alloc(20_000), fresh)).toBeUndefined();
   });
 
   test("the bytes the cache counts are the memory its pages hold, compressed copies and short pages too", () => {
-    const cache = new PageCache({ maxBytes: 10_000_000, now: () => new Date(0) });
+    const cache = new PageCache({ maxBytes: 10_000_000, now: () => new Date(0), changedSince: () => false });
     const headers = { "content-type": "text/html; charset=utf-8" };
     const story = cache.store(
       "/story/",
       headers,
       Buffer.from(`<p>${"The council votes on the harbour plan tonight. ".repeat(600)}</p>`),
-      cache.generation,
-      Infinity,
+      fresh,
     );
     // A short page is a view into Node's shared buffer pool until the cache copies it.
-    const brief = cache.store("/brief/", headers, Buffer.from("<p>Brief.</p>"), cache.generation, Infinity);
+    const brief = cache.store("/brief/", headers, Buffer.from("<p>Brief.</p>"), fresh);
     if (!story || !brief) throw new Error("both pages should be stored");
     const bodies = [
       cache.variantFor(story, undefined).body,
@@ -390,12 +392,19 @@ describe("the page cache module", () => {
     expect(cache.bytes).toBeGreaterThanOrEqual(held);
   });
 
-  test("a render that began before a content change is not stored", () => {
-    const cache = new PageCache({ maxBytes: 1_000_000, now: () => new Date(0) });
-    const generation = cache.generation;
-    cache.clear();
-    expect(cache.store("/late", {}, Buffer.from("stale"), generation, Infinity)).toBeUndefined();
-    expect(cache.size).toBe(0);
+  test("a render that began before a change touching it is not stored; one untouched is", () => {
+    const changes = new ContentChanges(undefined);
+    const cache = new PageCache({
+      maxBytes: 1_000_000,
+      now: () => new Date(0),
+      changedSince: (version, tags) => changes.changedSince(version, tags),
+    });
+    const version = changes.version;
+    void changes.changed(["article:1"]);
+    const rendered = (tags: string[]) => ({ version, tags: new Set(tags), freshUntil: Infinity });
+    expect(cache.store("/late", {}, Buffer.from("stale"), rendered(["article:1"]))).toBeUndefined();
+    expect(cache.store("/other", {}, Buffer.from("fine"), rendered(["article:2"]))).toBeDefined();
+    expect(cache.size).toBe(1);
   });
 
   test("PAGE_CACHE_MIN_USES defaults to two and may be set from one to ten", () => {

@@ -266,7 +266,7 @@ describe(`the public news site on ${testDialect}`, () => {
 
       const { updateUser } = await import("../src/accounts/service.js");
       await updateUser(site.ctx, editor.id, { bio: "City editor since 2015." });
-      await site.ctx.changes.changed("test: bio");
+      await site.ctx.changes.changed(["all"]);
       const author = await site.request({ method: "GET", url: "/author/maya-okafor/" });
       expect(author.statusCode).toBe(200);
       expect(author.body).toContain('<h1 class="page-title">Maya Okafor</h1>');

@@ -62,7 +62,7 @@ async function measuredSite(size: SiteSize): Promise<MeasuredSite> {
     site,
     generated,
     async render(path, options = {}) {
-      if (options.afresh) await site.ctx.changes.changed("query plans: render afresh");
+      if (options.afresh) await site.ctx.changes.changed(["all"]);
       recording = [];
       const response = await site.request({ method: "GET", url: path, headers: { accept: "text/html" } });
       const queries = recording;

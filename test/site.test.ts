@@ -82,7 +82,7 @@ describe(`site plumbing on ${testDialect}`, () => {
       headers: { "if-none-match": String(first.headers.get("etag")) },
     });
     expect(revalidated.status).toBe(304);
-    await site.ctx.changes.changed("test edit");
+    await site.ctx.changes.changed(["all"]);
     const fresh = await fetch(`${address}${article.path}`);
     expect(await fresh.text()).toContain("Tide tables corrected");
   });

@@ -205,7 +205,7 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
 
   test("excerpt-only feeds carry the excerpt, not the body", async () => {
     await site.ctx.settings.update({ feedFullText: false });
-    await site.ctx.changes.changed("settings");
+    await site.ctx.changes.changed(["settings"]);
     try {
       const rss = parseXml((await get("/feed/")).body).rss.channel;
       expect(rss.item[1]["content:encoded"]).toBeUndefined();
@@ -215,7 +215,7 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
       expect(json.items[1].content_text).toContain("The harbour reopened today.");
     } finally {
       await site.ctx.settings.update({ feedFullText: true });
-      await site.ctx.changes.changed("settings");
+      await site.ctx.changes.changed(["settings"]);
     }
   });
 
@@ -226,7 +226,7 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
     expect(first.headers["last-modified"]).toBe(new Date("2026-05-22T10:00:00Z").toUTCString());
     expect((await get("/feed/", { "if-none-match": etag })).statusCode).toBe(304);
     const lastModified = String(first.headers["last-modified"]);
-    await site.ctx.changes.changed("drop the page cache so the route answers itself");
+    await site.ctx.changes.changed(["all"]);
     expect((await get("/feed/", { "if-modified-since": lastModified })).statusCode).toBe(304);
     expect((await get("/feed/", { "if-none-match": '"something-else"' })).statusCode).toBe(200);
   });
@@ -301,13 +301,13 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
     expect(story["news:title"]).toBe(HOSTILE_TITLE.replace("\u0001", ""));
     expect(story["news:publication_date"]).toBe("2026-05-22T08:00:00.000Z");
     site.clock.advance(2 * 24 * 3_600_000);
-    await site.ctx.changes.changed("a new day");
+    await site.ctx.changes.changed(["all"]);
     try {
       const later = parseXml((await get("/news-sitemap.xml")).body).urlset;
       expect(later.url ?? []).toHaveLength(0);
     } finally {
       site.clock.advance(-2 * 24 * 3_600_000);
-      await site.ctx.changes.changed("back");
+      await site.ctx.changes.changed(["all"]);
     }
   });
 

@@ -198,6 +198,35 @@ describe.skipIf(testDialect !== "postgres")("two node processes on one PostgreSQ
     });
   });
 
+  test("a comment approved through A re-renders the story on B, while B keeps an unrelated archive cached", async () => {
+    const story = await setup.newArticle({ title: "Ferry timetable changes", categories: ["Transport"] });
+    await setup.newArticle({ title: "Gallery reopens", categories: ["Arts"] });
+    const url = pathOf(story.url);
+    for (const path of [url, "/category/arts/"]) {
+      await page(b, path);
+      expect((await page(b, path)).headers.get("x-cache"), path).toBe("HIT");
+    }
+    expect(
+      (await postComment(a, story.id, "198.51.100.41", "203.0.113.41", "The early ferry matters.")).status,
+    ).toBe(303);
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const held = await fetch(`${a.origin}/api/admin/comments?status=pending&article_id=${story.id}`, {
+      headers: auth,
+    });
+    const [comment] = ((await held.json()) as { comments: { id: number }[] }).comments;
+    const approved = await fetch(`${a.origin}/api/admin/comments/${comment.id}`, {
+      method: "PATCH",
+      headers: auth,
+      body: JSON.stringify({ status: "approved" }),
+    });
+    expect(approved.status).toBe(200);
+    await vi.waitFor(async () => expect((await page(b, url)).body).toContain("The early ferry matters."), {
+      timeout: 2000,
+      interval: 50,
+    });
+    expect((await page(b, "/category/arts/")).headers.get("x-cache")).toBe("HIT");
+  });
+
   test("one reader's comments through A and B together hit the shared limit, whatever they put in X-Forwarded-For", async () => {
     const article = await setup.newArticle();
     const statuses: number[] = [];

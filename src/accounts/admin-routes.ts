@@ -332,7 +332,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const errors = await updateUser(ctx, actorOf(request).id, values);
     if (Object.keys(errors).length) return renderProfilePage(request, reply, { values, errors }, 422);
     // The name and bio appear in bylines and on the author page.
-    await ctx.changes.changed("profile updated");
+    await ctx.changes.changed(["all"]);
     setFlash(reply, "Profile saved.");
     return reply.redirect("/admin/profile", 303);
   });

@@ -132,7 +132,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       }
       // The masthead date, permalinks and scheduling follow this zone from the first story on.
       await ctx.settings.update({ title: values.site_title, timezone: values.timezone });
-      await ctx.changes.changed("site set up");
+      await ctx.changes.changed(["all"]);
       if (values.demo) await seedDemoContent(ctx);
       await openSession(ctx, request, reply, created.user.id);
       return reply.redirect("/admin/", 303);

@@ -203,7 +203,7 @@ const settingsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         detail: changed.join(", "),
         ip: request.ip,
       });
-    await ctx.changes.changed("settings");
+    await ctx.changes.changed(["settings"]);
     setFlash(reply, "Settings saved.");
     return reply.redirect("/admin/settings", 303);
   });

@@ -77,7 +77,7 @@ const mediaAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
       return reply.redirect(`/admin/media#media-${media.id}`, 303);
     }
     // Alt text shows on published stories, so their cached pages must be rebuilt.
-    await ctx.changes.changed("media alt text");
+    await ctx.changes.changed(["all"]);
     setFlash(reply, `Alt text of “${media.original_name}” saved.`);
     return reply.redirect(`/admin/media#media-${media.id}`, 303);
   });

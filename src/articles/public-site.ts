@@ -1,4 +1,5 @@
 import { getAuthorBySlug } from "../accounts/service.js";
+import type { ContentScope } from "../site/content-changes.js";
 import type { AppContext } from "../site/context.js";
 import { formatSiteDate } from "../site/settings.js";
 import { dateArchiveRange } from "./permalinks.js";
@@ -66,6 +67,27 @@ export function avatarHueOf(name: string): number {
   let hash = 0;
   for (const ch of name) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
   return hash % 6;
+}
+
+/**
+ * What a page showing these stories draws on: each story's fields, and the comment counts of
+ * those shown as cards. Side lists (`headlines`) show no count, so a comment leaves them be.
+ */
+function storyScopes(
+  cards: readonly (ArticleSummary | null)[],
+  headlines: readonly (ArticleSummary | null)[] = [],
+): ContentScope[] {
+  const scopes: ContentScope[] = [];
+  for (const story of cards) if (story) scopes.push(`article:${story.id}`, `comments:${story.id}`);
+  for (const story of headlines) if (story) scopes.push(`article:${story.id}`);
+  return scopes;
+}
+
+/** The scopes of the side lists beside a page's own stories: "Latest", and "Most commented" if shown. */
+function sideListScopes(latest: ArticleSummary[], most?: ArticleSummary[]): ContentScope[] {
+  const scopes: ContentScope[] = ["listing:front", ...storyScopes([], latest)];
+  if (most) scopes.push("listing:most-commented", ...storyScopes([], most));
+  return scopes;
 }
 
 /**
@@ -165,6 +187,8 @@ export interface FrontPageModel {
   latest: ArticleSummary[];
   most_commented: ArticleSummary[];
   pagination: PaginationModel;
+  /** What the page drew on, for the page cache (see `ContentScope`). */
+  scopes: ContentScope[];
 }
 
 /** Page `page` of the front page, or undefined when the page is past the last one. */
@@ -174,15 +198,17 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
   if (page > 1) {
     const { rows, total, pages } = await listingPage(ctx, {}, page, settings.postsPerPage);
     if (page > pages) return undefined;
-    const [stories, latest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
+    const [stories, newest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
+    const latest = newest.slice(0, SIDE_LIST_SIZE);
     return {
       lead: null,
       top_stories: [],
       stories,
       sections: [],
-      latest: latest.slice(0, SIDE_LIST_SIZE),
+      latest,
       most_commented: most,
       pagination: paginationModel("/", page, pages, total),
+      scopes: [...sideListScopes(latest, most), ...storyScopes(stories)],
     };
   }
   const sectionCategories = await frontPageSectionCategories(ctx, settings.navCategorySlugs);
@@ -211,7 +237,16 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
     } as Record<string, store.ArticleSummaryRow[]>,
     extras,
   );
+  const sectionScopes = sectionCategories.flatMap((c, i): ContentScope[] => [
+    `listing:category:${c.id}`,
+    ...storyScopes(lists[`section${i}`] ?? []),
+  ]);
   return {
+    scopes: [
+      ...sideListScopes(lists.latest, most),
+      ...storyScopes([...lists.lead, ...lists.top, ...lists.stories]),
+      ...sectionScopes,
+    ],
     lead: lists.lead[0] ?? null,
     top_stories: lists.top,
     stories: lists.stories,
@@ -257,6 +292,8 @@ export interface ArticlePageModel {
   next: ArticleSummary | null;
   latest: ArticleSummary[];
   most_commented: ArticleSummary[];
+  /** What the page drew on, for the page cache (see `ContentScope`). */
+  scopes: ContentScope[];
 }
 
 /** A published article with its surroundings, or undefined for a missing, unpublished or trashed slug. */
@@ -281,7 +318,16 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     rows.extras,
   );
   const article: ArticleDetail = { ...lists.article[0], body, html: body_html, version };
+  const latest = newest.filter((a) => a.id !== row.id).slice(0, SIDE_LIST_SIZE);
+  const mostCommentedBeside = most.filter((a) => a.id !== row.id);
   return {
+    scopes: [
+      ...sideListScopes(latest, mostCommentedBeside),
+      ...storyScopes([article, ...lists.related], [...lists.previous, ...lists.next]),
+      // Related stories are the newest sharing a tag or category with this one.
+      ...article.categories.map((c): ContentScope => `listing:category:${c.id}`),
+      ...article.tags.map((t): ContentScope => `listing:tag:${t.id}`),
+    ],
     article,
     author_initials: initialsOf(article.author.name),
     author_hue: avatarHueOf(article.author.name),
@@ -292,8 +338,8 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     related: lists.related,
     previous: lists.previous[0] ?? null,
     next: lists.next[0] ?? null,
-    latest: newest.filter((a) => a.id !== row.id).slice(0, SIDE_LIST_SIZE),
-    most_commented: most.filter((a) => a.id !== row.id),
+    latest,
+    most_commented: mostCommentedBeside,
   };
 }
 
@@ -320,6 +366,8 @@ export interface ArchiveModel {
   articles: ArticleSummary[];
   latest: ArticleSummary[];
   pagination: PaginationModel;
+  /** What the page drew on, for the page cache (see `ContentScope`). */
+  scopes: ContentScope[];
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -339,12 +387,14 @@ export async function getArchivePage(
   if (!resolved) return undefined;
   const { rows, total, pages } = await listingPage(ctx, resolved.filter, page, settings.postsPerPage);
   if (page > pages || (request.kind === "author" && total === 0)) return undefined;
-  const [articles, latest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
+  const [articles, newest] = await Promise.all([hydrateStories(ctx, rows), newestStories(ctx)]);
+  const latest = newest.slice(0, SIDE_LIST_SIZE);
   return {
     archive: resolved.archive,
     articles,
-    latest: latest.slice(0, SIDE_LIST_SIZE),
+    latest,
     pagination: paginationModel(resolved.archive.base_path, page, pages, total),
+    scopes: [resolved.listing, ...sideListScopes(latest), ...storyScopes(articles)],
   };
 }
 
@@ -352,7 +402,9 @@ async function resolveArchive(
   ctx: Ctx,
   request: ArchiveRequest,
   timezone: string,
-): Promise<{ archive: ArchiveModel["archive"]; filter: store.PublishedListFilter } | undefined> {
+): Promise<
+  { archive: ArchiveModel["archive"]; filter: store.PublishedListFilter; listing: ContentScope } | undefined
+> {
   const base = { author: null, description: "" };
   switch (request.kind) {
     case "category": {
@@ -368,6 +420,7 @@ async function resolveArchive(
           base_path: `/category/${category.slug}/`,
         },
         filter: { categoryId: category.id },
+        listing: `listing:category:${category.id}`,
       };
     }
     case "tag": {
@@ -376,6 +429,7 @@ async function resolveArchive(
       return {
         archive: { ...base, kind: "tag", title: tag.name, label: "Tag", base_path: `/tag/${tag.slug}/` },
         filter: { tagId: tag.id },
+        listing: `listing:tag:${tag.id}`,
       };
     }
     case "author": {
@@ -398,6 +452,7 @@ async function resolveArchive(
           },
         },
         filter: { authorId: user.id },
+        listing: `listing:author:${user.id}`,
       };
     }
     case "date": {
@@ -419,6 +474,8 @@ async function resolveArchive(
           base_path: `/${path}/`,
         },
         filter: range,
+        // Stories join and leave a date only as they are published, which changes the front listing.
+        listing: "listing:front",
       };
     }
   }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { buildCommentsSection } from "../comments/service.js";
 import type { AppContext } from "../site/context.js";
+import { tagPage } from "../site/page-cache.js";
 import { extendPageModel, renderThemePage } from "../site/page-context.js";
 import { parsePageNumber } from "../site/requests.js";
 import {
@@ -52,6 +53,7 @@ const articlesRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     if (request.params.page !== undefined && page === 1) return reply.redirect("/", 301);
     const model = await getFrontPage(ctx, page);
     if (!model) return reply.callNotFound();
+    tagPage(request, model.scopes);
     const site = await identity();
     const seo = listingSeo(site, {
       heading: page > 1 ? "Latest stories" : undefined,
@@ -77,6 +79,7 @@ const articlesRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       // Unknown, draft, scheduled and trashed stories are all simply not found (a renamed one has a redirect).
       if (!model) return reply.callNotFound();
       const { article } = model;
+      tagPage(request, model.scopes);
       // An old or mistyped date of an existing slug leads to the one canonical address.
       if (article.path !== `/${year}/${month}/${day}/${slug}/`) return reply.redirect(article.path, 301);
       return sendPage(request, reply, "article", {
@@ -98,6 +101,7 @@ const articlesRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     if (page === undefined) return reply.callNotFound();
     const model = await getArchivePage(ctx, archive, page);
     if (!model) return reply.callNotFound();
+    tagPage(request, model.scopes);
     // `/category/x/page/1/` is the archive itself.
     if (rawPage !== undefined && page === 1) return reply.redirect(model.archive.base_path, 301);
     const heading =

@@ -15,6 +15,7 @@ import { isUniqueViolation } from "../db/dialect.js";
 import type { ArticleStatus } from "../db/schema.js";
 import type { SafeHtml } from "../lib/html-policy.js";
 import { indexArticle, removeArticleFromIndex } from "../search/indexer.js";
+import { type ContentScope, listingScopes } from "../site/content-changes.js";
 import type { AppContext } from "../site/context.js";
 import { htmlToText } from "../site/html-text.js";
 import { addRedirect } from "../site/redirects.js";
@@ -169,7 +170,15 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
   });
   if (typeof created !== "number") return created;
   const article = (await getArticle(ctx, created))!;
-  if (article.status === "published") await ctx.changes.changed("article published");
+  if (article.status === "published")
+    await ctx.changes.changed([
+      `article:${article.id}`,
+      ...listingScopes({
+        authorId: article.author.id,
+        categoryIds: article.categories.map((c) => c.id),
+        tagIds: article.tags.map((t) => t.id),
+      }),
+    ]);
   return { article };
 }
 
@@ -200,7 +209,10 @@ export async function updateArticle(
   const nowIso = now.toISOString();
   const settings = await ctx.settings.get();
   const bodyHtml = input.body !== undefined ? renderArticleMarkdown(input.body) : undefined;
-  let outcome: WriteResult | { stale: true } | { wasPublished: boolean; isPublished: boolean };
+  let outcome:
+    | WriteResult
+    | { stale: true }
+    | { wasPublished: boolean; isPublished: boolean; scopes: ContentScope[] };
   try {
     outcome = await ctx.db.transaction().execute(async (trx) => {
       const existing = await store.getArticleForUpdate(trx, id);
@@ -269,6 +281,14 @@ export async function updateArticle(
       if (input.is_page !== undefined) changes.is_page = input.is_page ? 1 : 0;
       if (input.is_sticky !== undefined) changes.is_sticky = input.is_sticky ? 1 : 0;
 
+      // Whether the story may join, leave or move in a listing, not only change in place.
+      const movesInListings =
+        (["status", "published_at", "author_id", "is_page", "is_sticky"] as const).some(
+          (column) => changes[column] !== undefined && changes[column] !== existing[column],
+        ) ||
+        input.categories !== undefined ||
+        input.tags !== undefined;
+      const listedBefore = movesInListings ? await listingScopesOf(trx, id, existing.author_id) : [];
       await store.updateArticle(trx, id, changes);
       if (input.categories !== undefined)
         await store.replaceArticleCategories(trx, id, await ensureCategories(trx, input.categories, nowIso));
@@ -287,9 +307,13 @@ export async function updateArticle(
       if (existing.status === "published" && oldPath !== newPath)
         await addRedirect(trx, oldPath, newPath, nowIso);
       await indexArticle(trx, id);
+      const listedAfter = movesInListings
+        ? await listingScopesOf(trx, id, changes.author_id ?? existing.author_id)
+        : [];
       return {
         wasPublished: existing.status === "published",
         isPublished: (changes.status ?? existing.status) === "published",
+        scopes: [`article:${id}`, ...listedBefore, ...listedAfter] as ContentScope[],
       };
     });
   } catch (error) {
@@ -299,7 +323,7 @@ export async function updateArticle(
   }
   if ("stale" in outcome) return { conflict: (await getArticle(ctx, id))! };
   if (!("wasPublished" in outcome)) return outcome;
-  if (outcome.wasPublished || outcome.isPublished) await ctx.changes.changed("article updated");
+  if (outcome.wasPublished || outcome.isPublished) await ctx.changes.changed(outcome.scopes);
   return { article: (await getArticle(ctx, id))! };
 }
 
@@ -326,20 +350,22 @@ export async function deleteArticle(
     if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
     if (options.ifVersion !== undefined && options.ifVersion !== existing.version)
       return { stale: true } as const;
+    const scopes: ContentScope[] = [`article:${id}`, ...(await listingScopesOf(trx, id, existing.author_id))];
     await removeArticleFromIndex(trx, id);
     await store.deleteArticle(trx, id);
-    return { wasPublished: existing.status === "published" };
+    return { wasPublished: existing.status === "published", scopes };
   });
   if ("stale" in outcome) return { conflict: (await getArticle(ctx, id))! };
   if (!("wasPublished" in outcome)) return outcome;
-  if (outcome.wasPublished) await ctx.changes.changed("article deleted");
+  if (outcome.wasPublished) await ctx.changes.changed(outcome.scopes);
   return { ok: true };
 }
 
 /** Publishes scheduled articles whose time has come; run by a timer on every node (idempotent). */
 export async function publishDueArticles(ctx: Pick<Ctx, "db" | "now" | "changes">): Promise<number> {
   const ids = await store.publishDueArticles(ctx.db, ctx.now().toISOString());
-  if (ids.length) await ctx.changes.changed("scheduled articles published");
+  // New stories head the "Latest" list every page shows.
+  if (ids.length) await ctx.changes.changed(["all"]);
   return ids.length;
 }
 
@@ -350,7 +376,14 @@ export async function appendSourceLinks(
   sources: SourceLinkInput[],
 ) {
   await store.appendArticleSources(ctx.db, articleId, cleanSources(sources));
-  await ctx.changes.changed("source links added");
+  await ctx.changes.changed([`article:${articleId}`]);
+}
+
+/** The listings a stored story is in (or would be in, once published): see `listingScopes`. */
+async function listingScopesOf(db: Db, id: number, authorId: number): Promise<ContentScope[]> {
+  const categories = await store.listCategoriesOfArticles(db, [id]);
+  const tags = await store.listTagsOfArticles(db, [id]);
+  return listingScopes({ authorId, categoryIds: categories.map((c) => c.id), tagIds: tags.map((t) => t.id) });
 }
 
 export { articlePath } from "./permalinks.js";

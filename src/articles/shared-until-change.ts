@@ -1,3 +1,4 @@
+import { isSiteWide } from "../site/content-changes.js";
 import type { AppContext } from "../site/context.js";
 import { type ArticleSummary, hydrateArticles, summariesOf } from "./service.js";
 import type * as store from "./store.js";
@@ -5,8 +6,9 @@ import type * as store from "./store.js";
 /**
  * What reader pages share until content changes (a publish, a scheduled story going out, an
  * edit, a comment, a setting): side lists, listing counts and hydrated stories. Everything is
- * kept per app, keyed by its database handle (tests and benches build many apps in one process),
- * and dropped on every content change, on any node.
+ * kept per app, keyed by its database handle (tests and benches build many apps in one process).
+ * Side lists and counts are dropped on every content change, on any node; a hydrated story only
+ * on a change to it or its comments (or a site-wide one).
  */
 
 type Ctx = Pick<AppContext, "db" | "settings" | "config" | "changes">;
@@ -58,24 +60,26 @@ export function sharedUntilChange<C extends Pick<AppContext, "db" | "changes">, 
   };
 }
 
-/** Hydrated stories kept per app at most (a content change empties the store anyway). */
+/** Hydrated stories kept per app at most. */
 const SHARED_STORIES_MAX = 2000;
 
-interface SharedStories {
-  /** Counts content changes: stories hydrated while one happened are not kept. */
-  generation: number;
-  byId: Map<number, { row: store.ArticleSummaryRow; story: ArticleSummary }>;
-}
+type SharedStories = Map<number, { row: store.ArticleSummaryRow; story: ArticleSummary }>;
 
 const sharedStoriesByApp = new WeakMap<object, SharedStories>();
+
+/** What a hydrated story shows draws on these scopes: its own fields and its comment count. */
+const articleScopePattern = /^(article|comments):(\d+)$/;
 
 function sharedStoriesOf(ctx: Ctx): SharedStories {
   let shared = sharedStoriesByApp.get(ctx.db);
   if (!shared) {
-    const created: SharedStories = { generation: 0, byId: new Map() };
-    ctx.changes.onChange(() => {
-      created.generation += 1;
-      created.byId.clear();
+    const created: SharedStories = new Map();
+    ctx.changes.onChange((change) => {
+      if (isSiteWide(change)) return created.clear();
+      for (const scope of change.scopes) {
+        const id = articleScopePattern.exec(scope)?.[2];
+        if (id !== undefined) created.delete(Number(id));
+      }
     });
     sharedStoriesByApp.set(ctx.db, created);
     shared = created;
@@ -105,11 +109,11 @@ export async function hydrateStories(
   extras?: Map<number, store.StoryExtras>,
 ): Promise<ArticleSummary[]> {
   const shared = sharedStoriesOf(ctx);
-  const generation = shared.generation;
+  const version = ctx.changes.version;
   const stories = new Map<number, ArticleSummary>();
   const missing: store.ArticleSummaryRow[] = [];
   for (const row of rows) {
-    const held = shared.byId.get(row.id);
+    const held = shared.get(row.id);
     if (held && isSameRow(held.row, row)) stories.set(row.id, held.story);
     else missing.push(row);
   }
@@ -117,11 +121,12 @@ export async function hydrateStories(
     const hydrated = missing.every((row) => extras?.has(row.id))
       ? await summariesOf(ctx, missing, extras!)
       : await hydrateArticles(ctx, missing);
-    const keep = shared.generation === generation;
-    if (keep && shared.byId.size + missing.length > SHARED_STORIES_MAX) shared.byId.clear();
+    if (shared.size + missing.length > SHARED_STORIES_MAX) shared.clear();
     missing.forEach((row, i) => {
       stories.set(row.id, hydrated[i]);
-      if (keep) shared.byId.set(row.id, { row, story: hydrated[i] });
+      // One hydrated while a change touched it may show what was there before.
+      if (!ctx.changes.changedSince(version, new Set([`article:${row.id}`, `comments:${row.id}`])))
+        shared.set(row.id, { row, story: hydrated[i] });
     });
   }
   return rows.map((row) => stories.get(row.id)!);

@@ -210,7 +210,7 @@ export async function createCategory(ctx: Ctx, input: CategoryInput): Promise<Ca
     );
     return claimed === "name taken" ? { errors: { name: NAME_EXISTS } } : { category: claimed };
   });
-  if (created.category) await ctx.changes.changed("category created");
+  if (created.category) await ctx.changes.changed(["all"]);
   return created;
 }
 
@@ -235,13 +235,13 @@ export async function updateCategory(ctx: Ctx, id: number, input: CategoryInput)
     if (isUniqueViolation(error)) return { slug: SLUG_USED };
     throw error;
   }
-  await ctx.changes.changed("category updated");
+  await ctx.changes.changed(["all"]);
   return {};
 }
 
 export async function deleteCategory(ctx: Ctx, id: number): Promise<void> {
   await store.deleteCategory(ctx.db, id);
-  await ctx.changes.changed("category deleted");
+  await ctx.changes.changed(["all"]);
 }
 
 export async function renameTag(
@@ -264,11 +264,11 @@ export async function renameTag(
     if (isUniqueViolation(error)) return { slug: SLUG_USED };
     throw error;
   }
-  await ctx.changes.changed("tag updated");
+  await ctx.changes.changed(["all"]);
   return {};
 }
 
 export async function deleteTag(ctx: Ctx, id: number): Promise<void> {
   await store.deleteTag(ctx.db, id);
-  await ctx.changes.changed("tag deleted");
+  await ctx.changes.changed(["all"]);
 }

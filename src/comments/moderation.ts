@@ -5,7 +5,12 @@ import type { CommentStatus } from "../db/schema.js";
 import type { AppContext } from "../site/context.js";
 import { notifyApprovedComment } from "./notifications.js";
 import { renderCommentMarkdown } from "./render.js";
-import { type CommentFormState, submitComment } from "./service.js";
+import {
+  announceCommentChange,
+  type CommentFormState,
+  mostCommentedRanking,
+  submitComment,
+} from "./service.js";
 import * as store from "./store.js";
 import { type FieldErrors, validateCommentFields } from "./validation.js";
 
@@ -49,6 +54,7 @@ export async function moderateComments(
   const rows = await store.listCommentsByIds(ctx.db, wanted);
   if (rows.length === 0) return { notFound: true };
   const now = ctx.now().toISOString();
+  const rankingBefore = await mostCommentedRanking(ctx);
   const byStatus = (...statuses: CommentStatus[]) =>
     rows.filter((r) => statuses.includes(r.status)).map((r) => r.id);
   let touched: number[] = [];
@@ -85,9 +91,13 @@ export async function moderateComments(
       await store.deleteComments(ctx.db, touched);
       break;
   }
-  const visibleChange =
-    newlyApproved.length > 0 || rows.some((r) => r.status === "approved" && touched.includes(r.id));
-  if (visibleChange) await ctx.changes.changed(`comments ${action}: ${touched.join(",")}`);
+  // Readers see a change where a comment became approved or stopped being so.
+  const shownOn = new Set(
+    rows
+      .filter((r) => newlyApproved.includes(r.id) || (r.status === "approved" && touched.includes(r.id)))
+      .map((r) => r.article_id),
+  );
+  if (shownOn.size > 0) await announceCommentChange(ctx, shownOn, rankingBefore);
   for (const id of newlyApproved) notifyApprovedComment(ctx, id);
   return { changed: touched.length };
 }
@@ -212,7 +222,7 @@ export async function editComment(
     body_html: renderCommentMarkdown(clean.body),
     updated_at: ctx.now().toISOString(),
   });
-  if (existing.status === "approved") await ctx.changes.changed(`comment ${id} edited`);
+  if (existing.status === "approved") await ctx.changes.changed([`comments:${existing.article_id}`]);
   return { saved: true };
 }
 

@@ -25,6 +25,7 @@ import {
   getCommentView,
   HONEYPOT_FIELD,
   listMostCommentedArticles,
+  MOST_COMMENTED_DAYS,
   submitComment,
 } from "./service.js";
 
@@ -32,9 +33,6 @@ import {
 export const COMMENT_POSTS_PER_MINUTE = 5;
 /** A comment form is a few kilobytes at most; anything far larger is refused before parsing. */
 export const COMMENT_REQUEST_MAX_BYTES = 64 * 1024;
-/** The front page's "Most commented" list counts comments of the last this many days. */
-export const MOST_COMMENTED_DAYS = 7;
-
 const RSS_TYPE = "application/rss+xml; charset=utf-8";
 const RATE_LIMITED_MESSAGE = "You are sending comments too quickly. Please wait a minute, then send again.";
 

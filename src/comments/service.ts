@@ -7,6 +7,7 @@ import {
   listArticlesForAdmin,
 } from "../articles/service.js";
 import type { CommentStatus } from "../db/schema.js";
+import type { ContentScope } from "../site/content-changes.js";
 import type { AppContext } from "../site/context.js";
 import { keyedHash } from "../site/context.js";
 import { parseId } from "../site/requests.js";
@@ -201,6 +202,7 @@ export async function submitComment(
   }
 
   const nowIso = now.toISOString();
+  const rankingBefore = assessment.status === "approved" ? await mostCommentedRanking(ctx) : "";
   const commentId = await store.insertComment(ctx.db, {
     article_id: article.id,
     parent_id: parentId,
@@ -222,7 +224,7 @@ export async function submitComment(
     updated_at: nowIso,
   });
   if (assessment.status === "approved") {
-    await ctx.changes.changed(`comment ${commentId} approved on article ${article.id}`);
+    await announceCommentChange(ctx, [article.id], rankingBefore);
     notifyApprovedComment(ctx, commentId);
   }
   return {
@@ -246,6 +248,38 @@ export async function countApprovedComments(
 }
 
 /** The published articles with the most approved comments in the last `sinceDays` days, most first. */
+/** Days of comments the "Most commented" list counts, and how many stories it shows at most. */
+export const MOST_COMMENTED_DAYS = 7;
+export const MOST_COMMENTED_SHOWN = 5;
+
+/** The "Most commented" ranking now (article ids, best first), compared around a comment change. */
+export async function mostCommentedRanking(ctx: Pick<Ctx, "db" | "now">): Promise<string> {
+  const now = ctx.now();
+  const since = new Date(now.getTime() - MOST_COMMENTED_DAYS * 86_400_000).toISOString();
+  const ranked = await store.listMostCommentedArticleIds(
+    ctx.db,
+    since,
+    now.toISOString(),
+    MOST_COMMENTED_SHOWN,
+  );
+  return ranked.map((r) => r.article_id).join(",");
+}
+
+/**
+ * Tells every node that the approved comments of some articles changed: their pages and the
+ * comment feeds go, and pages with the "Most commented" list only when its ranking is not what it
+ * was before the change (`rankingBefore`, from `mostCommentedRanking`).
+ */
+export async function announceCommentChange(
+  ctx: Pick<Ctx, "db" | "now" | "changes">,
+  articleIds: Iterable<number>,
+  rankingBefore: string,
+): Promise<void> {
+  const scopes: ContentScope[] = [...articleIds].map((id): ContentScope => `comments:${id}`);
+  if ((await mostCommentedRanking(ctx)) !== rankingBefore) scopes.push("listing:most-commented");
+  await ctx.changes.changed(scopes);
+}
+
 export async function listMostCommentedArticles(
   ctx: Pick<Ctx, "db" | "settings" | "config" | "now">,
   limit: number,

@@ -9,8 +9,8 @@ const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 1000;
 
 export interface ChangeFeedHandlers {
-  /** A notice from another node. */
-  onRemoteChange(reason: string): void;
+  /** A notice from another node: the scopes its change touched. */
+  onRemoteChange(scopes: string[]): void;
   /**
    * LISTEN is (again) in place. Notices sent while it was not were missed, so whatever the node
    * holds may be stale: the handler drops it.
@@ -47,10 +47,10 @@ export class PgChangeFeed {
     return this.client !== undefined;
   }
 
-  async publish(reason: string): Promise<void> {
+  async publish(scopes: readonly string[]): Promise<void> {
     await this.pool.query("select pg_notify($1, $2)", [
       CHANNEL,
-      JSON.stringify({ node: this.nodeId, reason }),
+      JSON.stringify({ node: this.nodeId, scopes }),
     ]);
   }
 
@@ -88,8 +88,12 @@ export class PgChangeFeed {
     client.on("notification", (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {
-        const notice = JSON.parse(message.payload) as { node: string; reason: string };
-        if (notice.node !== this.nodeId) this.handlers.onRemoteChange(notice.reason);
+        const notice = JSON.parse(message.payload) as { node: string; scopes?: unknown };
+        if (notice.node === this.nodeId) return;
+        // A notice without scopes (a node of an older release) may have touched anything.
+        const scopes = notice.scopes;
+        const isScopeList = Array.isArray(scopes) && scopes.every((scope) => typeof scope === "string");
+        this.handlers.onRemoteChange(isScopeList && scopes.length > 0 ? scopes : ["all"]);
       } catch (error) {
         this.handlers.onError(error as Error);
       }

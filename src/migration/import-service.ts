@@ -670,7 +670,7 @@ class WordPressImport {
       }
     }
     await this.batch.commit();
-    if (this.hasStoredContent || this.terms?.hasCreated) await this.ctx.changes.changed("WordPress import");
+    if (this.hasStoredContent || this.terms?.hasCreated) await this.ctx.changes.changed(["all"]);
   }
 }
 

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from "fastify-plugin";
 import { dateArchiveRange } from "../articles/permalinks.js";
 import { isTrackingParam } from "../lib/tracking-params.js";
+import { type ContentChange, type ContentScope, touches } from "./content-changes.js";
 import type { AppContext } from "./context.js";
 import { SESSION_COOKIE } from "./requests.js";
 import { formatSiteDate } from "./settings.js";
@@ -23,10 +24,13 @@ import { formatSiteDate } from "./settings.js";
  * cookie, non-200 responses, streams, and responses a handler marked with `skipPageCache(reply)`.
  * Those go out with `Cache-Control: private, no-store` so no proxy keeps them either.
  *
- * Invalidation: everything is dropped on any content change (`ctx.changes.onChange`, broadcast
- * to every node on PostgreSQL, and on every resubscribe to that broadcast) and at midnight in the
- * site's zone (the masthead shows the date). Nothing is stored while the node may miss a change
- * (its change feed is down).
+ * Invalidation: a route tags its page with the scopes it drew on (`tagPage(request, scopes)`,
+ * see `ContentScope`); a content change (`ctx.changes.onChange`, broadcast to every node on
+ * PostgreSQL) drops the pages carrying one of its scopes, and untagged pages on every change.
+ * Everything goes on `settings`, `theme` or `all` (also on every resubscribe to the broadcast) and
+ * at midnight in the site's zone (the masthead shows the date). A page whose render began before a
+ * change that touched it is not stored; nothing is stored while the node may miss a change (its
+ * change feed is down).
  *
  * Stale-if-error: a dropped page is kept aside as the last good copy (within the same byte budget,
  * evicted first) and served, with `Age`, only when the page cannot be rendered because the
@@ -60,8 +64,12 @@ declare module "fastify" {
     pageCacheQuery?: readonly string[];
   }
   interface FastifyRequest {
-    /** Cache generation when the request started; -1 when it may not read or fill the cache. */
-    pageCacheGeneration: number;
+    /** `ctx.changes.version` when the request began, before it read anything it shows. */
+    contentVersion: number;
+    /** True when the request may neither read nor fill the cache (a personal cookie). */
+    isPersonal: boolean;
+    /** What the page drew on (`tagPage`); undefined: anything, so every change drops it. */
+    pageScopes: Set<string> | undefined;
   }
   interface FastifyReply {
     /** Set by `skipPageCache(reply)`: this response is personal and must not be stored. */
@@ -91,6 +99,8 @@ interface CachedPage {
   stamp: number;
   /** When it was rendered (ms since epoch), for `Age` when served stale. */
   storedAt: number;
+  /** The scopes it drew on; undefined: anything. */
+  tags: ReadonlySet<string> | undefined;
 }
 
 /** Headers never replayed from a stored response. */
@@ -173,6 +183,8 @@ function matchesEtag(ifNoneMatch: string, hash: string): boolean {
 export interface PageCacheOptions {
   maxBytes: number;
   now: () => Date;
+  /** True when a change after `version` touched `tags` (`ContentChanges.changedSince`). */
+  changedSince: (version: number, tags: ReadonlySet<string> | undefined) => boolean;
   /** Requests for a page, in a while, before it is stored (default 1: the first). */
   minUses?: number;
 }
@@ -233,12 +245,11 @@ export class PageCache {
   private stampCounter = 0;
   /** Counted for /metrics: plain integers, so a hit costs no more than an increment. */
   readonly counts = { hits: 0, misses: 0, evictions: 0, staleServed: 0 };
-  /** Bumped by `clear()`; a render that began under an older generation is not stored. */
-  generation = 0;
   /** When the stored pages' masthead date runs out (ms since epoch). */
   private freshUntil = Number.POSITIVE_INFINITY;
   readonly maxBytes: number;
   private readonly now: () => Date;
+  private readonly changedSince: PageCacheOptions["changedSince"];
   private readonly minUses: number;
   private readonly requests = new RecentRequests();
   /** Every query parameter some cached route reads (`pageCacheQuery`): what a key may keep. */
@@ -247,6 +258,7 @@ export class PageCache {
   constructor(options: PageCacheOptions) {
     this.maxBytes = options.maxBytes;
     this.now = options.now;
+    this.changedSince = options.changedSince;
     this.minUses = options.minUses ?? 1;
   }
 
@@ -300,21 +312,30 @@ export class PageCache {
     return this.minUses <= 1 || this.requests.count(key) >= this.minUses;
   }
 
-  /** Drops every stored page (content changed somewhere); each is kept aside as its last good copy. */
+  /** Drops every stored page; each is kept aside as its last good copy. */
   clear(): void {
     if (this.stale.size === 0) this.stale = new Map(this.entries);
-    else
-      for (const [key, page] of this.entries) {
-        const older = this.stale.get(key);
-        if (older) {
-          this.stale.delete(key);
-          this.usedBytes -= older.bytes;
-        }
-        this.stale.set(key, page);
-      }
+    else for (const page of this.entries.values()) this.keepAsLastGood(page);
     this.entries.clear();
-    this.generation += 1;
     this.freshUntil = Number.POSITIVE_INFINITY;
+  }
+
+  /** Drops the pages a change touched; each is kept aside as its last good copy. */
+  invalidate(change: ContentChange): void {
+    for (const [key, page] of this.entries) {
+      if (!touches(change.scopes, page.tags)) continue;
+      this.entries.delete(key);
+      this.keepAsLastGood(page);
+    }
+  }
+
+  private keepAsLastGood(page: CachedPage): void {
+    const older = this.stale.get(page.key);
+    if (older) {
+      this.stale.delete(page.key);
+      this.usedBytes -= older.bytes;
+    }
+    this.stale.set(page.key, page);
   }
 
   /**
@@ -393,19 +414,19 @@ export class PageCache {
   }
 
   /**
-   * Stores a rendered page and returns the variant to send for this request's encoding. Returns
-   * undefined (stores nothing) when the page is too big for the cache or the content changed
-   * while it was being rendered.
+   * Stores a page rendered from data read at `version`, tagged with what it drew on, and returns
+   * it. Returns undefined (stores nothing) when the page is too big for the cache or a change
+   * touching it came while it was being rendered.
    */
   store(
     key: string,
     headers: OutgoingHttpHeaders,
     body: Buffer,
-    generation: number,
-    freshUntil: number,
+    rendered: { version: number; tags: ReadonlySet<string> | undefined; freshUntil: number },
   ): CachedPage | undefined {
-    if (generation !== this.generation || this.maxBytes === 0) return undefined;
-    const page = this.buildPage(key, headers, body);
+    if (this.maxBytes === 0 || this.changedSince(rendered.version, rendered.tags)) return undefined;
+    const { freshUntil } = rendered;
+    const page = this.buildPage(key, headers, body, rendered.tags);
     // One page may take at most a quarter of the cache, so a huge page cannot flush everything.
     if (page.bytes > this.maxBytes / 4) return undefined;
     const previous = this.entries.get(key);
@@ -431,7 +452,12 @@ export class PageCache {
     return page.variants[encoding] ?? this.addVariant(page, encoding);
   }
 
-  private buildPage(key: string, headers: OutgoingHttpHeaders, body: Buffer): CachedPage {
+  private buildPage(
+    key: string,
+    headers: OutgoingHttpHeaders,
+    body: Buffer,
+    tags: ReadonlySet<string> | undefined,
+  ): CachedPage {
     const baseHeaders: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(headers)) {
       if (value !== undefined && !DROPPED_HEADERS.has(name.toLowerCase()))
@@ -448,6 +474,7 @@ export class PageCache {
       bytes: key.length * 2 + PAGE_OVERHEAD_BYTES,
       stamp: this.stampCounter++,
       storedAt: this.now().getTime(),
+      tags,
     };
     this.addVariant(page, "identity", body);
     return page;
@@ -526,6 +553,15 @@ export class PageCache {
   }
 }
 
+/**
+ * Tags the page a request renders with what it draws on: a change to any of these scopes (or to
+ * the settings or theme) drops it. A cached page never tagged is dropped on every change.
+ */
+export function tagPage(request: FastifyRequest, scopes: Iterable<ContentScope>): void {
+  request.pageScopes ??= new Set();
+  for (const scope of scopes) request.pageScopes.add(scope);
+}
+
 /** Marks a response as personal: it is sent with `Cache-Control: private, no-store` and never stored. */
 export function skipPageCache(reply: FastifyReply): void {
   reply.pageCacheSkip = true;
@@ -537,8 +573,6 @@ function nextSiteMidnight(now: Date, timezone: string): number {
   const range = dateArchiveRange(timezone, y, m, d);
   return range ? Date.parse(range.until) : now.getTime() + 3_600_000;
 }
-
-const BYPASS = -1;
 
 /**
  * Registers the cache's hook pair at the root: `onRequest` answers hits before any other hook,
@@ -552,22 +586,28 @@ const pageCachePlugin: FastifyPluginAsync<{
   const cache = new PageCache({
     maxBytes: ctx.config.pageCacheMaxBytes,
     now: ctx.now,
+    changedSince: (version, tags) => ctx.changes.changedSince(version, tags),
     minUses: ctx.config.pageCacheMinUses,
   });
-  ctx.changes.onChange(() => cache.clear());
+  ctx.changes.onChange((change) => cache.invalidate(change));
   app.addHook("onRoute", (route) => {
     if (route.config?.pageCacheQuery) cache.allowQueryParams(route.config.pageCacheQuery);
   });
   app.decorate("pageCache", cache);
-  app.decorateRequest("pageCacheGeneration", BYPASS);
+  app.decorateRequest("contentVersion", 0);
+  app.decorateRequest("isPersonal", false);
+  app.decorateRequest("pageScopes", undefined);
   app.decorateReply("pageCacheSkip", false);
 
   app.addHook("onRequest", function answerFromPageCache(request, reply, done) {
+    request.contentVersion = ctx.changes.version;
     const raw = request.raw;
-    if ((raw.method !== "GET" && raw.method !== "HEAD") || cache.maxBytes === 0) return done();
-    if (cache.isBypassed(raw.headers.cookie)) return done();
-    request.pageCacheGeneration = cache.generation;
-    if (!looked.has(raw) && cache.serve(raw, reply.raw)) {
+    if (raw.method !== "GET" && raw.method !== "HEAD") return done();
+    if (cache.isBypassed(raw.headers.cookie)) {
+      request.isPersonal = true;
+      return done();
+    }
+    if (cache.maxBytes !== 0 && !looked.has(raw) && cache.serve(raw, reply.raw)) {
       reply.hijack();
       return;
     }
@@ -576,8 +616,7 @@ const pageCachePlugin: FastifyPluginAsync<{
 
   app.addHook("onSend", async function storeInPageCache(request: FastifyRequest, reply, payload) {
     if (request.routeOptions.config.pageCache !== true) return payload;
-    const personal =
-      request.pageCacheGeneration === BYPASS || request.actor !== undefined || reply.pageCacheSkip;
+    const personal = request.isPersonal || request.actor !== undefined || reply.pageCacheSkip;
     if (personal || reply.hasHeader("set-cookie")) {
       reply.header("cache-control", PRIVATE_CACHE_CONTROL);
       return payload;
@@ -591,13 +630,11 @@ const pageCachePlugin: FastifyPluginAsync<{
     // While the change feed is down this node may miss a change: what it renders is not kept.
     const page =
       key !== undefined && ctx.changes.isLive && cache.admits(key)
-        ? cache.store(
-            key,
-            reply.getHeaders() as OutgoingHttpHeaders,
-            body,
-            request.pageCacheGeneration,
-            nextSiteMidnight(ctx.now(), (await ctx.settings.get()).timezone),
-          )
+        ? cache.store(key, reply.getHeaders() as OutgoingHttpHeaders, body, {
+            version: request.contentVersion,
+            tags: request.pageScopes,
+            freshUntil: nextSiteMidnight(ctx.now(), (await ctx.settings.get()).timezone),
+          })
         : undefined;
     if (!page) {
       // Not kept (yet): a browser or a proxy may still revalidate what it was sent.

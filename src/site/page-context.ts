@@ -1,30 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { listNavCategories } from "../articles/taxonomy.js";
 import type { AppContext } from "./context.js";
 import { defaultSettings, formatSiteDate, type SiteSettings } from "./settings.js";
 
 type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now" | "theme">;
-
-declare module "fastify" {
-  interface FastifyRequest {
-    /** The theme's fragment generation when this request began (see `registerThemeFragments`). */
-    themeGeneration: number | undefined;
-  }
-}
-
-/**
- * Wires the theme's `{% cache %}` fragments: dropped on every content change (on every node), and
- * each request notes the generation it started under, so a fragment rendered from data read
- * before a change is never kept. Register at the root, after the page cache.
- */
-export function registerThemeFragments(app: FastifyInstance, ctx: Pick<AppContext, "theme" | "changes">) {
-  ctx.changes.onChange(() => ctx.theme.clearFragments());
-  app.decorateRequest("themeGeneration", undefined);
-  app.addHook("onRequest", (request, _reply, done) => {
-    request.themeGeneration = ctx.theme.fragmentGeneration;
-    done();
-  });
-}
 
 /** What every public page's template receives besides its own model (see docs/themes.md). */
 export interface PageContext {
@@ -158,5 +137,7 @@ export async function renderThemePage(
   }
   let full: Record<string, unknown> = { ...page, ...model };
   if (template !== "500") full = await applyExtensions(ctx, template, full, request);
-  return ctx.theme.render(template, full, request.themeGeneration);
+  // Fragments are tagged with the page's scopes and the version noted when the request began
+  // (by the page cache's hook, before any data was read).
+  return ctx.theme.render(template, full, { version: request.contentVersion, tags: request.pageScopes });
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { ContentChanges } from "./content-changes.js";
 import { ThemeRenderer } from "./theme.js";
 
 const site = { timezone: "UTC", date_format: "EEE. MMM do, yyyy" };
@@ -22,45 +23,48 @@ function storyModel(title: string) {
   };
 }
 
-test("a story card is rendered once per content change and shows the edit after the change", async () => {
+/** A theme following its own change bus, and what a render of story 7's card drew on. */
+function followedTheme() {
   const theme = new ThemeRenderer("default");
-  const first = await theme.render(
-    "partials/story-card",
-    storyModel("Storm hits coast"),
-    theme.fragmentGeneration,
-  );
+  const changes = new ContentChanges(undefined);
+  theme.fragments.followChanges(changes);
+  const drawnOn = () => ({ version: changes.version, tags: new Set(["article:7"]) });
+  return { theme, changes, drawnOn };
+}
+
+test("a story card is rendered once and shows the edit after a change to its story", async () => {
+  const { theme, changes, drawnOn } = followedTheme();
+  const first = await theme.render("partials/story-card", storyModel("Storm hits coast"), drawnOn());
   expect(first).toContain("Storm hits coast");
   expect(first).toContain("Sun. May 22nd, 2022");
 
-  // Until content changes, the stored card is reused (the model is not read again).
-  const again = await theme.render("partials/story-card", storyModel("Edited"), theme.fragmentGeneration);
+  // Until its story changes, the stored card is reused (the model is not read again).
+  const again = await theme.render("partials/story-card", storyModel("Edited"), drawnOn());
   expect(again).toBe(first);
+  await changes.changed(["article:8"]);
+  expect(await theme.render("partials/story-card", storyModel("Edited"), drawnOn())).toBe(first);
 
-  theme.clearFragments();
-  const edited = await theme.render("partials/story-card", storyModel("Edited"), theme.fragmentGeneration);
+  await changes.changed(["article:7"]);
+  const edited = await theme.render("partials/story-card", storyModel("Edited"), drawnOn());
   expect(edited).toContain("Edited");
   expect(edited).not.toContain("Storm hits coast");
 });
 
-test("a card rendered from data read before a content change is not kept", async () => {
-  const theme = new ThemeRenderer("default");
-  const readBeforeChange = theme.fragmentGeneration;
-  theme.clearFragments();
+test("a card rendered from data read before a change to its story is not kept", async () => {
+  const { theme, changes, drawnOn } = followedTheme();
+  const readBeforeChange = drawnOn();
+  await changes.changed(["article:7"]);
   const stale = await theme.render("partials/story-card", storyModel("Old headline"), readBeforeChange);
   expect(stale).toContain("Old headline");
-  const fresh = await theme.render(
-    "partials/story-card",
-    storyModel("New headline"),
-    theme.fragmentGeneration,
-  );
+  const fresh = await theme.render("partials/story-card", storyModel("New headline"), drawnOn());
   expect(fresh).toContain("New headline");
 });
 
-test("a render without a data generation reuses fragments but stores none", async () => {
-  const theme = new ThemeRenderer("default");
+test("a render without its data's version reuses fragments but stores none", async () => {
+  const { theme, drawnOn } = followedTheme();
   await theme.render("partials/story-card", storyModel("First"));
   expect(theme.fragments.size).toBe(0);
-  await theme.render("partials/story-card", storyModel("First"), theme.fragmentGeneration);
+  await theme.render("partials/story-card", storyModel("First"), drawnOn());
   expect(theme.fragments.size).toBe(1);
   expect(await theme.render("partials/story-card", storyModel("Second"))).toContain("First");
 });

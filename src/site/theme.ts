@@ -17,6 +17,7 @@ import {
 } from "liquidjs";
 import { embedCards } from "../lib/embeds.js";
 import { themesDir } from "../paths.js";
+import { type ContentChange, type ContentChanges, touches } from "./content-changes.js";
 import { type CompilableTag, type CompiledRender, TemplateCompiler } from "./liquid/compiler.js";
 import { formatSiteDate } from "./settings.js";
 
@@ -36,42 +37,71 @@ const COMPRESSIBLE = /\.(css|js|svg|json|txt)$/;
 /** Memory the rendered `{% cache %}` fragments may hold (UTF-16, so two bytes a character). */
 const FRAGMENT_CACHE_MAX_BYTES = 8 * 1024 * 1024;
 
+/** What a render's data was read at and drew on (see `ContentChanges`). */
+export interface RenderedFrom {
+  /** `ContentChanges.version` before the data was read. */
+  version: number;
+  /** The scopes of the page being rendered; undefined: anything. */
+  tags: ReadonlySet<string> | undefined;
+}
+
+interface Fragment {
+  html: string;
+  tags: ReadonlySet<string> | undefined;
+}
+
 /**
- * Rendered template fragments by key, dropped whole on every content change. `generation` counts
- * the drops: a fragment rendered from data read before the latest drop is not stored, so a render
+ * Rendered template fragments by key, each tagged with the scopes of the page it was rendered
+ * for (a superset of what the fragment shows) and dropped when a change touches one of them. A
+ * fragment rendered from data read before a change that touched it is not stored, so a render
  * racing an edit cannot keep the old headline until the next change.
  */
 export class FragmentCache {
-  private readonly entries = new Map<string, string>();
+  private readonly entries = new Map<string, Fragment>();
   private usedBytes = 0;
-  generation = 0;
+  private changedSince: ContentChanges["changedSince"] = () => false;
 
   constructor(readonly maxBytes: number) {}
 
-  get(key: string): string | undefined {
-    return this.entries.get(key);
+  /** Drops what each change touches, and keeps nothing read before a change that touched it. */
+  followChanges(changes: Pick<ContentChanges, "changedSince" | "onChange">): void {
+    this.changedSince = (version, tags) => changes.changedSince(version, tags);
+    changes.onChange((change) => this.invalidate(change));
   }
 
-  /** Stores a fragment rendered from data read under `generation`; the oldest go first when full. */
-  set(key: string, html: string, generation: number): void {
-    if (generation !== this.generation) return;
+  get(key: string): string | undefined {
+    return this.entries.get(key)?.html;
+  }
+
+  /** Stores a fragment rendered from data read as `from` says; the oldest go first when full. */
+  set(key: string, html: string, from: RenderedFrom): void {
+    if (this.changedSince(from.version, from.tags)) return;
     const bytes = (key.length + html.length) * 2;
     if (bytes > this.maxBytes / 16) return;
-    const previous = this.entries.get(key);
-    if (previous !== undefined) this.usedBytes -= (key.length + previous.length) * 2;
-    this.entries.set(key, html);
+    this.delete(key);
+    this.entries.set(key, { html, tags: from.tags });
     this.usedBytes += bytes;
-    for (const [oldKey, oldHtml] of this.entries) {
+    for (const oldKey of this.entries.keys()) {
       if (this.usedBytes <= this.maxBytes) break;
-      this.entries.delete(oldKey);
-      this.usedBytes -= (oldKey.length + oldHtml.length) * 2;
+      this.delete(oldKey);
     }
+  }
+
+  /** Drops the fragments a change touched. */
+  invalidate(change: ContentChange): void {
+    for (const [key, fragment] of this.entries) if (touches(change.scopes, fragment.tags)) this.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
     this.usedBytes = 0;
-    this.generation += 1;
+  }
+
+  private delete(key: string): void {
+    const fragment = this.entries.get(key);
+    if (fragment === undefined) return;
+    this.entries.delete(key);
+    this.usedBytes -= (key.length + fragment.html.length) * 2;
   }
 
   get size(): number {
@@ -88,7 +118,7 @@ type CacheKeyPart = string | number | boolean | null | undefined;
  * alters; keys are local to the tag's place in its template. The body's `assign`s do not run on
  * a hit, so a cached body must not set variables used after it.
  */
-function cacheTag(fragments: FragmentCache, storeGeneration: () => number | undefined) {
+function cacheTag(fragments: FragmentCache, renderedFrom: () => RenderedFrom | undefined) {
   return class CacheTag extends Tag implements CompilableTag {
     private readonly keyParts: FilteredValueToken[] = [];
     private readonly templates: Template[] = [];
@@ -123,8 +153,8 @@ function cacheTag(fragments: FragmentCache, storeGeneration: () => number | unde
           return;
         }
         const html = compiler.renderToString(body, ctx);
-        const generation = storeGeneration();
-        if (generation !== undefined) fragments.set(key, html, generation);
+        const from = renderedFrom();
+        if (from !== undefined) fragments.set(key, html, from);
         out.buffer += html;
       };
     }
@@ -147,8 +177,8 @@ function cacheTag(fragments: FragmentCache, storeGeneration: () => number | unde
         return;
       }
       const html = (yield this.liquid.renderer.renderTemplates(this.templates, ctx)) as string;
-      const generation = storeGeneration();
-      if (generation !== undefined) fragments.set(key, html, generation);
+      const from = renderedFrom();
+      if (from !== undefined) fragments.set(key, html, from);
       emitter.write(html);
     }
   };
@@ -165,10 +195,10 @@ export class ThemeRenderer {
   readonly compiler: TemplateCompiler;
   /** Asset name (e.g. `site.css`) → hashed URL `/assets/<hash>/site.css`. */
   readonly assets = new Map<string, ThemeAsset>();
-  /** What `{% cache %}` tags hold; `clearFragments()` empties it on every content change. */
+  /** What `{% cache %}` tags hold; a content change drops the fragments it touched. */
   readonly fragments = new FragmentCache(FRAGMENT_CACHE_MAX_BYTES);
-  /** The generation the current (synchronous) render's data was read under; undefined: store nothing. */
-  private renderGeneration: number | undefined;
+  /** What the current (synchronous) render's data was read at; undefined: store nothing. */
+  private renderedFrom: RenderedFrom | undefined;
 
   constructor(readonly themeName: string) {
     const roots = [path.join(themesDir, themeName), path.join(themesDir, "default")].filter(
@@ -187,7 +217,7 @@ export class ThemeRenderer {
     });
     this.liquid.registerTag(
       "cache",
-      cacheTag(this.fragments, () => this.renderGeneration),
+      cacheTag(this.fragments, () => this.renderedFrom),
     );
     this.liquid.registerFilter("site_date", (value: string | Date | null, pattern: string, zone: string) =>
       value ? formatSiteDate(value, pattern, zone) : "",
@@ -213,31 +243,21 @@ export class ThemeRenderer {
     return asset.url;
   }
 
-  /** The fragment generation to note when a request starts reading the data it will render. */
-  get fragmentGeneration(): number {
-    return this.fragments.generation;
-  }
-
-  /** Drops every cached fragment (content changed). */
-  clearFragments(): void {
-    this.fragments.clear();
-  }
-
   /**
-   * Renders a template. `dataGeneration` is `fragmentGeneration` as it was before the model's data
-   * was read: `{% cache %}` fragments rendered here are stored only when no content change came
-   * in between. Without it, fragments are reused but none are stored.
+   * Renders a template. `from` says when the model's data was read and what the page drew on:
+   * `{% cache %}` fragments rendered here are stored, tagged with those scopes, only when no
+   * change touching them came in between. Without it, fragments are reused but none are stored.
    */
-  async render(template: string, model: object, dataGeneration?: number): Promise<string> {
+  async render(template: string, model: object, from?: RenderedFrom): Promise<string> {
     // Synchronous rendering: every filter is synchronous and templates are parsed once (cache),
     // so the async renderer's promise per tag and output only cost time (about a third of an
     // uncached article page, measured with `npm run bench -- --cpu-prof`). Being synchronous also
-    // makes `renderGeneration` belong to this render alone.
-    this.renderGeneration = dataGeneration;
+    // makes `renderedFrom` belong to this render alone.
+    this.renderedFrom = from;
     try {
       return this.compiler.renderFile(template, model);
     } finally {
-      this.renderGeneration = undefined;
+      this.renderedFrom = undefined;
     }
   }
 

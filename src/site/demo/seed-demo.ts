@@ -102,7 +102,7 @@ export async function seedDemoContent(
   const settings = await ctx.settings.get();
   if (settings.navCategorySlugs.length === 0) {
     await ctx.settings.update({ navCategorySlugs: DEMO_CATEGORIES.map((c) => c.slug) });
-    await ctx.changes.changed("demo navigation set");
+    await ctx.changes.changed(["all"]);
   }
   return result;
 }
