@@ -19,6 +19,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string | Buffer;
     idReplacement?: boolean;
+    /** Stop after this many requests (instead of `duration`). */
+    amount?: number;
     requests?: AutocannonRequest[];
   }
 

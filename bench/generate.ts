@@ -1,9 +1,9 @@
 import { type Insertable, sql, type Transaction } from "kysely";
-import { articlePath } from "../src/articles/permalinks.js";
 import type { Db } from "../src/db/database.js";
 import type { Database } from "../src/db/schema.js";
-import { createSeededRandom } from "../src/site/seeded-random.js";
-import { slugify } from "../src/site/slug.js";
+import { articlePath } from "../src/lib/permalinks.js";
+import { createSeededRandom } from "../src/lib/seeded-random.js";
+import { slugify } from "../src/lib/slug.js";
 
 /**
  * Fills an empty, migrated database with a news site's worth of generated content, fast: rows
@@ -30,6 +30,10 @@ export interface GeneratedSite {
   authorSlugs: string[];
   /** A word that appears in the titles of about one article in 150: a realistic search. */
   searchWord: string;
+  /** Ids of every published article, newest first (as `articlePaths`). */
+  storyIds: number[];
+  /** Held comments, on the newest stories first: what the newsroom scenario approves. */
+  pendingCommentIds: number[];
   rows: { users: number; articles: number; categories: number; tags: number; comments: number };
 }
 
@@ -285,6 +289,11 @@ export async function generateSite(
     tagSlugs: tags.map((t) => t.slug as string),
     authorSlugs: users.map((u) => u.slug as string),
     searchWord: TOPICS[3],
+    storyIds: articles.map((a) => a.id as number),
+    pendingCommentIds: comments
+      .filter((c) => c.status === "pending")
+      .sort((a, b) => (a.article_id as number) - (b.article_id as number))
+      .map((c) => c.id as number),
     rows: {
       users: users.length,
       articles: articles.length,

@@ -20,6 +20,8 @@ const { values: flags } = parseArgs({
     renders: { type: "string", default: "400" },
     rounds: { type: "string", default: "3" },
     only: { type: "string" },
+    /** Empties the `{% cache %}` fragments before every render: the whole template runs each time. */
+    "clear-fragments": { type: "boolean", default: false },
     /** Writes a V8 CPU profile of the measured renders (not the site generation) to this file. */
     profile: { type: "string" },
   },
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
     RUN_SCHEDULERS: "false",
     LOG_LEVEL: "warn",
     PAGE_CACHE_MAX_MB: "0",
+    // `THEME_RENDERER=liquidjs npx tsx bench/render-cost.ts` measures liquidjs's own renderer.
+    THEME_RENDERER: process.env.THEME_RENDERER,
   });
   const app = await buildApp({ ...config, now: () => now }, { logger: false });
   try {
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
         const before = process.cpuUsage();
         const started = performance.now();
         for (let i = 0; i < renders; i++) {
+          if (flags["clear-fragments"]) app.ctx.theme.fragments.clear();
           const response = await app.inject({ url: urlOf(i + round * renders) });
           if (response.statusCode !== 200) throw new Error(`${urlOf(i)} answered ${response.statusCode}`);
           bytes = response.body.length;

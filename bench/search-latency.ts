@@ -17,8 +17,9 @@ import { createUser } from "../src/accounts/service.js";
 import { buildApp } from "../src/app.js";
 import * as articleStore from "../src/articles/store.js";
 import { loadConfig } from "../src/config.js";
-import { rebuildSearchIndex, searchSite, suggestArticles } from "../src/search/service.js";
-import { createSeededRandom } from "../src/site/seeded-random.js";
+import { createSeededRandom } from "../src/lib/seeded-random.js";
+import { searchSite, suggestArticles } from "../src/pages/search.js";
+import { rebuildSearchIndex } from "../src/search/service.js";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

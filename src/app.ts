@@ -16,35 +16,37 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from "fastify";
-import { Liquid } from "liquidjs";
 import accountsRoutes from "./accounts/routes.js";
 import { getSessionActor } from "./accounts/service.js";
 import adminRoutes from "./admin/routes.js";
+import settingsApiRoutes from "./admin/settings-api-routes.js";
+import previewLinksApiRoutes from "./api/preview-links-routes.js";
+import revisionsApiRoutes from "./api/revisions-routes.js";
 import contentApiRoutes from "./api/routes.js";
-import articlesRoutes from "./articles/routes.js";
 import commentsApiRoutes from "./comments/api-routes.js";
-import commentsRoutes from "./comments/routes.js";
 import type { Config } from "./config.js";
+import { type AppContext, createContext } from "./context.js";
 import curationApiRoutes from "./curation/api-routes.js";
-import { openDatabase } from "./db/database.js";
-import { migrateToLatest } from "./db/migrate.js";
-import { isMediaKey, mediaDir, mediaStorage } from "./media/storage.js";
+import { seedDemoContent } from "./demo/seed-demo.js";
+import { adminViewEngine } from "./infrastructure/admin-views.js";
+import { installMetrics } from "./infrastructure/metrics.js";
+import pageCache from "./infrastructure/page-cache.js";
+import { rateLimitStorage } from "./infrastructure/rate-limits.js";
+import { limitJsonNesting } from "./infrastructure/request-limits.js";
+import { csrfBinding, SESSION_COOKIE } from "./infrastructure/requests.js";
+import { securityHeaders } from "./infrastructure/security-headers.js";
+import { refuseControlCharactersInPaths } from "./lib/text-input.js";
+import mediaApiRoutes from "./media/api-routes.js";
+import mediaRoutes from "./media/routes.js";
+import { mediaDir } from "./media/storage.js";
 import { redirectLegacyQueryLinks } from "./migration/legacy-paths.js";
+import articlesRoutes from "./pages/article-routes.js";
+import commentsRoutes from "./pages/comment-routes.js";
+import previewRoutes from "./pages/preview-routes.js";
+import searchRoutes, { redirectLegacySearch } from "./pages/search-routes.js";
+import siteIconRoutes from "./pages/site-icon-routes.js";
+import siteRoutes, { installErrorPages } from "./pages/site-routes.js";
 import { srcDir } from "./paths.js";
-import searchRoutes, { redirectLegacySearch } from "./search/routes.js";
-import { ContentChanges, isSiteWide } from "./site/content-changes.js";
-import { type AppContext, resolveInstallSecret } from "./site/context.js";
-import { installMetrics } from "./site/metrics.js";
-import pageCache from "./site/page-cache.js";
-import { rateLimitStorage } from "./site/rate-limits.js";
-import { limitJsonNesting } from "./site/request-limits.js";
-import { csrfBinding, SESSION_COOKIE } from "./site/requests.js";
-import siteRoutes, { installErrorPages } from "./site/routes.js";
-import { startSchedulers } from "./site/schedulers.js";
-import { securityHeaders } from "./site/security-headers.js";
-import { SettingsService } from "./site/settings.js";
-import { refuseControlCharactersInPaths } from "./site/text-input.js";
-import { ThemeRenderer } from "./site/theme.js";
 import syndicationRoutes from "./syndication/routes.js";
 
 declare module "fastify" {
@@ -95,20 +97,10 @@ function trustProxyOption(trust: Config["trustProxy"]): FastifyServerOptions["tr
 }
 
 /**
- * Builds the whole application: database (migrated), shared context, plugins, then each
- * feature's routes. Only `cli serve` calls `listen()`; tests use `inject()`.
+ * Builds the whole application: the context (database migrated, see `createContext`), plugins,
+ * then each feature's routes. Only `cli serve` calls `listen()`; tests use `inject()`.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  // Set once the app (and its logger) exists; a pool error before that has no one to tell.
-  let logPoolError: (error: Error) => void = () => {};
-  const handle = openDatabase(config.database, {
-    poolSize: config.dbPoolSize,
-    connectTimeoutMs: config.dbConnectTimeoutMs,
-    queryTimeoutMs: config.dbQueryTimeoutMs,
-    onPoolError: (error) => logPoolError(error),
-  });
-  await migrateToLatest(handle.db);
-
   // Page-cache hits are answered on the raw request before Fastify routes it: the hit path is a
   // Map lookup and one write. Set once the cache plugin is registered.
   let answerFromPageCache: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
@@ -151,38 +143,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.addHook("onRoute", (route) => onRoute({ method: route.method, url: route.url }));
   }
 
-  const settings = new SettingsService(handle.db, config.now);
-  logPoolError = (error) => app.log.warn({ err: error }, "database: a pooled connection failed while idle");
-  const changes = new ContentChanges(handle.pgPool, {
-    error: (error, message) => app.log.error({ err: error }, message),
-    warn: (message) => app.log.warn(message),
-    info: (message) => app.log.info(message),
-  });
-  // The settings copy also holds the navigation's categories: both change only site-wide.
-  changes.onChange((change) => {
-    if (isSiteWide(change)) settings.invalidate();
-  });
-  const theme = new ThemeRenderer(config.theme);
-  theme.fragments.followChanges(changes);
-  const secret = await resolveInstallSecret(handle.db, config.secret, config.now().toISOString());
-  const ctx: AppContext = {
-    config,
-    db: handle.db,
-    dialect: handle.dialect,
-    pgPool: handle.pgPool,
-    log: app.log,
-    now: config.now,
-    settings,
-    changes,
-    theme,
-    secret,
-  };
+  const runtime = await createContext(config, app.log);
+  const { ctx } = runtime;
   app.decorate("ctx", ctx);
 
-  // The cookie plugin writes Set-Cookie in its onSend hook, which must run before the page cache
-  // decides whether a response may be stored. Cache hits are answered on the raw request, before
-  // any hook (see src/site/page-cache.ts).
-  await app.register(cookie, { secret });
+  // Cache hits are answered on the raw request, before any hook; the cache stores a response in a
+  // hook that runs after every plugin's, the cookie plugin's Set-Cookie included (see
+  // src/site/page-cache.ts).
+  await app.register(cookie, { secret: ctx.secret });
   await app.register(pageCache, { ctx });
   answerFromPageCache = (req, res) => app.pageCache.answer(req, res);
   const closeMetrics = await installMetrics(app, ctx);
@@ -196,46 +164,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(csrf, {
     cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/" },
     getUserInfo: csrfBinding,
-    csrfOpts: { hmacKey: secret },
+    csrfOpts: { hmacKey: ctx.secret },
   });
   const headers = securityHeaders();
   app.addHook("onRequest", (_request, reply, done) => {
     reply.headers(headers);
     done();
   });
-  const adminLiquid = new Liquid({
-    root: [srcDir],
-    extname: ".liquid",
-    outputEscape: "escape",
-    cache: config.logLevel !== "debug",
-    ownPropertyOnly: true,
+  await app.register(view, {
+    engine: { liquid: adminViewEngine(ctx.adminMessages, { cache: config.logLevel !== "debug" }) },
+    root: srcDir,
   });
-  adminLiquid.registerFilter("json", (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c"));
-  await app.register(view, { engine: { liquid: adminLiquid }, root: srcDir });
 
   fs.mkdirSync(mediaDir(config.dataDir), { recursive: true });
-  await app.register(async function serveMedia(media) {
-    // On PostgreSQL an upload made through another node is copied from the database to this
-    // node's disk on its first request; on SQLite the folder is the store itself.
-    if (handle.dialect === "postgres") {
-      const storage = mediaStorage(ctx);
-      media.addHook("onRequest", async (request) => {
-        // Keys are plain characters: an escaped URL is no key, and static answers it 404.
-        const key = request.url.slice("/media/".length).split("?")[0];
-        if (isMediaKey(key)) await storage.localFile(key);
-      });
-    }
-    await media.register(fastifyStatic, {
-      root: mediaDir(config.dataDir),
-      prefix: "/media/",
-      decorateReply: false,
-      immutable: true,
-      maxAge: "365d",
-      index: false,
-      // Uploaded files are images checked by their bytes; this stops a browser from sniffing them as anything else.
-      setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
-    });
-  });
+  await app.register(mediaRoutes, { ctx });
   await app.register(fastifyStatic, {
     root: path.join(srcDir, "admin", "assets"),
     prefix: "/admin/assets/",
@@ -253,31 +195,30 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   refuseControlCharactersInPaths(app);
   installErrorPages(app, ctx);
   await app.register(siteRoutes, { ctx });
-  await app.register(accountsRoutes, { ctx });
+  await app.register(siteIconRoutes, { ctx });
+  await app.register(accountsRoutes, { ctx, seedDemo: (ctx) => seedDemoContent(ctx) });
   await app.register(adminRoutes, { ctx, prefix: "/admin" });
   await app.register(contentApiRoutes, { ctx, prefix: "/api" });
   await app.register(articlesRoutes, { ctx });
   await app.register(commentsRoutes, { ctx });
   await app.register(commentsApiRoutes, { ctx, prefix: "/api/admin" });
+  await app.register(settingsApiRoutes, { ctx, prefix: "/api/admin" });
   await app.register(curationApiRoutes, { ctx, prefix: "/api/admin" });
+  await app.register(revisionsApiRoutes, { ctx, prefix: "/api/admin" });
+  await app.register(mediaApiRoutes, { ctx, prefix: "/api/admin" });
+  await app.register(previewLinksApiRoutes, { ctx, prefix: "/api/admin" });
+  await app.register(previewRoutes, { ctx });
   app.addHook("onRequest", redirectLegacySearch);
   app.addHook("onRequest", redirectLegacyQueryLinks(ctx));
   await app.register(searchRoutes, { ctx });
   await app.register(syndicationRoutes, { ctx });
 
-  let stopSchedulers: (() => Promise<void>) | undefined;
-  app.addHook("onReady", async () => {
-    await changes.start();
-    if (config.runSchedulers) stopSchedulers = startSchedulers(ctx);
-  });
+  app.addHook("onReady", () => runtime.start());
   // Closing never throws: each part is closed even when another failed, and failures are logged.
   app.addHook("onClose", async () => {
     for (const [part, close] of [
-      ["schedulers", () => stopSchedulers?.()],
-      ["change feed", () => changes.stop()],
       ["rate-limit store", () => limits.close()],
       ["metrics server", () => closeMetrics()],
-      ["database", () => handle.close()],
     ] as const) {
       try {
         await close();
@@ -285,6 +226,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         app.log.error({ err: error }, `shutdown: closing the ${part} failed`);
       }
     }
+    await runtime.close();
   });
   return app;
 }

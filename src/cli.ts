@@ -5,13 +5,16 @@ import path from "node:path";
 import v8 from "node:v8";
 import cliProgress from "cli-progress";
 import { Command, Option } from "commander";
+import type { FastifyBaseLogger } from "fastify";
 import { createApiToken, createPasswordResetLink, createUser, getUserByEmail } from "./accounts/service.js";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, type ConfigFlags, loadConfig } from "./config.js";
+import { type AppContext, createContext } from "./context.js";
 import { registerSourcesCommands } from "./curation/cli-commands.js";
 import { backupDatabase } from "./db/backup.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { seedDemoContent } from "./demo/seed-demo.js";
 import {
   exportWordPress,
   formatImportReport,
@@ -19,7 +22,6 @@ import {
   isCleanImport,
 } from "./migration/service.js";
 import { rebuildSearchIndex } from "./search/service.js";
-import { seedDemoContent } from "./site/demo/seed-demo.js";
 
 const program = new Command();
 program
@@ -34,16 +36,30 @@ function configFromFlags(extra: ConfigFlags = {}): Config {
   return loadConfig(process.env, { dataDir: globals.dataDir, databaseUrl: globals.databaseUrl, ...extra });
 }
 
-/** Runs a command against the app without listening; closes it afterwards. */
-async function withApp<T>(run: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
+const ignore = () => {};
+/** Commands print what they did themselves; the services' log lines are not shown. */
+const quietLog: FastifyBaseLogger = {
+  level: "silent",
+  fatal: ignore,
+  error: ignore,
+  warn: ignore,
+  info: ignore,
+  debug: ignore,
+  trace: ignore,
+  silent: ignore,
+  child: () => quietLog,
+};
+
+/** Runs a command with the site's context (database migrated, no HTTP app); closes it afterwards. */
+async function withContext<T>(run: (ctx: AppContext) => Promise<T>): Promise<T> {
   // Imports and reindexing run long statements on purpose: no statement timeout here.
   const config = { ...configFromFlags(), runSchedulers: false, dbQueryTimeoutMs: 0 };
-  const app = await buildApp(config, { logger: false });
+  const runtime = await createContext(config, quietLog);
   try {
-    await app.ready();
-    return await run(app);
+    await runtime.start();
+    return await run(runtime.ctx);
   } finally {
-    await app.close();
+    await runtime.close();
   }
 }
 
@@ -157,9 +173,9 @@ user
   .option("--password-stdin", "read the password from standard input")
   .action(async (options: { email: string; name: string; role: string; passwordStdin?: boolean }) => {
     const password = options.passwordStdin ? await readStdin() : undefined;
-    await withApp(async (app) => {
+    await withContext(async (ctx) => {
       const result = await createUser(
-        app.ctx,
+        ctx,
         { email: options.email, name: options.name, role: options.role, password },
         { requirePassword: !!options.passwordStdin },
       );
@@ -181,8 +197,8 @@ user
   .description("print a one-time link with which a staff member sets a password (imported authors have none)")
   .argument("<email>", "the account's email")
   .action(async (email: string) => {
-    await withApp(async (app) => {
-      const link = await createPasswordResetLink(app.ctx, email);
+    await withContext(async (ctx) => {
+      const link = await createPasswordResetLink(ctx, email);
       if (!link) fail(`no staff account with the email ${email}`);
       process.stdout.write(
         `one-time link for ${link.user.name} <${link.user.email}>, valid until ${link.expiresAt}:\n${link.url}\n`,
@@ -197,10 +213,10 @@ token
   .requiredOption("--name <name>", "what the token is for")
   .option("--user <email>", "the staff member the token acts as, with their role (default: the first admin)")
   .action(async (options: { name: string; user?: string }) => {
-    await withApp(async (app) => {
-      const user = options.user ? await getUserByEmail(app.ctx, options.user) : undefined;
+    await withContext(async (ctx) => {
+      const user = options.user ? await getUserByEmail(ctx, options.user) : undefined;
       if (options.user && !user) fail(`--user: no staff account with the email ${options.user}`);
-      const result = await createApiToken(app.ctx, { name: options.name, userId: user?.id });
+      const result = await createApiToken(ctx, { name: options.name, userId: user?.id });
       if ("errors" in result) fail(`--name ${result.errors.name}`);
       const actsAs = user ? `acts as ${user.name} (${user.role})` : "acts as the first admin";
       process.stdout.write(
@@ -223,7 +239,7 @@ importCommand
     // An import's live heap stays small while it streams; without a bound, V8 lets RSS grow to
     // twice what it needs (275 MB against 150 MB for a 5,000-post export).
     limitHeapGrowth();
-    await withApp(async (app) => {
+    await withContext(async (ctx) => {
       const bar = new cliProgress.SingleBar(
         {
           format: "importing [{bar}] {percentage}% | {value}/{total} MB | {eta_formatted} left",
@@ -234,7 +250,7 @@ importCommand
       const toMb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
       let isStarted = false;
       const started = performance.now();
-      const { report } = await importWordPressFile(app.ctx, file, {
+      const { report } = await importWordPressFile(ctx, file, {
         fetchMedia: options.fetchMedia !== false,
         articlePostTypes: options.postTypes
           .split(",")
@@ -269,7 +285,7 @@ exportCommand
   .description("export authors, categories, tags, articles, pages and comments as a WordPress WXR file")
   .argument("<file>", "where to write the .xml file (must not exist)")
   .action(async (file: string) => {
-    await withApp(async (app) => {
+    await withContext(async (ctx) => {
       let output: fs.WriteStream;
       try {
         output = fs.createWriteStream(file, { flags: "wx" });
@@ -277,7 +293,7 @@ exportCommand
       } catch (error) {
         fail(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const summary = await exportWordPress(app.ctx, output);
+      const summary = await exportWordPress(ctx, output);
       process.stdout.write(
         `exported to ${path.resolve(file)}: ${summary.posts} posts, ${summary.pages} pages, ${summary.comments} comments, ` +
           `${summary.authors} authors, ${summary.categories} categories, ${summary.tags} tags, ${summary.attachments} images\n`,
@@ -312,16 +328,16 @@ program
   .command("seed-demo")
   .description("fill the site with demo stories, authors and pictures (safe to run twice)")
   .action(async () => {
-    await withApp(async (app) => {
+    await withContext(async (ctx) => {
       process.stdout.write("adding demo stories:\n");
-      const result = await seedDemoContent(app.ctx, (line) => process.stdout.write(`${line}\n`));
+      const result = await seedDemoContent(ctx, (line) => process.stdout.write(`${line}\n`));
       process.stdout.write(
         `demo content: ${result.created} stories added, ${result.skipped} already there\n`,
       );
     });
   });
 
-registerSourcesCommands(program, withApp, fail);
+registerSourcesCommands(program, withContext, fail);
 
 const search = program.command("search").description("the full-text search index");
 search

@@ -11,6 +11,11 @@ export interface Config {
   /** Public origin used in absolute links (feeds, sitemaps, API `url`). */
   siteUrl: string;
   theme: string;
+  /**
+   * `compiled` (default): templates run as closures (src/site/liquid/compiler.ts); `liquidjs`:
+   * liquidjs's own renderer, for comparing the two (docs/decisions/0015-theme-renderer.md).
+   */
+  themeRenderer: "compiled" | "liquidjs";
   /** Secret for keyed hashes (comment IPs) and signed cookies; generated into DATA_DIR when unset. */
   secret: string | undefined;
   /**
@@ -32,6 +37,8 @@ export interface Config {
   /** Serves `/metrics` on this port (same HOST) instead of the site's, without a token. */
   metricsPort: number | undefined;
   allowPrivateFetch: boolean;
+  /** Asks providers (oEmbed, a page's own description) about a story's bare links when it is saved. */
+  embedLookups: boolean;
   pageCacheMaxBytes: number;
   /** A page is stored on its Nth anonymous request in a while (1: on the first). */
   pageCacheMinUses: number;
@@ -174,6 +181,9 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   const theme = merged.THEME?.trim() || "default";
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(theme))
     throw new ConfigError("THEME", "a theme is a folder name of letters, digits, - and _");
+  const themeRenderer = merged.THEME_RENDERER?.trim() || "compiled";
+  if (themeRenderer !== "compiled" && themeRenderer !== "liquidjs")
+    throw new ConfigError("THEME_RENDERER", "is compiled or liquidjs");
   const secret = merged.SECRET?.trim() || undefined;
   if (secret !== undefined && secret.length < 32)
     throw new ConfigError("SECRET", "must be at least 32 characters");
@@ -184,6 +194,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     database,
     siteUrl,
     theme,
+    themeRenderer,
     secret,
     trustProxy: trustProxyOf(merged),
     redisUrl: redisUrlOf(merged),
@@ -193,6 +204,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     metricsToken: metricsTokenOf(merged),
     metricsPort: merged.METRICS_PORT?.trim() ? integer(merged, "METRICS_PORT", 0, 1, 65535) : undefined,
     allowPrivateFetch: boolean(merged, "ALLOW_PRIVATE_FETCH", false),
+    embedLookups: boolean(merged, "EMBED_LOOKUPS", true),
     pageCacheMaxBytes: integer(merged, "PAGE_CACHE_MAX_MB", 32, 0, 4096) * 1024 * 1024,
     pageCacheMinUses: integer(merged, "PAGE_CACHE_MIN_USES", 2, 1, 10),
     uploadMaxBytes: integer(merged, "UPLOAD_MAX_MB", 10, 1, 1024) * 1024 * 1024,

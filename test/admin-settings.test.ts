@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createApiToken } from "../src/accounts/service.js";
 import { followRedirect, postAdminForm } from "./support/admin-forms.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
 
@@ -113,5 +114,52 @@ describe(`site settings on ${testDialect}`, () => {
     });
     expect(forged.statusCode).toBe(403);
     expect((await site.ctx.settings.get()).title).not.toBe("Hijacked");
+  });
+
+  test("an admin's token reads and changes the settings through the API; others get 403", async () => {
+    const admin = await site.newUser({ role: "admin" });
+    const editor = await site.newUser({ role: "editor" });
+    const tokenOf = async (userId: number) => {
+      const created = await createApiToken(site.ctx, { name: `t${userId}`, userId });
+      if ("errors" in created) throw new Error("no token");
+      return created.token;
+    };
+    const call = async (userId: number, method: "GET" | "PATCH", payload?: object) =>
+      site.request({
+        method,
+        url: "/api/admin/settings",
+        headers: { authorization: `Bearer ${await tokenOf(userId)}` },
+        payload,
+      });
+    const patched = await call(admin.id, "PATCH", {
+      title: "Вечерние новости",
+      tagline: "Новости дня",
+      language: "ru",
+      timezone: "Europe/Moscow",
+      date_format: "EEEEEE, d MMMM yyyy",
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({
+      title: "Вечерние новости",
+      language: "ru",
+      timezone: "Europe/Moscow",
+    });
+    expect((await call(admin.id, "GET")).json()).toMatchObject({
+      tagline: "Новости дня",
+      date_format: "EEEEEE, d MMMM yyyy",
+      slug_style: "unicode",
+    });
+    const unknownLanguage = await call(admin.id, "PATCH", { language: "tlh" });
+    expect(unknownLanguage.statusCode).toBe(422);
+    expect(unknownLanguage.json().fields.language).toBe(
+      "must be one of en, ru, uk, fr, de, es, ar (a region may follow, as in en-GB)",
+    );
+    expect((await call(admin.id, "PATCH", { colour: "red" })).json().fields.colour).toBe(
+      "is not a known field",
+    );
+    expect((await call(editor.id, "PATCH", { title: "Hijacked" })).statusCode).toBe(403);
+    expect((await call(editor.id, "GET")).statusCode).toBe(403);
+    expect((await site.ctx.settings.get()).language).toBe("ru");
+    await site.ctx.settings.update({ language: "en-GB", timezone: "Europe/London" });
   });
 });

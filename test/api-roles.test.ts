@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiToken } from "../src/accounts/service.js";
-import { getMedia, saveImage } from "../src/articles/media.js";
 import type { Role } from "../src/db/schema.js";
+import { getMedia, saveImage } from "../src/media/service.js";
 import { postAdminForm } from "./support/admin-forms.js";
 import { TINY_PNG } from "./support/multipart-form.js";
 import { createTestSite, type TestSite, type TestUser, testDialect } from "./support/site.js";
@@ -100,11 +100,11 @@ describe(`roles on the Admin API on ${testDialect}`, () => {
     const editorsImage = await upload(staff.editor, "The editor's caption");
     const ownImage = await upload(staff.contributor, "My caption");
     const cookie = await site.sessionCookie(staff.contributor);
-    const refused = await postAdminForm(site, "/admin/media", `/admin/media/${editorsImage}/alt`, cookie, {
+    const refused = await postAdminForm(site, "/admin/media", `/admin/media/${editorsImage}`, cookie, {
       alt: "Vandalised",
     });
     expect(refused.statusCode).toBe(403);
-    const allowed = await postAdminForm(site, "/admin/media", `/admin/media/${ownImage}/alt`, cookie, {
+    const allowed = await postAdminForm(site, "/admin/media", `/admin/media/${ownImage}`, cookie, {
       alt: "My better caption",
     });
     expect(allowed.statusCode).toBe(303);

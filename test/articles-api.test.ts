@@ -85,7 +85,7 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
       fields: {
         title: "is required",
         slug: expect.any(String),
-        status: "must be draft, scheduled, published or trashed",
+        status: "must be draft, pending, scheduled, published or trashed",
         published_at: "must be an ISO 8601 date and time in the years 1000 to 9999",
         "sources[0].url": "must be an http(s) URL",
         "sources[0].name": expect.any(String),
@@ -215,7 +215,7 @@ describe(`articles through the Admin and Content APIs on ${testDialect}`, () => 
       payload: { title: "Sneaky publish", status: "published" },
     });
     expect(refused.statusCode).toBe(422);
-    expect(refused.json().fields.status).toContain("drafts only");
+    expect(refused.json().fields.status).toContain("an editor publishes them");
     const draft = await site.request({
       method: "POST",
       url: "/api/admin/articles",

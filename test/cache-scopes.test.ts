@@ -80,13 +80,29 @@ describe(`scoped page-cache invalidation on ${testDialect}`, () => {
     expect((await get(before.path)).cache).toBe("HIT");
   });
 
-  test("a comment that changes the Most commented list re-renders the pages showing that list", async () => {
-    await warm(before.path, "/category/world/");
+  test("a comment leaves the pages that show its story among their related stories cached", async () => {
+    const ferry = await site.newArticle({
+      title: "Ferry timetable changes",
+      categories: ["World"],
+      published_at: "2026-05-02T09:00:00.000Z",
+    });
+    const page = await get(ferry.path);
+    expect(page.body).toMatch(/Related stories[\s\S]*Harbour plan approved/);
+    await warm(ferry.path);
+    await comment(harbour.id, "A third remark on the harbour.");
+    expect((await get(harbour.path)).body).toContain("A third remark on the harbour.");
+    expect((await get(ferry.path)).cache).toBe("HIT");
+  });
+
+  test("a comment that changes the Most commented list re-renders the front page showing it, not the stories", async () => {
+    await warm("/", before.path, "/category/world/");
     await comment(derby.id, "The derby deserved a winner.");
-    const page = await get(before.path);
+    const page = await get("/");
     expect(page.cache).toBe("MISS");
     expect(page.body).toMatch(/Most commented[\s\S]*Derby ends level/);
-    // Archives show no "Most commented" list and do not list the derby.
+    // Story pages and archives show no "Most commented" list and do not list the derby.
+    expect((await get(before.path)).body).not.toContain("Most commented");
+    expect((await get(before.path)).cache).toBe("HIT");
     expect((await get("/category/world/")).cache).toBe("HIT");
   });
 
@@ -101,7 +117,7 @@ describe(`scoped page-cache invalidation on ${testDialect}`, () => {
       "/2026/05/01/",
       "/2026/05/page/2/",
     ];
-    // Every article page shows the harbour story in "Most commented"; these archives do not show it.
+    // These archives do not show the harbour story.
     const elsewhere = ["/category/sport/", "/2026/04/01/"];
     await warm(...listings, ...elsewhere);
     expect(
@@ -113,6 +129,38 @@ describe(`scoped page-cache invalidation on ${testDialect}`, () => {
       expect(page.body, url).toContain("Harbour plan approved after all-night sitting");
     }
     for (const url of elsewhere) expect((await get(url)).cache, url).toBe("HIT");
+  });
+
+  test("a story saved whole, as the edit form sends it, with the same categories and tags, re-renders only what shows it", async () => {
+    const elsewhere = ["/category/sport/", "/2026/04/01/", "/2026/04/"];
+    await warm(harbour.path, "/category/world/", ...elsewhere);
+    const saved = await api.patch(harbour.id, {
+      title: "Harbour plan approved at dawn",
+      body: "The council voted at dawn.",
+      categories: ["World"],
+      tags: ["harbour"],
+    });
+    expect(saved.statusCode).toBe(200);
+    for (const url of [harbour.path, "/category/world/"])
+      expect((await get(url)).body, url).toContain("Harbour plan approved at dawn");
+    // Nothing moved in any list: pages with a listing that does not show the story stay cached.
+    for (const url of elsewhere) expect((await get(url)).cache, url).toBe("HIT");
+  });
+
+  test("a change to a story's body re-renders its own page only, not the pages showing its headline", async () => {
+    // The newest story heads "Latest" on every other page.
+    const newest = await site.newArticle({ title: "Tide tables", published_at: "2026-05-22T06:00:00.000Z" });
+    const showingIt = [harbour.path, derby.path, "/"];
+    await warm(newest.path, ...showingIt);
+    expect((await get(derby.path)).body).toContain("Tide tables");
+    expect((await api.patch(newest.id, { body: "High water at 06:12, corrected." })).statusCode).toBe(200);
+    const story = await get(newest.path);
+    expect(story.cache).toBe("MISS");
+    expect(story.body).toContain("High water at 06:12, corrected.");
+    for (const url of showingIt) expect((await get(url)).cache, url).toBe("HIT");
+    // A new headline is another matter: every page showing it is re-rendered.
+    expect((await api.patch(newest.id, { title: "Tide tables for the week" })).statusCode).toBe(200);
+    for (const url of showingIt) expect((await get(url)).body, url).toContain("Tide tables for the week");
   });
 
   test("a story moved to another category leaves the old archive and joins the new one", async () => {

@@ -100,7 +100,7 @@ describe(`the command line on ${testDialect}`, () => {
     } finally {
       await site.app.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   // On PostgreSQL, backup is pg_dump, whose version must match the server's: not something to assume here.
   test.skipIf(testDialect === "postgres")(

@@ -47,7 +47,10 @@ function executableMarkup(html: string): string[] {
       const jsonLd = attributes.get("type") === "application/ld+json";
       if (!themeModule && !jsonLd) found.push(match[0]);
     }
-    if (["iframe", "object", "embed", "svg", "math", "base", "frame", "applet"].includes(name))
+    // The theme's decorative icons (hidden from assistive tech, never focusable) are its own markup, not input.
+    const themeIcon =
+      name === "svg" && attributes.get("aria-hidden") === "true" && attributes.get("focusable") === "false";
+    if (["iframe", "object", "embed", "svg", "math", "base", "frame", "applet"].includes(name) && !themeIcon)
       found.push(match[0]);
     if (name === "meta" && attributes.has("http-equiv")) found.push(match[0]);
     for (const [key, value] of attributes) {

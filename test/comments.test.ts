@@ -3,7 +3,7 @@ import { getArticle } from "../src/articles/service.js";
 import * as articlesStore from "../src/articles/store.js";
 import { moderateComments } from "../src/comments/moderation.js";
 import { getCommentById } from "../src/comments/store.js";
-import { keyedHash } from "../src/site/context.js";
+import { keyedHash } from "../src/lib/keyed-hash.js";
 import {
   commentCounts,
   cookieFrom,
@@ -266,12 +266,17 @@ describe(`reader comments on ${testDialect}`, () => {
       422,
       "Comment contains control characters.",
     ],
-    ["a parent that is not a number", { parent_id: "abc" }, 422, "Reply is not to a comment on this story."],
+    [
+      "a parent that is not a number",
+      { parent_id: "abc" },
+      422,
+      "The comment you are replying to is not on this story.",
+    ],
     [
       "a parent that does not exist",
       { parent_id: "999999" },
       422,
-      "Reply is not to a comment on this story.",
+      "The comment you are replying to is not on this story.",
     ],
   ];
   test.each(badInputs)(
@@ -358,7 +363,7 @@ describe(`reader comments on ${testDialect}`, () => {
     );
     const fromOtherStory = await postComment(site, readerFields(article.id, { parent_id: String(foreign) }));
     expect(fromOtherStory.statusCode).toBe(422);
-    expect(fromOtherStory.body).toContain("Reply is not to a comment on this story.");
+    expect(fromOtherStory.body).toContain("The comment you are replying to is not on this story.");
 
     await postComment(site, readerFields(article.id, { body: "held parent", email: "newbie@example.org" }));
     const heldParent = (
@@ -372,7 +377,7 @@ describe(`reader comments on ${testDialect}`, () => {
       .comments.find((c: { body: string }) => c.body === "held parent");
     const toHeld = await postComment(site, readerFields(article.id, { parent_id: String(heldParent.id) }));
     expect(toHeld.statusCode).toBe(422);
-    expect(toHeld.body).toContain("Reply is to a comment that is not published.");
+    expect(toHeld.body).toContain("The comment you are replying to is not published yet.");
 
     await site.ctx.settings.update({ commentMaxDepth: 2 });
     try {
@@ -389,7 +394,7 @@ describe(`reader comments on ${testDialect}`, () => {
         { cookie: staff },
       );
       expect(third.statusCode).toBe(422);
-      expect(third.body).toContain("Reply goes too deep: replies nest at most 2 levels.");
+      expect(third.body).toContain("Replies nest at most 2 levels: reply to an earlier comment.");
       const page = await articlePage(article.path);
       expect(page.body).toContain(`data-reply-to="${top}"`);
       expect(page.body).not.toContain(`data-reply-to="${idFrom(second.headers.location)}"`);
@@ -779,6 +784,7 @@ describe(`reader comments on ${testDialect}`, () => {
     expect(rejected.json()).toEqual({
       error: "Your comment was not sent. Please correct what is marked below.",
       fields: { email: "is required" },
+      messages: { email: "Email is required." },
     });
   });
 
@@ -831,13 +837,14 @@ describe(`reader comments on ${testDialect}`, () => {
   });
 
   test("comment counts reach article lists, and the most commented stories are ranked", async () => {
-    const { listMostCommentedArticles, countApprovedComments } = await import("../src/comments/service.js");
+    const { listMostCommentedArticles } = await import("../src/comments/service.js");
+    const { countApprovedComments } = await import("../src/db/story-extras.js");
     const staff = await site.sessionCookie(editor);
     const quiet = await site.newArticle();
     const busy = await site.newArticle();
     for (let i = 0; i < 3; i++) await postComment(site, readerFields(busy.id), { cookie: staff });
     await postComment(site, readerFields(quiet.id), { cookie: staff });
-    const counts = await countApprovedComments(site.ctx, [quiet.id, busy.id]);
+    const counts = await countApprovedComments(site.ctx.db, [quiet.id, busy.id]);
     expect(counts.get(busy.id)).toBe(3);
     expect(counts.get(quiet.id)).toBe(1);
     const ranked = await listMostCommentedArticles(site.ctx, 50, 7);

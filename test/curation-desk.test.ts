@@ -175,6 +175,8 @@ describe(`the curation desk on ${testDialect}`, () => {
     // Never the full text of an outlet that has not licensed it.
     expect(article.body).not.toContain("The full report, with every detail the Gazette licensed.");
     expect(article.body).toContain('href="/category/weather/"');
+    // The summary is the story's opening: it is not printed again as a standfirst above it.
+    expect(article.body).not.toContain('class="standfirst"');
 
     const after = await deskStories(token, "published");
     expect(after.find((s) => s.id === flood.id)).toMatchObject({
@@ -183,6 +185,79 @@ describe(`the curation desk on ${testDialect}`, () => {
     });
     expect((await deskStories(token)).some((s) => s.id === flood.id)).toBe(false);
   }, 60_000);
+
+  test("an editor saves a desk story as a draft or opens it in the editor; the source's category is offered, not filled in", async () => {
+    const { cookie, token } = await newDesk();
+    await site.request({
+      method: "POST",
+      url: "/api/admin/sources",
+      headers: api(token),
+      payload: { url: server.url("/gazette/feed.xml"), category: "Coast" },
+    });
+    await fetchDueSources(site.ctx);
+    const [first, second] = await deskStories(token);
+    if (!first || !second) throw new Error("the feed gave fewer than two stories");
+
+    const page = await site.request({ method: "GET", url: `/admin/desk/stories/${first.id}`, cookie });
+    expect(page.body).toContain("(the source files it under Coast)");
+    expect(page.body).toMatch(
+      /<input id="publish-category" name="category" value="" [^>]*placeholder="Coast"/,
+    );
+    expect(page.body).toContain('<button type="submit" name="action" value="draft">Save as draft</button>');
+
+    const drafted = await postAdminForm(
+      site,
+      `/admin/desk/stories/${first.id}`,
+      `/admin/desk/stories/${first.id}/publish`,
+      cookie,
+      { item_ids: first.items.map((i) => String(i.id)), category: "", action: "draft" },
+    );
+    expect(drafted.statusCode).toBe(303);
+    expect(drafted.headers.location).toBe("/admin/desk");
+    const [draftStory] = (await deskStories(token, "published")).filter((s) => s.id === first.id);
+    const draft = await getArticle(site.ctx, draftStory?.article_id ?? 0);
+    expect(draft).toMatchObject({ status: "draft", categories: [] });
+    // Not on the site until an editor publishes it.
+    expect((await site.request({ url: "/" })).body).not.toContain(first.title);
+    const storyPage = await site.request({ method: "GET", url: `/admin/desk/stories/${first.id}`, cookie });
+    expect(storyPage.body).toContain(
+      `Saved as a draft. <a href="/admin/articles/${draft?.id}/edit">Open it in the editor</a>`,
+    );
+
+    const opened = await postAdminForm(
+      site,
+      `/admin/desk/stories/${second.id}`,
+      `/admin/desk/stories/${second.id}/publish`,
+      cookie,
+      { item_ids: second.items.map((i) => String(i.id)), category: "Harbour", action: "edit" },
+    );
+    expect(opened.statusCode).toBe(303);
+    const editorPath = String(opened.headers.location);
+    expect(editorPath).toMatch(/^\/admin\/articles\/\d+\/edit$/);
+    const editor = await site.request({ method: "GET", url: editorPath, cookie });
+    expect(editor.statusCode).toBe(200);
+    const openedArticle = await getArticle(site.ctx, Number(editorPath.split("/")[3]));
+    expect(openedArticle).toMatchObject({ status: "draft", categories: [{ name: "Harbour" }] });
+
+    // The API says which it made, and refuses a status it does not know.
+    const [third] = await deskStories(token);
+    const wrong = await site.request({
+      method: "POST",
+      url: `/api/admin/stories/${third?.id}/publish`,
+      headers: api(token),
+      payload: { item_ids: third?.items.map((i) => i.id), status: "scheduled" },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().fields).toMatchObject({ status: "must be published or draft" });
+    const viaApi = await site.request({
+      method: "POST",
+      url: `/api/admin/stories/${third?.id}/publish`,
+      headers: api(token),
+      payload: { item_ids: third?.items.map((i) => i.id), status: "draft" },
+    });
+    expect(viaApi.statusCode).toBe(201);
+    expect(viaApi.json().article.status).toBe("draft");
+  });
 
   test("later reports of a published story wait as more coverage until an editor adds them; a publish-mode source's are added at once", async () => {
     const { cookie, token } = await newDesk();

@@ -1,7 +1,7 @@
 import { Context, Drop, Liquid } from "liquidjs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type GeneratedSite, generateSite } from "../bench/generate.js";
-import { TemplateCompiler } from "../src/site/liquid/compiler.js";
+import { TemplateCompiler } from "../src/infrastructure/liquid/compiler.js";
 import { postComment, readerFields } from "./comments-helpers.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
 

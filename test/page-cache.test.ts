@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { updateArticle } from "../src/articles/service.js";
 import * as articlesStore from "../src/articles/store.js";
 import { type Config, loadConfig } from "../src/config.js";
-import { ContentChanges } from "../src/site/content-changes.js";
-import pageCachePlugin, { negotiateEncoding, PageCache, skipPageCache } from "../src/site/page-cache.js";
+import { ContentChanges } from "../src/infrastructure/content-changes.js";
+import pageCachePlugin, {
+  negotiateEncoding,
+  PageCache,
+  skipPageCache,
+} from "../src/infrastructure/page-cache.js";
 import { defaultSettings, type SettingsService } from "../src/site/settings.js";
 import { createTestSite, type TestSite, type TestUser, testDialect } from "./support/site.js";
 
@@ -263,18 +267,29 @@ describe("the page cache module", () => {
       renders += 1;
       return `render ${renders}`;
     });
+    // A feature plugin registered after the cache whose own onSend hook sets a cookie.
+    await app.register(async (feature) => {
+      feature.addHook("onSend", async (request, reply, payload) => {
+        if (request.url === "/late-cookie") reply.header("set-cookie", "late=1");
+        return payload;
+      });
+      feature.get("/late-cookie", { config: { pageCache: true } }, async (_request, reply) => {
+        renders += 1;
+        return reply.type("text/html").send(`<p>render ${renders}</p>`);
+      });
+    });
     await app.ready();
     return { app, changes };
   }
 
   test("responses that set a cookie, are marked personal, or did not opt in are never stored", async () => {
     const { app } = await tinyApp();
-    for (const url of ["/with-cookie", "/with-plugin-cookie", "/personal", "/not-opted-in"]) {
+    for (const url of ["/with-cookie", "/with-plugin-cookie", "/late-cookie", "/personal", "/not-opted-in"]) {
       const first = await app.inject({ method: "GET", url });
       const second = await app.inject({ method: "GET", url });
       expect(second.body, url).not.toBe(first.body);
     }
-    for (const url of ["/with-cookie", "/with-plugin-cookie"])
+    for (const url of ["/with-cookie", "/with-plugin-cookie", "/late-cookie"])
       expect((await app.inject({ method: "GET", url })).headers["cache-control"], url).toBe(
         "private, no-store",
       );
@@ -390,6 +405,25 @@ describe("the page cache module", () => {
     for (const body of bodies) expect(body.buffer.byteLength).toBe(body.length);
     const held = bodies.reduce((sum, body) => sum + body.buffer.byteLength, 0);
     expect(cache.bytes).toBeGreaterThanOrEqual(held);
+  });
+
+  test("a page is stored in the encoding its reader asked for; other encodings are made from it", () => {
+    const cache = new PageCache({ maxBytes: 10_000_000, now: () => new Date(0), changedSince: () => false });
+    const html = `<p>${"The council votes on the harbour plan tonight. ".repeat(600)}</p>`;
+    const page = cache.store(
+      "/story/",
+      { "content-type": "text/html" },
+      Buffer.from(html),
+      fresh,
+      "gzip, br",
+    );
+    if (!page) throw new Error("the page should be stored");
+    // A browser's page is held compressed only: a fraction of the page's own size.
+    expect(cache.bytes).toBeLessThan(html.length / 4);
+    expect(zlib.brotliDecompressSync(cache.variantFor(page, "br").body).toString()).toBe(html);
+    expect(cache.variantFor(page, undefined).body.toString()).toBe(html);
+    expect(zlib.gunzipSync(cache.variantFor(page, "gzip").body).toString()).toBe(html);
+    expect(cache.bytes).toBeGreaterThan(html.length);
   });
 
   test("a render that began before a change touching it is not stored; one untouched is", () => {

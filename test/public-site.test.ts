@@ -47,7 +47,7 @@ describe(`the public news site on ${testDialect}`, () => {
     const response = await site.request({ method: "GET", url: "/" });
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toContain("text/html");
-    expect(response.body).toContain('<html lang="en-GB">');
+    expect(response.body).toContain('<html lang="en-GB" dir="ltr">');
     expect(response.body).toContain("Fri. May 22nd, 2026");
     expect(response.body).toContain('<time datetime="2026-05-22">');
     expect(response.body).toContain("The Harbour Herald");
@@ -128,7 +128,8 @@ describe(`the public news site on ${testDialect}`, () => {
       );
       expect(html).toContain('id="section-world"');
       expect(html).toContain("More in World");
-      expect(html).toContain('id="side-latest"');
+      // Page 1 lists the newest stories itself: a "Latest" list beside them would show them twice.
+      expect(html).not.toContain('id="side-latest"');
       for (const hidden of ["Unfinished draft", "Embargoed until next week", "Pulled story"])
         expect(html).not.toContain(hidden);
       expect(linkHref(html, "canonical")).toBe("http://news.test/");
@@ -417,7 +418,22 @@ describe(`reader pages built afresh on ${testDialect}`, () => {
     expect((await site.request({ method: "GET", url: "/category/local/page/2/" })).statusCode).toBe(404);
   });
 
-  test("a story's headline and comment count on another story's page follow an edit and a new comment", async () => {
+  test("a standfirst is shown when it was written for the story, never when it repeats the opening", async () => {
+    const body = "The harbour master closed the outer basin at dawn.\n\nShips wait at anchor.";
+    const derived = await site.newArticle({ author: editor, title: "Basin closed", body });
+    const written = await site.newArticle({
+      author: editor,
+      title: "Basin closed again",
+      body,
+      excerpt: "A second closure in a week worries the fishing fleet.",
+    });
+    const standfirstOf = async (path: string) =>
+      /<p class="standfirst">([^<]*)<\/p>/.exec((await site.request({ url: path })).body)?.[1];
+    expect(await standfirstOf(derived.path)).toBeUndefined();
+    expect(await standfirstOf(written.path)).toBe("A second closure in a week worries the fishing fleet.");
+  });
+
+  test("a story's headline on another story's page follows an edit; its related card shows no comment count", async () => {
     const tides = { author: editor, tags: ["Tides"] };
     const older = await site.newArticle({ ...tides, title: "Tide gauge installed", published_at: day(14) });
     const newer = await site.newArticle({ ...tides, title: "Spring tides expected", published_at: day(15) });
@@ -436,9 +452,13 @@ describe(`reader pages built afresh on ${testDialect}`, () => {
     expect(edited.body).toMatch(/Previous story<\/span> Tide gauge installed at the pier</);
     expect(relatedOf(edited.body)).toContain("Tide gauge installed at the pier");
 
+    // Related stories carry no comment count: the newest are related to many stories, and a
+    // comment on one would otherwise re-render all those pages.
     expect((await postComment(site, readerFields(older.id))).statusCode).toBe(303);
     const commented = await site.request({ method: "GET", url: newer.path });
-    expect(relatedOf(commented.body)).toContain("1 comment");
+    expect(relatedOf(commented.body)).toContain("Tide gauge installed at the pier");
+    expect(relatedOf(commented.body)).not.toMatch(/\d+ comments?</);
+    expect((await site.request({ method: "GET", url: older.path })).body).toMatch(/1 comment/);
   });
 });
 
@@ -483,7 +503,9 @@ describe(`demo content on ${testDialect}`, () => {
       const front = await site.request({ method: "GET", url: "/" });
       expect(front.body).toContain("The Port Alder Post");
       expect(front.body).toContain("Council approves harbour tram extension after late-night vote");
-      expect(front.body).toMatch(/<img src="\/media\/[^"]+\.png" alt="Illustration of/);
+      expect(front.body).toMatch(
+        /<img src="\/media\/[^"]+\.wide\d+\.png" srcset="[^"]+" sizes="[^"]+" alt="Illustration of/,
+      );
       expect(front.body).toContain('href="/category/science/"');
       const curated = await site.request({ method: "GET", url: "/2026/05/19/ferry-fares-freeze-winter/" });
       expect(curated.statusCode).toBe(200);
@@ -495,7 +517,7 @@ describe(`demo content on ${testDialect}`, () => {
       expect(png.statusCode).toBe(200);
       expect(png.headers["content-type"]).toBe("image/png");
 
-      const { seedDemoContent } = await import("../src/site/demo/seed-demo.js");
+      const { seedDemoContent } = await import("../src/demo/seed-demo.js");
       const again = await seedDemoContent(site.ctx);
       expect(again).toEqual({ created: 0, skipped: 14 });
       const authors = await site.request({ method: "GET", url: "/author/maya-okafor/" });

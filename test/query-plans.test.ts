@@ -23,6 +23,11 @@ const MAX_STATEMENTS_PER_PAGE = 30;
  * trip to the database server, so a page's rows and what its stories show come in one or two.
  */
 const MAX_POSTGRES_STATEMENTS_PER_PAGE = 3;
+/**
+ * The same, rendered afresh after a site-wide change: settings, navigation, the header and footer
+ * menus and the side lists are read again, each list and what its stories show in one statement apiece.
+ */
+const MAX_POSTGRES_STATEMENTS_AFRESH = 12;
 
 interface RecordedQuery {
   sql: string;
@@ -165,9 +170,9 @@ describe(`reader pages on ${testDialect}`, () => {
     }
     for (const [page, count] of Object.entries(counts)) {
       expect(count.large, `${page}: statements per page`).toBeLessThanOrEqual(MAX_STATEMENTS_PER_PAGE);
-      if (testDialect === "postgres" && !page.endsWith("(afresh)"))
+      if (testDialect === "postgres")
         expect(count.large, `${page}: statements per page on PostgreSQL`).toBeLessThanOrEqual(
-          MAX_POSTGRES_STATEMENTS_PER_PAGE,
+          page.endsWith("(afresh)") ? MAX_POSTGRES_STATEMENTS_AFRESH : MAX_POSTGRES_STATEMENTS_PER_PAGE,
         );
       // More stories may change which optional lists appear (a second "related" query when few
       // stories share a tag), never add a query per story or per comment.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { jsonDepthProblem } from "../src/site/request-limits.js";
+import { jsonDepthProblem } from "../src/infrastructure/request-limits.js";
 import { createTestSite, type TestSite, testDialect } from "./support/site.js";
 
 const SITE_ORIGIN = "http://news.test";

@@ -3,7 +3,7 @@ import Fastify from "fastify";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { insertMedia } from "../src/articles/store.js";
-import { decodeBasicEntities, escapeHtml } from "../src/site/html-escape.js";
+import { decodeBasicEntities, escapeHtml } from "../src/lib/html-escape.js";
 import syndicationRoutes from "../src/syndication/routes.js";
 import { createTestSite, type TestSite, type TestUser, testDialect } from "./support/site.js";
 

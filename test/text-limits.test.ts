@@ -1,12 +1,15 @@
 import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
 import { createApiToken, isValidEmail, validateNewUser } from "../src/accounts/service.js";
-import { altTextProblem } from "../src/articles/media.js";
+import { validateCorrection } from "../src/articles/corrections.js";
+import { validateArrangement } from "../src/articles/front-page.js";
 import { validateTerm } from "../src/articles/taxonomy.js";
 import { validateArticleInput } from "../src/articles/validation.js";
 import { USER_AGENT_MAX } from "../src/comments/service.js";
 import { validateCommentFields } from "../src/comments/validation.js";
 import { validateSourceInput } from "../src/curation/sources-service.js";
+import { altTextProblem, mediaDetailsProblems } from "../src/media/service.js";
+import { validateMenuItems } from "../src/site/menus-service.js";
 import { testDialect, useMigratedDatabase } from "./support/database.js";
 
 // The limits of every text people type are read from the schema itself, so a column and the
@@ -39,6 +42,13 @@ async function varcharSizes(): Promise<Map<string, number>> {
 }
 
 const a = (n: number) => "a".repeat(n);
+const banner = (change: object) =>
+  validateArrangement(
+    { breaking: { text: "News", expires_at: "2999-01-01T00:00:00Z", ...change } },
+    new Date("2026-01-01T00:00:00Z"),
+  );
+const menuLink = (change: object) =>
+  validateMenuItems("menu", [{ kind: "link", id: null, url: "/", label: "Link", ...change }]);
 const sourceLink = (change: object) => ({ sources: [{ url: "https://a.example/", name: "A", ...change }] });
 const comment = (change: object) =>
   validateCommentFields(
@@ -64,12 +74,19 @@ const typedColumns: Record<string, (n: number) => boolean | Promise<boolean>> = 
   "comments.url": (n) => !comment({ url: `https://example.org/${a(n - 20)}` }).url,
   "comments.user_agent": (n) => n <= USER_AGENT_MAX,
   "media.alt": (n) => altTextProblem(a(n)) === undefined,
+  "media.caption": (n) => mediaDetailsProblems({ caption: a(n) }).caption === undefined,
+  "media.credit": (n) => mediaDetailsProblems({ credit: a(n) }).credit === undefined,
   "users.name": (n) => !validateNewUser({ name: a(n), email: "ada@example.org", role: "author" }, false).name,
   "users.email": (n) => isValidEmail(`${a(n - 12)}@example.org`),
   "sources.url": (n) => !validateSourceInput({ url: `https://example.org/${a(n - 20)}` }, true).url,
   "sources.site_url": (n) =>
     !validateSourceInput({ site_url: `https://example.org/${a(n - 20)}` }, false).site_url,
   "sources.name": (n) => !validateSourceInput({ name: a(n) }, false).name,
+  "article_corrections.text": (n) => !validateCorrection(a(n)).text,
+  "breaking_news.text": (n) => !banner({ text: a(n) })["breaking.text"],
+  "breaking_news.url": (n) => !banner({ url: `https://example.org/${a(n - 20)}` })["breaking.url"],
+  "menu_items.label": (n) => !menuLink({ label: a(n) })["menu[0].label"],
+  "menu_items.url": (n) => !menuLink({ url: `https://example.org/${a(n - 20)}` })["menu[0].url"],
   "api_tokens.name": async (n) =>
     !(
       "errors" in
@@ -83,11 +100,21 @@ const untypedColumns = new Set([
   "audit_log.event",
   "audit_log.detail",
   "audit_log.ip",
+  "embed_lookups.url",
+  "embed_lookups.provider_name",
+  "embed_lookups.title",
   "login_attempts.device_key",
   "media_files.key",
   "media_files.content_type",
   "rate_limits.key",
   "articles.status",
+  "article_revisions.kind",
+  // Chosen from fixed lists (header or footer; category, page or link).
+  "menu_items.menu",
+  "menu_items.kind",
+  "article_revisions.status",
+  // Built from slugs (each checked) and capped at its column by the pages service.
+  "articles.page_path",
   "comments.status",
   "comments.status_before_trash",
   "comments.ip_hash",
@@ -103,7 +130,10 @@ const untypedColumns = new Set([
   "media.file_name",
   "media.original_name",
   "media.mime_type",
+  "media.variant_hash",
+  "media.master_key",
   "password_reset_tokens.token_hash",
+  "preview_links.token_hash",
   "redirects.from_path",
   "redirects.to_path",
   "sessions.token_hash",
@@ -119,6 +149,8 @@ const untypedColumns = new Set([
   "stories.status",
   "users.slug",
   "users.role",
+  // Chosen from a list of language codes, each checked against it.
+  "users.language",
   "wordpress_imports.file_name",
   "wordpress_imports.status",
   "wp_import_map.source",

@@ -1,32 +1,36 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { actorOf, allowOnly } from "../admin/guard.js";
-import { adminPageModel, setFlash } from "../admin/page-model.js";
-import type { AppContext } from "../site/context.js";
-import { field, parseId } from "../site/requests.js";
+import type { AppContext } from "../context.js";
+import { field, parseId } from "../infrastructure/requests.js";
+import { COMMON_PROBLEMS } from "../lib/common-problems.js";
+import { languageChoices } from "../lib/languages.js";
+import { formatSiteDate } from "../lib/site-date.js";
+import { archivePath } from "../lib/slug.js";
+import { adminLanguage, adminPageModel, adminSay, sayProblems, setFlash } from "./admin-page.js";
 import { PASSWORD_MIN_LENGTH } from "./passwords.js";
 import { canManageStaff } from "./permissions.js";
+import { ACCOUNT_PROBLEMS } from "./problems.js";
 import {
   authenticate,
   type ChangedBy,
   createApiToken,
+  createPasswordResetLink,
   createUser,
+  emailPasswordResetLinkFor,
   type FieldErrors,
   getUser,
   LOGIN_FAILED_MESSAGE,
   listApiTokens,
   listUsers,
+  RESET_LINK_EMAILS_PER_HOUR,
   revokeApiToken,
   updateUser,
   validateNewUser,
 } from "./service.js";
 import { deviceToken, openSession } from "./session-cookie.js";
+import { actorOf, allowOnly } from "./staff-guard.js";
 
-const ROLES = [
-  { value: "admin", label: "Administrator — everything, including staff and settings" },
-  { value: "editor", label: "Editor — publishes and edits every story, categories, comments, desk" },
-  { value: "author", label: "Author — writes and publishes their own stories" },
-  { value: "contributor", label: "Contributor — writes drafts for an editor to publish" },
-];
+/** The roles a staff member can have, most powerful first (named by `common.roles.*`). */
+const ROLES = ["admin", "editor", "author", "contributor"] as const;
 
 const TOKEN_LIFETIMES_DAYS: Record<string, number | null> = { never: null, "30": 30, "90": 90, "365": 365 };
 
@@ -41,13 +45,18 @@ function changedBy(request: FastifyRequest): ChangedBy {
   return { actorId: actorOf(request).id, ip: request.ip };
 }
 
+/** What the profile form shows of an account. */
+function profileValues(user: { name: string; bio: string; language: string | null }) {
+  return { name: user.name, bio: user.bio, language: user.language ?? "" };
+}
+
 /** The new password and its repetition; errors keyed `password` / `password_confirm`. */
 function newPasswordErrors(body: unknown): FieldErrors {
   const password = field(body, "password");
   const errors: FieldErrors = {};
-  if (password === "") errors.password = "is required";
+  if (password === "") errors.password = COMMON_PROBLEMS.required;
   else if (password !== field(body, "password_confirm"))
-    errors.password_confirm = "does not match the password";
+    errors.password_confirm = ACCOUNT_PROBLEMS.password_mismatch;
   return errors;
 }
 
@@ -60,18 +69,22 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     state: { userId?: number; isDisabled?: boolean; values: UserFormValues; errors: FieldErrors },
     statusCode = 200,
   ) {
+    const say = await adminSay(ctx, request);
     return reply.code(statusCode).view(
       "accounts/views/user-form",
       await adminPageModel(ctx, request, reply, {
-        title: state.userId ? `Edit ${state.values.name || "staff member"}` : "Add a staff member",
+        title: state.userId
+          ? say("accounts.user_form.edit_heading", { name: state.values.name })
+          : say("accounts.user_form.add_heading"),
         section: "users",
         user_id: state.userId ? String(state.userId) : "",
         is_disabled: state.isDisabled ?? false,
         is_self: state.userId === actorOf(request).id,
         values: state.values,
-        errors: state.errors,
-        roles: ROLES.map((r) => ({ ...r, selected: r.value === state.values.role })),
+        errors: sayProblems(say, "accounts", ACCOUNT_PROBLEMS, state.errors),
+        roles: ROLES,
         password_min: PASSWORD_MIN_LENGTH,
+        can_email: ctx.mail !== undefined,
       }),
     );
   }
@@ -81,10 +94,11 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 
     staff.get("/users", async function showStaffPage(request, reply) {
       const users = await listUsers(ctx);
+      const say = await adminSay(ctx, request);
       return reply.view(
         "accounts/views/users",
         await adminPageModel(ctx, request, reply, {
-          title: "Staff",
+          title: say("accounts.staff.heading"),
           section: "users",
           users: users.map((u) => ({
             id: String(u.id),
@@ -118,7 +132,14 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const errors = { ...validateNewUser(input, true), ...newPasswordErrors(request.body) };
       const created = Object.keys(errors).length ? { errors } : await createUser(ctx, input);
       if ("errors" in created) return renderUserForm(request, reply, { values, errors: created.errors }, 422);
-      setFlash(reply, `${created.user.name} can now sign in as ${created.user.role}.`);
+      const say = await adminSay(ctx, request);
+      setFlash(
+        reply,
+        say("accounts.flash.added", {
+          name: created.user.name,
+          role: say(`common.roles.${created.user.role}`),
+        }),
+      );
       return reply.redirect("/admin/users", 303);
     });
 
@@ -152,9 +173,54 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           { userId: user.id, isDisabled: user.is_disabled === 1, values, errors },
           422,
         );
-      setFlash(reply, `${values.name.trim()}’s account saved.`);
+      setFlash(reply, (await adminSay(ctx, request))("accounts.flash.saved", { name: values.name.trim() }));
       return reply.redirect("/admin/users", 303);
     });
+
+    staff.post<{ Params: { id: string } }>(
+      "/users/:id/reset-link",
+      async function makeResetLink(request, reply) {
+        const id = parseId(request.params.id);
+        const user = id ? await getUser(ctx, id) : undefined;
+        if (!user) return reply.callNotFound();
+        const link = await createPasswordResetLink(ctx, user.email, changedBy(request));
+        if (!link) return reply.callNotFound();
+        const settings = await ctx.settings.get();
+        const say = await adminSay(ctx, request);
+        return reply.view(
+          "accounts/views/reset-link",
+          await adminPageModel(ctx, request, reply, {
+            title: say("accounts.reset_link.heading", { name: user.name }),
+            section: "users",
+            name: user.name,
+            url: link.url,
+            expires_at: formatSiteDate(link.expiresAt, "d MMM yyyy, HH:mm", settings.timezone),
+          }),
+        );
+      },
+    );
+
+    staff.post<{ Params: { id: string } }>(
+      "/users/:id/send-reset-link",
+      async function sendResetLink(request, reply) {
+        const id = parseId(request.params.id);
+        const user = id ? await getUser(ctx, id) : undefined;
+        if (!user) return reply.callNotFound();
+        const result = await emailPasswordResetLinkFor(ctx, user, changedBy(request));
+        const say = await adminSay(ctx, request);
+        if ("sent" in result) setFlash(reply, say("accounts.flash.reset_link_sent", { email: user.email }));
+        else
+          setFlash(
+            reply,
+            say(`accounts.flash.reset_link_refused.${result.refused}`, {
+              name: user.name,
+              limit: RESET_LINK_EMAILS_PER_HOUR,
+            }),
+            "error",
+          );
+        return reply.redirect(`/admin/users/${user.id}`, 303);
+      },
+    );
 
     staff.post<{ Params: { id: string; change: string } }>(
       "/users/:id/:change",
@@ -185,7 +251,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
             );
           // A password change ends the account's sessions; the person changing their own gets a fresh one.
           if (user.id === actorOf(request).id) await openSession(ctx, request, reply, user.id);
-          setFlash(reply, `${user.name}’s password was changed; their other sessions were signed out.`);
+          setFlash(reply, (await adminSay(ctx, request))("accounts.flash.password_set", { name: user.name }));
           return reply.redirect(`/admin/users/${user.id}`, 303);
         }
         const errors = await updateUser(
@@ -194,12 +260,20 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           { isDisabled: change === "disable" },
           changedBy(request),
         );
+        const say = await adminSay(ctx, request);
         if (Object.keys(errors).length)
-          setFlash(reply, `${user.name}: ${Object.values(errors).join("; ")}.`, "error");
+          setFlash(
+            reply,
+            say("accounts.flash.access_refused", {
+              name: user.name,
+              problems: Object.values(sayProblems(say, "accounts", ACCOUNT_PROBLEMS, errors)).join("; "),
+            }),
+            "error",
+          );
         else
           setFlash(
             reply,
-            change === "disable" ? `${user.name} can no longer sign in.` : `${user.name} can sign in again.`,
+            say(`accounts.flash.${change === "disable" ? "disabled" : "enabled"}`, { name: user.name }),
           );
         return reply.redirect("/admin/users", 303);
       },
@@ -219,14 +293,15 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const [tokens, users] = await Promise.all([listApiTokens(ctx), listUsers(ctx)]);
       const nameOf = new Map(users.map((u) => [u.id, u.name]));
       const now = ctx.now().toISOString();
+      const say = await adminSay(ctx, request);
       return reply.code(statusCode).view(
         "accounts/views/tokens",
         await adminPageModel(ctx, request, reply, {
-          title: "API tokens",
+          title: say("accounts.tokens.heading"),
           section: "tokens",
           new_token: state.newToken ?? "",
           values: state.values,
-          errors: state.errors,
+          errors: sayProblems(say, "accounts", ACCOUNT_PROBLEMS, state.errors),
           users: users
             .filter((u) => u.is_disabled === 0)
             .map((u) => ({
@@ -238,10 +313,13 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           tokens: tokens.map((t) => ({
             id: String(t.id),
             name: t.name,
-            acts_as: t.user_id === null ? "first administrator" : (nameOf.get(t.user_id) ?? "deleted user"),
+            acts_as:
+              t.user_id === null
+                ? say("accounts.tokens.first_admin")
+                : (nameOf.get(t.user_id) ?? say("accounts.tokens.deleted_user")),
             created_at: t.created_at.slice(0, 10),
-            last_used_at: t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never",
-            expires_at: t.expires_at ? t.expires_at.slice(0, 10) : "never",
+            last_used_at: t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "",
+            expires_at: t.expires_at ? t.expires_at.slice(0, 10) : "",
             state: t.revoked_at ? "revoked" : t.expires_at && t.expires_at <= now ? "expired" : "active",
           })),
         }),
@@ -264,8 +342,8 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const errors: FieldErrors = {};
       const userId = parseId(values.user_id);
       const owner = userId ? await getUser(ctx, userId) : undefined;
-      if (!owner || owner.is_disabled) errors.user_id = "choose an active staff member";
-      if (!(values.lifetime in TOKEN_LIFETIMES_DAYS)) errors.lifetime = "choose one of the options";
+      if (!owner || owner.is_disabled) errors.user_id = ACCOUNT_PROBLEMS.choose_staff;
+      if (!(values.lifetime in TOKEN_LIFETIMES_DAYS)) errors.lifetime = ACCOUNT_PROBLEMS.choose_lifetime;
       const days = TOKEN_LIFETIMES_DAYS[values.lifetime] ?? null;
       const created = Object.keys(errors).length
         ? { errors }
@@ -293,7 +371,7 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const token = id ? (await listApiTokens(ctx)).find((t) => t.id === id) : undefined;
       if (!token) return reply.callNotFound();
       await revokeApiToken(ctx, token.id, changedBy(request));
-      setFlash(reply, `Token “${token.name}” revoked; programs using it are refused from now on.`);
+      setFlash(reply, (await adminSay(ctx, request))("accounts.flash.token_revoked", { name: token.name }));
       return reply.redirect("/admin/tokens", 303);
     });
   });
@@ -302,21 +380,24 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   async function renderProfilePage(
     request: FastifyRequest,
     reply: FastifyReply,
-    state: { values: { name: string; bio: string }; errors: FieldErrors },
+    state: { values: { name: string; bio: string; language: string }; errors: FieldErrors },
     statusCode = 200,
   ) {
     const user = await getUser(ctx, actorOf(request).id);
+    const say = await adminSay(ctx, request);
     return reply.code(statusCode).view(
       "accounts/views/profile",
       await adminPageModel(ctx, request, reply, {
-        title: "Your profile",
+        title: say("accounts.profile.heading"),
         section: "profile",
         email: user?.email ?? "",
         role: user?.role ?? "",
-        author_url: user ? `/author/${user.slug}/` : "",
+        author_url: user ? archivePath("author", user.slug) : "",
         values: state.values,
-        errors: state.errors,
+        errors: sayProblems(say, "accounts", ACCOUNT_PROBLEMS, state.errors),
         password_min: PASSWORD_MIN_LENGTH,
+        can_email: ctx.mail !== undefined,
+        languages: languageChoices(state.values.language),
       }),
     );
   }
@@ -324,16 +405,22 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   app.get("/profile", async function showProfilePage(request, reply) {
     const user = await getUser(ctx, actorOf(request).id);
     if (!user) return reply.callNotFound();
-    return renderProfilePage(request, reply, { values: { name: user.name, bio: user.bio }, errors: {} });
+    return renderProfilePage(request, reply, { values: profileValues(user), errors: {} });
   });
 
   app.post("/profile", async function saveProfile(request, reply) {
-    const values = { name: field(request.body, "name"), bio: field(request.body, "bio") };
+    const values = {
+      name: field(request.body, "name"),
+      bio: field(request.body, "bio"),
+      language: field(request.body, "language"),
+    };
     const errors = await updateUser(ctx, actorOf(request).id, values);
     if (Object.keys(errors).length) return renderProfilePage(request, reply, { values, errors }, 422);
     // The name and bio appear in bylines and on the author page.
     await ctx.changes.changed(["all"]);
-    setFlash(reply, "Profile saved.");
+    // Said in the language just chosen (this request's actor was read before the change).
+    const say = await adminSay(ctx, request, await adminLanguage(ctx, values.language));
+    setFlash(reply, say("accounts.flash.profile_saved"));
     return reply.redirect("/admin/profile", 303);
   });
 
@@ -353,14 +440,14 @@ const accountAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     if ("error" in check)
       errors.current_password =
         check.error === LOGIN_FAILED_MESSAGE
-          ? "is not right"
-          : "cannot be checked now: too many failed attempts; try again later";
+          ? ACCOUNT_PROBLEMS.password_wrong
+          : ACCOUNT_PROBLEMS.password_check_locked;
     if (Object.keys(errors).length === 0)
       Object.assign(errors, await updateUser(ctx, user.id, { password: field(request.body, "password") }));
     if (Object.keys(errors).length)
-      return renderProfilePage(request, reply, { values: { name: user.name, bio: user.bio }, errors }, 422);
+      return renderProfilePage(request, reply, { values: profileValues(user), errors }, 422);
     await openSession(ctx, request, reply, user.id);
-    setFlash(reply, "Password changed. Your other sessions were signed out.");
+    setFlash(reply, (await adminSay(ctx, request))("accounts.flash.own_password_changed"));
     return reply.redirect("/admin/profile", 303);
   });
 };

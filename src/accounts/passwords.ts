@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
+import { problemText } from "../lib/problems.js";
+import { TEXT_LENGTH_PROBLEMS } from "../lib/text-input.js";
+import { ACCOUNT_PROBLEMS } from "./problems.js";
 
 // OWASP's argon2id baseline: 19 MiB memory, 2 iterations, 1 lane.
 const ARGON2_OPTIONS = {
@@ -40,8 +43,10 @@ export async function verifyDummyPassword(password: string): Promise<false> {
 
 /** Why a password is unacceptable, or undefined. */
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
-  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return problemText(ACCOUNT_PROBLEMS.password_short, { min: PASSWORD_MIN_LENGTH });
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return problemText(TEXT_LENGTH_PROBLEMS.too_long, { max: PASSWORD_MAX_LENGTH });
   return undefined;
 }
 

@@ -54,12 +54,17 @@ export function canCreateArticle(_actor: Actor): boolean {
   return true;
 }
 
-/** Editors edit anything; authors their own; contributors their own until it is published. */
+/** Editors edit anything; authors their own; contributors their own drafts, also once submitted for review. */
 export function canEditArticle(actor: Actor, article: ArticleOwnership): boolean {
   if (isEditorOrAbove(actor)) return true;
   if (article.author_id !== actor.id) return false;
-  if (actor.role === "contributor") return article.status === "draft";
+  if (actor.role === "contributor") return article.status === "draft" || article.status === "pending";
   return true;
+}
+
+/** The review queue (stories submitted for review) is worked by editors. */
+export function canReviewArticles(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
 }
 
 /** Publishing (or scheduling) is for editors, and for authors on their own stories. */
@@ -93,6 +98,16 @@ export function canViewArticle(actor: Actor, article: ArticleOwnership): boolean
 
 /** Lists of unpublished work show everyone's stories to editors only; others see their own. */
 export function seesEveryonesArticles(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+/** Pages (About, Contact…) are the site's own furniture: editors and admins write them. */
+export function canManagePages(actor: Actor): boolean {
+  return isEditorOrAbove(actor);
+}
+
+/** Choosing the front page's lead, its top stories and the breaking banner is an editor's call. */
+export function canArrangeFrontPage(actor: Actor): boolean {
   return isEditorOrAbove(actor);
 }
 

@@ -1,13 +1,17 @@
 import type { FastifyPluginAsync } from "fastify";
-import { adminPageModel } from "../admin/page-model.js";
-import type { AppContext } from "../site/context.js";
-import { seedDemoContent } from "../site/demo/seed-demo.js";
-import { publicFormRoute } from "../site/request-limits.js";
-import { field, SESSION_COOKIE } from "../site/requests.js";
+import type { AppContext } from "../context.js";
+import { publicFormRoute } from "../infrastructure/request-limits.js";
+import { field, SESSION_COOKIE } from "../infrastructure/requests.js";
+import { languageChoices, languageError } from "../lib/languages.js";
+import { problemText } from "../lib/problems.js";
 import { isValidTimezone, machineTimeZone, timeZoneChoices } from "../site/settings.js";
+import { adminPageModel, adminSay, browserLanguage, sayProblem, sayProblems } from "./admin-page.js";
+import { PASSWORD_MIN_LENGTH } from "./passwords.js";
+import { ACCOUNT_PROBLEMS } from "./problems.js";
 import {
   authenticate,
   createUser,
+  emailPasswordResetLink,
   endSession,
   getPasswordResetAccount,
   isSetupNeeded,
@@ -21,7 +25,13 @@ function safeNext(next: string): string {
 }
 
 /** Sign-in, sign-out and the first-run setup; the only admin pages open to anonymous visitors. */
-const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export interface AccountsRoutesOptions {
+  ctx: AppContext;
+  /** Fills a new site with demo stories when the setup form asks for them. */
+  seedDemo: (ctx: AppContext) => Promise<unknown>;
+}
+
+const accountsRoutes: FastifyPluginAsync<AccountsRoutesOptions> = async (app, { ctx, seedDemo }) => {
   // Every form here is posted before anyone is signed in: small web forms only, rate-limited per address.
   const signInForm = publicFormRoute({ max: 10, timeWindow: "1 minute" });
   const signOutForm = publicFormRoute({ max: 30, timeWindow: "1 minute" });
@@ -29,16 +39,49 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
   app.get<{ Querystring: { next?: string } }>("/admin/login", async function showLoginPage(request, reply) {
     if (await isSetupNeeded(ctx)) return reply.redirect("/admin/setup");
     if (request.actor) return reply.redirect(safeNext(request.query.next ?? ""));
+    const say = await adminSay(ctx, request);
     return reply.view(
       "accounts/views/login",
       await adminPageModel(ctx, request, reply, {
-        title: "Sign in",
+        title: say("accounts.login.title"),
         next: request.query.next ?? "",
         email: "",
         error: "",
       }),
     );
   });
+
+  app.get("/admin/forgot-password", async function showForgotPasswordPage(request, reply) {
+    const say = await adminSay(ctx, request);
+    return reply.view(
+      "accounts/views/forgot-password",
+      await adminPageModel(ctx, request, reply, {
+        title: say("accounts.forgot.title"),
+        can_email: Boolean(ctx.config.smtpUrl),
+        is_sent: false,
+        email: "",
+      }),
+    );
+  });
+
+  app.post(
+    "/admin/forgot-password",
+    { ...publicFormRoute({ max: 5, timeWindow: "15 minutes" }), preHandler: app.csrfProtection },
+    async function sendPasswordResetLink(request, reply) {
+      const email = field(request.body, "email").trim();
+      const canEmail = email !== "" && (await emailPasswordResetLink(ctx, email));
+      const say = await adminSay(ctx, request);
+      return reply.view(
+        "accounts/views/forgot-password",
+        await adminPageModel(ctx, request, reply, {
+          title: say("accounts.forgot.title"),
+          can_email: Boolean(ctx.config.smtpUrl),
+          is_sent: canEmail,
+          email,
+        }),
+      );
+    },
+  );
 
   app.post(
     "/admin/login",
@@ -53,12 +96,16 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         deviceToken: deviceToken(request),
       });
       if ("error" in result) {
-        return reply
-          .code(401)
-          .view(
-            "accounts/views/login",
-            await adminPageModel(ctx, request, reply, { title: "Sign in", next, email, error: result.error }),
-          );
+        const say = await adminSay(ctx, request);
+        return reply.code(401).view(
+          "accounts/views/login",
+          await adminPageModel(ctx, request, reply, {
+            title: say("accounts.login.title"),
+            next,
+            email,
+            error: sayProblem(say, "accounts", ACCOUNT_PROBLEMS, result.error),
+          }),
+        );
       }
       await openSession(ctx, request, reply, result.user.id);
       rememberDevice(ctx, request, reply, result.user.id);
@@ -80,19 +127,26 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
   app.get("/admin/setup", async function showSetupPage(request, reply) {
     if (!(await isSetupNeeded(ctx))) return reply.redirect("/admin/");
     const settings = await ctx.settings.get();
+    // No one has chosen a language yet: the page speaks the browser's and offers it for the site.
+    const lang = browserLanguage(request);
+    const say = await adminSay(ctx, request, lang);
     return reply.view(
       "accounts/views/setup",
       await adminPageModel(ctx, request, reply, {
-        title: "Set up your site",
+        title: say("accounts.setup.title"),
+        lang,
         values: {
           site_title: settings.title === "Broadsheet" ? "" : settings.title,
           name: "",
           email: "",
           timezone: settings.timezone === "UTC" ? machineTimeZone() : settings.timezone,
+          language: lang,
           demo: true,
         },
         timezones: timeZoneChoices(),
+        languages: languageChoices(lang),
         errors: {},
+        password_min: PASSWORD_MIN_LENGTH,
       }),
     );
   });
@@ -107,33 +161,48 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         name: field(request.body, "name"),
         email: field(request.body, "email"),
         timezone: field(request.body, "timezone") || machineTimeZone(),
+        language: field(request.body, "language") || "en",
         demo: field(request.body, "demo") === "on",
       };
       const password = field(request.body, "password");
       const errors: Record<string, string> = {};
       if (values.site_title === "" || values.site_title.length > 100)
-        errors.site_title = "must be 1 to 100 characters";
+        errors.site_title = problemText(ACCOUNT_PROBLEMS.name_length, { max: 100 });
       if (password !== field(request.body, "password_confirm"))
-        errors.password_confirm = "does not match the password";
-      if (!isValidTimezone(values.timezone)) errors.timezone = "must be one of the time zones in the list";
+        errors.password_confirm = ACCOUNT_PROBLEMS.password_mismatch;
+      if (!isValidTimezone(values.timezone)) errors.timezone = ACCOUNT_PROBLEMS.timezone_invalid;
+      const languageProblem = languageError(values.language);
+      if (languageProblem) errors.language = languageProblem;
       const created = Object.keys(errors).length
         ? undefined
         : await createUser(ctx, { email: values.email, name: values.name, role: "admin", password });
       if (!created || "errors" in created) {
+        const lang = browserLanguage(request);
+        const say = await adminSay(ctx, request, lang);
         return reply.code(422).view(
           "accounts/views/setup",
           await adminPageModel(ctx, request, reply, {
-            title: "Set up your site",
+            title: say("accounts.setup.title"),
+            lang,
             values,
             timezones: timeZoneChoices(),
-            errors: { ...errors, ...(created && "errors" in created ? created.errors : {}) },
+            languages: languageChoices(values.language),
+            errors: sayProblems(say, "accounts", ACCOUNT_PROBLEMS, {
+              ...errors,
+              ...(created && "errors" in created ? created.errors : {}),
+            }),
+            password_min: PASSWORD_MIN_LENGTH,
           }),
         );
       }
       // The masthead date, permalinks and scheduling follow this zone from the first story on.
-      await ctx.settings.update({ title: values.site_title, timezone: values.timezone });
+      await ctx.settings.update({
+        title: values.site_title,
+        timezone: values.timezone,
+        language: values.language,
+      });
       await ctx.changes.changed(["all"]);
-      if (values.demo) await seedDemoContent(ctx);
+      if (values.demo) await seedDemo(ctx);
       await openSession(ctx, request, reply, created.user.id);
       return reply.redirect("/admin/", 303);
     },
@@ -145,6 +214,7 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     async function showSetPasswordPage(request, reply) {
       const token = field(request.query, "token");
       const account = await getPasswordResetAccount(ctx, token);
+      const say = await adminSay(ctx, request);
       return reply
         .code(account ? 200 : 410)
         .header("cache-control", "no-store")
@@ -152,12 +222,10 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         .view(
           "accounts/views/set-password",
           await adminPageModel(ctx, request, reply, {
-            title: "Set your password",
+            title: say("accounts.set_password.title"),
             token,
             account: account ? { name: account.name, email: account.email } : null,
-            errors: account
-              ? {}
-              : { token: "This link has expired or was already used. Ask an admin for a new one." },
+            errors: account ? {} : { token: say("accounts.set_password.expired") },
           }),
         );
     },
@@ -176,16 +244,17 @@ const accountsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       );
       if ("errors" in result) {
         const account = await getPasswordResetAccount(ctx, token);
+        const say = await adminSay(ctx, request);
         return reply
           .code(account ? 422 : 410)
           .header("cache-control", "no-store")
           .view(
             "accounts/views/set-password",
             await adminPageModel(ctx, request, reply, {
-              title: "Set your password",
+              title: say("accounts.set_password.title"),
               token,
               account: account ? { name: account.name, email: account.email } : null,
-              errors: result.errors,
+              errors: sayProblems(say, "accounts", ACCOUNT_PROBLEMS, result.errors),
             }),
           );
       }

@@ -1,10 +1,13 @@
 import { recordAuditEvent } from "../audit/service.js";
+import type { AppContext } from "../context.js";
 import type { Role } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
-import { keyedHash } from "../site/context.js";
-import { mailTransport } from "../site/mail.js";
-import { slugify, uniqueSlug } from "../site/slug.js";
-import { checkText } from "../site/text-input.js";
+import { countAgainstLimit } from "../infrastructure/rate-limits.js";
+import { keyedHash } from "../lib/keyed-hash.js";
+import { languageError, staffLanguage } from "../lib/languages.js";
+import { problemText, type Say } from "../lib/problems.js";
+import { formatSiteDate } from "../lib/site-date.js";
+import { slugify, uniqueSlug } from "../lib/slug.js";
+import { checkText } from "../lib/text-input.js";
 import {
   digestToken,
   hashPassword,
@@ -15,6 +18,7 @@ import {
 } from "./passwords.js";
 import type { Actor } from "./permissions.js";
 import { isStaffRole } from "./permissions.js";
+import { ACCOUNT_PROBLEMS } from "./problems.js";
 import * as store from "./store.js";
 
 /** Longest staff name (`users.name` is `varchar(100)`) and biography. */
@@ -29,12 +33,16 @@ export const LOGIN_WINDOW_MINUTES = 15;
 export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
 export const LOGIN_MAX_FAILURES_PER_IP = 20;
 /** Same text for an unknown email and a wrong password, so sign-in does not reveal who has an account. */
-export const LOGIN_FAILED_MESSAGE = "Wrong email or password.";
-export const LOGIN_LOCKED_MESSAGE = `Too many failed sign-ins. Try again in ${LOGIN_WINDOW_MINUTES} minutes.`;
+export const LOGIN_FAILED_MESSAGE = ACCOUNT_PROBLEMS.login_failed;
+export const LOGIN_LOCKED_MESSAGE = problemText(ACCOUNT_PROBLEMS.login_locked, {
+  minutes: LOGIN_WINDOW_MINUTES,
+});
 
 export interface SessionActor extends Actor {
   email: string;
   slug: string;
+  /** The admin's language this person chose; null (or not known) follows the site's. */
+  language?: string | null;
 }
 
 export interface NewUserInput {
@@ -59,11 +67,11 @@ export function isValidEmail(email: string): boolean {
 export function validateNewUser(input: NewUserInput, requirePassword: boolean): FieldErrors {
   const errors: FieldErrors = {};
   const email = normaliseEmail(input.email ?? "");
-  if (!isValidEmail(email)) errors.email = "must be a valid email address";
+  if (!isValidEmail(email)) errors.email = ACCOUNT_PROBLEMS.email_invalid;
   const name = (input.name ?? "").trim();
   if (checkText(errors, "name", name, { max: STAFF_NAME_MAX }) && name === "")
-    errors.name = `must be 1 to ${STAFF_NAME_MAX} characters`;
-  if (!isStaffRole(input.role)) errors.role = "must be admin, editor, author or contributor";
+    errors.name = problemText(ACCOUNT_PROBLEMS.name_length, { max: STAFF_NAME_MAX });
+  if (!isStaffRole(input.role)) errors.role = ACCOUNT_PROBLEMS.role_invalid;
   if (input.password !== undefined || requirePassword) {
     const problem = passwordProblem(input.password ?? "");
     if (problem) errors.password = problem;
@@ -74,18 +82,18 @@ export function validateNewUser(input: NewUserInput, requirePassword: boolean): 
 
 /** Creates a staff account; a missing password leaves it unable to sign in until one is set. */
 export async function createUser(
-  ctx: Ctx,
+  ctx: Ctx & Pick<AppContext, "settings">,
   input: NewUserInput,
   options: { requirePassword: boolean } = { requirePassword: true },
 ): Promise<{ user: store.UserRow } | { errors: FieldErrors }> {
   const errors = validateNewUser(input, options.requirePassword);
   const email = normaliseEmail(input.email ?? "");
   if (!errors.email && (await store.getUserByEmail(ctx.db, email)))
-    errors.email = "is already used by another account";
+    errors.email = ACCOUNT_PROBLEMS.email_taken;
   if (Object.keys(errors).length > 0) return { errors };
   const name = input.name.trim();
   const slug = await uniqueSlug(
-    slugify(name) || "author",
+    slugify(name, (await ctx.settings.get()).slugStyle) || "author",
     async (s) => !!(await store.getUserBySlug(ctx.db, s)),
   );
   const password_hash = input.password ? await hashPassword(input.password) : null;
@@ -123,7 +131,7 @@ export interface ChangedBy {
   ip?: string;
 }
 
-/** Updates a staff account's profile, role, status or password; role and status changes are audited. */
+/** Updates a staff account's profile, role, status, password or admin language; role and status changes are audited. */
 export async function updateUser(
   ctx: Ctx,
   id: number,
@@ -134,25 +142,27 @@ export async function updateUser(
     role?: string;
     isDisabled?: boolean;
     password?: string;
+    /** The admin's language; "" follows the site's. */
+    language?: string;
   },
   by: ChangedBy = { actorId: null },
 ): Promise<FieldErrors> {
   const existing = await store.getUserById(ctx.db, id);
-  if (!existing) return { id: "no such user" };
+  if (!existing) return { id: ACCOUNT_PROBLEMS.no_such_user };
   const errors: FieldErrors = {};
   const changes: Parameters<typeof store.updateUser>[2] = {};
   if (input.name !== undefined) {
     const name = input.name.trim();
     if (checkText(errors, "name", name, { max: STAFF_NAME_MAX })) {
-      if (name === "") errors.name = `must be 1 to ${STAFF_NAME_MAX} characters`;
+      if (name === "") errors.name = problemText(ACCOUNT_PROBLEMS.name_length, { max: STAFF_NAME_MAX });
       else changes.name = name;
     }
   }
   if (input.email !== undefined) {
     const email = normaliseEmail(input.email);
-    if (!isValidEmail(email)) errors.email = "must be a valid email address";
+    if (!isValidEmail(email)) errors.email = ACCOUNT_PROBLEMS.email_invalid;
     else if (email !== existing.email && (await store.getUserByEmail(ctx.db, email)))
-      errors.email = "is already used by another account";
+      errors.email = ACCOUNT_PROBLEMS.email_taken;
     else changes.email = email;
   }
   if (input.bio !== undefined) {
@@ -160,14 +170,18 @@ export async function updateUser(
       changes.bio = input.bio.trim();
   }
   if (input.role !== undefined) {
-    if (!isStaffRole(input.role)) errors.role = "must be admin, editor, author or contributor";
+    if (!isStaffRole(input.role)) errors.role = ACCOUNT_PROBLEMS.role_invalid;
     else changes.role = input.role;
   }
   if (input.isDisabled !== undefined) changes.is_disabled = input.isDisabled ? 1 : 0;
+  if (input.language !== undefined) {
+    const problem = input.language === "" ? undefined : languageError(input.language);
+    if (problem) errors.language = problem;
+    else changes.language = input.language === "" ? null : input.language;
+  }
   const demotesAdmin =
     existing.role === "admin" && ((changes.role && changes.role !== "admin") || changes.is_disabled === 1);
-  if (demotesAdmin && (await store.countAdmins(ctx.db)) <= 1)
-    errors.role = "the last admin cannot be demoted or disabled";
+  if (demotesAdmin && (await store.countAdmins(ctx.db)) <= 1) errors.role = ACCOUNT_PROBLEMS.last_admin;
   if (input.password !== undefined && input.password !== "") {
     const problem = passwordProblem(input.password);
     if (problem) errors.password = problem;
@@ -205,7 +219,7 @@ export interface SignInAttempt {
   purpose?: "sign-in" | "password-check";
 }
 
-type SignInCtx = Ctx & Pick<AppContext, "config" | "log" | "settings">;
+type SignInCtx = Ctx & Pick<AppContext, "config" | "log" | "settings" | "mail" | "adminMessages">;
 
 /** How long a browser stays known after a successful sign-in there. */
 export const DEVICE_COOKIE_DAYS = 180;
@@ -282,6 +296,16 @@ export async function authenticate(
   return { user: publicUser };
 }
 
+/** Says an admin-catalogue message to a staff member in their language (their choice, else the site's). */
+export function staffSay(
+  ctx: Pick<AppContext, "adminMessages">,
+  person: { language: string | null },
+  siteLanguage: string,
+): Say {
+  const language = staffLanguage(person.language, siteLanguage);
+  return (key, values) => ctx.adminMessages.t(language, key, values);
+}
+
 /** Notes a lock in the audit log and tells the account's owner, in the background, when SMTP is set. */
 async function lockAccount(ctx: SignInCtx, user: store.UserRow, ip: string): Promise<void> {
   await recordAuditEvent(ctx, {
@@ -290,21 +314,20 @@ async function lockAccount(ctx: SignInCtx, user: store.UserRow, ip: string): Pro
     detail: `${LOGIN_MAX_FAILURES_PER_ACCOUNT} failed sign-ins in ${LOGIN_WINDOW_MINUTES} minutes from unknown browsers`,
     ip,
   });
-  const transport = mailTransport(ctx.config);
+  const transport = ctx.mail;
   if (!transport) return;
   const settings = await ctx.settings.get();
+  const say = staffSay(ctx, user, settings.language);
   transport
     .sendMail({
       from: ctx.config.mailFrom,
       to: user.email,
-      subject: `[${settings.title}] Sign-in to your account was paused`,
-      text:
-        `Someone tried to sign in to your account at ${ctx.config.siteUrl}/admin/ ` +
-        `${LOGIN_MAX_FAILURES_PER_ACCOUNT} times with a wrong password.\n\n` +
-        `Until ${LOGIN_WINDOW_MINUTES} minutes pass without more attempts, sign-in is refused from browsers you have not ` +
-        "signed in with before. Browsers where you signed in before still work.\n\n" +
-        "If this was you and you have forgotten your password, ask an administrator for a set-password link. " +
-        "If it was not you, nothing needs to be done: your password was not accepted.\n",
+      subject: say("accounts.emails.locked.subject", { site: settings.title }),
+      text: say("accounts.emails.locked.body", {
+        url: `${ctx.config.siteUrl}/admin/`,
+        attempts: LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        minutes: LOGIN_WINDOW_MINUTES,
+      }),
     })
     .catch((error: Error & { code?: string; responseCode?: number }) => {
       // The message of an SMTP error can quote the recipient: log only its codes.
@@ -331,7 +354,14 @@ export async function startSession(ctx: Ctx, userId: number, userAgent: string) 
 export async function getSessionActor(ctx: Ctx, token: string): Promise<SessionActor | undefined> {
   const row = await store.getSessionUser(ctx.db, digestToken(token), ctx.now().toISOString());
   if (!row) return undefined;
-  return { id: row.id, name: row.name, email: row.email, role: row.role, slug: row.slug };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    slug: row.slug,
+    language: row.language,
+  };
 }
 
 export async function endSession(ctx: Ctx, token: string): Promise<void> {
@@ -354,7 +384,7 @@ export async function createApiToken(
   const name = (input.name ?? "").trim();
   const nameErrors: FieldErrors = {};
   if (!checkText(nameErrors, "name", name, { max: 100 })) return { errors: nameErrors };
-  if (name === "") return { errors: { name: "must be 1 to 100 characters" } };
+  if (name === "") return { errors: { name: problemText(ACCOUNT_PROBLEMS.name_length, { max: 100 }) } };
   const token = randomToken("bst_");
   const row = await store.insertApiToken(ctx.db, {
     name,
@@ -423,6 +453,7 @@ export const PASSWORD_RESET_LINK_HOURS = 72;
 export async function createPasswordResetLink(
   ctx: Ctx & Pick<AppContext, "config">,
   email: string,
+  by?: ChangedBy,
 ): Promise<{ url: string; expiresAt: string; user: store.UserRow } | undefined> {
   const user = await store.getUserByEmail(ctx.db, normaliseEmail(email));
   if (!user) return undefined;
@@ -436,7 +467,95 @@ export async function createPasswordResetLink(
     created_at: now.toISOString(),
     expires_at: expiresAt,
   });
+  // An admin's link is audited; "Forgot password?" and the command line act for the account itself.
+  if (by)
+    await recordAuditEvent(ctx, {
+      event: "reset_link_created",
+      actorId: by.actorId,
+      subjectId: user.id,
+      ip: by.ip,
+    });
   return { url: `${ctx.config.siteUrl}/admin/set-password?token=${token}`, expiresAt, user };
+}
+
+/**
+ * "Forgot password?": emails a one-time set-password link to an enabled account with this email.
+ * Answers the same whether or not there is one (no one learns who has an account); `false` when
+ * the site sends no email (no SMTP_URL), so the page can say to ask an administrator.
+ */
+export async function emailPasswordResetLink(
+  ctx: Ctx & Pick<AppContext, "config" | "settings" | "log" | "mail" | "adminMessages">,
+  email: string,
+): Promise<boolean> {
+  if (!ctx.mail) return false;
+  const account = await store.getUserByEmail(ctx.db, normaliseEmail(email));
+  if (!account || account.is_disabled === 1) return true;
+  await mailPasswordResetLink(ctx, account, "asked");
+  return true;
+}
+
+/** How many set-password links an administrator may email to one account per hour. */
+export const RESET_LINK_EMAILS_PER_HOUR = 3;
+
+export type AdminResetEmailResult =
+  | { sent: true }
+  | { refused: "no-mail" | "disabled" | "too-many" | "not-delivered" };
+
+/**
+ * "Send reset link": emails a staff member the same one-time link as "Forgot password?", for an
+ * administrator (audited). At most RESET_LINK_EMAILS_PER_HOUR per account, counted in the
+ * database so every node shares the count.
+ */
+export async function emailPasswordResetLinkFor(
+  ctx: Ctx & Pick<AppContext, "config" | "settings" | "log" | "mail" | "adminMessages">,
+  user: { id: number; email: string; is_disabled: number; language: string | null },
+  by: ChangedBy,
+): Promise<AdminResetEmailResult> {
+  if (!ctx.mail) return { refused: "no-mail" };
+  if (user.is_disabled === 1) return { refused: "disabled" };
+  const sends = await countAgainstLimit(ctx, `reset-link-email:${user.id}`, 3_600_000);
+  if (sends > RESET_LINK_EMAILS_PER_HOUR) return { refused: "too-many" };
+  const isSent = await mailPasswordResetLink(ctx, user, "sent_by_admin");
+  if (!isSent) return { refused: "not-delivered" };
+  await recordAuditEvent(ctx, {
+    event: "reset_link_emailed",
+    actorId: by.actorId,
+    subjectId: user.id,
+    ip: by.ip,
+  });
+  return { sent: true };
+}
+
+/** Makes a new one-time link for the account and emails it; `false` when no email could be sent. */
+async function mailPasswordResetLink(
+  ctx: Ctx & Pick<AppContext, "config" | "settings" | "log" | "mail" | "adminMessages">,
+  account: { email: string; language: string | null },
+  why: "asked" | "sent_by_admin",
+): Promise<boolean> {
+  const transport = ctx.mail;
+  if (!transport) return false;
+  const link = await createPasswordResetLink(ctx, account.email);
+  if (!link) return false;
+  const settings = await ctx.settings.get();
+  const say = staffSay(ctx, account, settings.language);
+  try {
+    await transport.sendMail({
+      from: ctx.config.mailFrom,
+      to: account.email,
+      subject: say("accounts.emails.reset.subject", { site: settings.title }),
+      text: say(`accounts.emails.reset.body_${why}`, {
+        url: `${ctx.config.siteUrl}/admin/`,
+        link: link.url,
+        expires: formatSiteDate(link.expiresAt, "d MMM yyyy, HH:mm", settings.timezone),
+      }),
+    });
+    return true;
+  } catch (error) {
+    const failure = error as Error & { code?: string; responseCode?: number };
+    // The message of an SMTP error can quote the recipient: log only its codes.
+    ctx.log.error({ code: failure.code, responseCode: failure.responseCode }, "password reset email failed");
+    return false;
+  }
 }
 
 /** The account a set-password link is for, or undefined for an unknown, used or expired link. */
@@ -457,13 +576,13 @@ export async function setPasswordWithToken(
   confirmation: string,
 ): Promise<{ userId: number } | { errors: FieldErrors }> {
   const account = await getPasswordResetAccount(ctx, token);
-  if (!account) return { errors: { token: "this link has expired or was already used: ask for a new one" } };
+  if (!account) return { errors: { token: ACCOUNT_PROBLEMS.link_expired } };
   const problem = passwordProblem(password);
   if (problem) return { errors: { password: problem } };
-  if (password !== confirmation) return { errors: { password_confirm: "does not match the password" } };
+  if (password !== confirmation) return { errors: { password_confirm: ACCOUNT_PROBLEMS.password_mismatch } };
   const tokenHash = digestToken(token);
   if (!(await store.markPasswordResetTokenUsed(ctx.db, tokenHash, ctx.now().toISOString())))
-    return { errors: { token: "this link was already used: ask for a new one" } };
+    return { errors: { token: ACCOUNT_PROBLEMS.link_used } };
   await store.updateUser(
     ctx.db,
     account.id,

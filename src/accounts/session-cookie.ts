@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AppContext } from "../site/context.js";
-import { DEVICE_COOKIE, SESSION_COOKIE, secureCookies } from "../site/requests.js";
+import type { AppContext } from "../context.js";
+import { DEVICE_COOKIE, SESSION_COOKIE, secureCookies } from "../infrastructure/requests.js";
 import { DEVICE_COOKIE_DAYS, newDeviceToken, SESSION_LIFETIME_DAYS, startSession } from "./service.js";
 
 /** Starts a session for the user and sets its cookie (HttpOnly, SameSite=Lax, Secure over HTTPS). */

@@ -10,6 +10,7 @@ const publicUserColumns = [
   "bio",
   "role",
   "is_disabled",
+  "language",
   "created_at",
   "updated_at",
 ] as const;
@@ -22,6 +23,8 @@ export type UserRow = {
   bio: string;
   role: Role;
   is_disabled: number;
+  /** The admin's language for this person; null follows the site's. */
+  language: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -100,6 +103,7 @@ export async function updateUser(
     role: Role;
     is_disabled: number;
     password_hash: string;
+    language: string | null;
   }>,
   now: string,
 ): Promise<void> {
@@ -128,7 +132,15 @@ export async function getSessionUser(db: Db, tokenHash: string, now: string) {
   return db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["users.id", "users.name", "users.email", "users.role", "users.slug", "sessions.expires_at"])
+    .select([
+      "users.id",
+      "users.name",
+      "users.email",
+      "users.role",
+      "users.slug",
+      "users.language",
+      "sessions.expires_at",
+    ])
     .where("sessions.token_hash", "=", tokenHash)
     .where("sessions.expires_at", ">", now)
     .where("users.is_disabled", "=", 0)

@@ -1,18 +1,29 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { adminPageModel, adminSay, sayProblems, setFlash } from "../accounts/admin-page.js";
 import { canManageSettings } from "../accounts/permissions.js";
+import { actorOf, allowOnly } from "../accounts/staff-guard.js";
+import { listPagesByIds, listParentChoices } from "../articles/pages.js";
 import { listCategories } from "../articles/taxonomy.js";
-import { recordAuditEvent } from "../audit/service.js";
-import type { AppContext } from "../site/context.js";
-import { field, fieldList } from "../site/requests.js";
+import type { AppContext } from "../context.js";
+import { field, fieldList } from "../infrastructure/requests.js";
+import { languageChoices } from "../lib/languages.js";
+import type { Say } from "../lib/problems.js";
+import { formatSiteDate } from "../lib/site-date.js";
+import { siteMenus } from "../pages/menus.js";
+import { MENU_NAMES, type MenuName } from "../site/menus-service.js";
+import { SITE_PROBLEMS } from "../site/problems.js";
+import { type FieldErrors, type SiteSettings, timeZoneChoices, validateSettings } from "../site/settings.js";
 import {
-  type FieldErrors,
-  formatSiteDate,
-  type SiteSettings,
-  timeZoneChoices,
-  validateSettings,
-} from "../site/settings.js";
-import { actorOf, allowOnly } from "./guard.js";
-import { adminPageModel, setFlash } from "./page-model.js";
+  formErrorsOf,
+  itemsFromMenuForm,
+  type MenuForm,
+  menuEditorModel,
+  menuFormFromBody,
+  menuFormFromStored,
+} from "./menus-form.js";
+import { checkMenus, storeMenus } from "./menus-service.js";
+import { changeSettings } from "./settings-service.js";
+import { registerSiteImageRoutes, type SiteImageErrors, siteImagesModel } from "./site-images.js";
 
 const MAX_KEYWORDS = 500;
 
@@ -115,8 +126,7 @@ function settingsUpdateFromForm(
   const nav: { slug: string; order: number }[] = [];
   for (const [slug, order] of Object.entries(values.navOrder)) {
     if (order === "" || !knownSlugs.has(slug)) continue;
-    if (!/^\d{1,3}$/.test(order) || Number(order) < 1)
-      errors.navCategorySlugs = "positions must be whole numbers from 1";
+    if (!/^\d{1,3}$/.test(order) || Number(order) < 1) errors.navCategorySlugs = SITE_PROBLEMS.nav_positions;
     else nav.push({ slug, order: Number(order) });
   }
   nav.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
@@ -154,29 +164,65 @@ function dateExample(now: Date, pattern: string, timezone: string): string | und
 const settingsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   allowOnly(app, canManageSettings);
 
+  /** Both menus' editors: as stored, but for a menu whose submitted form came back with errors. */
+  async function menuEditors(
+    categories: readonly { id: number; name: string }[],
+    say: Say,
+    typed?: { menu: MenuName; form: MenuForm; errors: FieldErrors },
+  ) {
+    const stored = (await siteMenus(ctx)).menus;
+    const forms = Object.fromEntries(
+      MENU_NAMES.map((menu) => [menu, typed?.menu === menu ? typed.form : menuFormFromStored(stored[menu])]),
+    ) as Record<MenuName, MenuForm>;
+    const pageIds = MENU_NAMES.flatMap((menu) => forms[menu].rows.filter((row) => row.kind === "page"))
+      .map((row) => Number(row.id))
+      .filter(Number.isInteger);
+    const targets = { categories, pages: await listPagesByIds(ctx, pageIds) };
+    return MENU_NAMES.map((menu) =>
+      menuEditorModel(
+        menu,
+        forms[menu],
+        typed?.menu === menu ? sayProblems(say, "admin", SITE_PROBLEMS, typed.errors) : {},
+        targets,
+      ),
+    );
+  }
+
   async function renderSettingsPage(
     request: FastifyRequest,
     reply: FastifyReply,
     values: SettingsFormValues,
     errors: FieldErrors,
     statusCode = 200,
+    typedMenu?: Parameters<typeof menuEditors>[2],
+    imageErrors: SiteImageErrors = {},
   ) {
     const categories = await listCategories(ctx);
     const zones = timeZoneChoices();
+    const say = await adminSay(ctx, request);
     return reply.code(statusCode).view(
       "admin/views/settings",
       await adminPageModel(ctx, request, reply, {
-        title: "Settings",
+        title: say("admin.layout.settings"),
         section: "settings",
         values,
-        errors,
+        errors: sayProblems(say, "admin", SITE_PROBLEMS, errors),
         timezones: zones.map((zone) => ({ name: zone, selected: zone === values.timezone })),
+        languages: languageChoices(values.language),
+        site_images: await siteImagesModel(ctx, imageErrors),
         date_example: dateExample(ctx.now(), values.dateFormat, values.timezone) ?? "",
         nav_categories: categories
           .map((c) => ({ slug: c.slug, name: c.name, order: values.navOrder[c.slug] ?? "" }))
           .sort(
             (a, b) => (Number(a.order) || 1000) - (Number(b.order) || 1000) || a.name.localeCompare(b.name),
           ),
+        menu_editors: await menuEditors(categories, say, typedMenu),
+        menu_categories: categories.map((c) => ({ id: c.id, name: c.name })),
+        menu_pages: (await listParentChoices(ctx)).map((p) => ({
+          id: p.id,
+          title: p.title,
+          path: `/${p.page_path}/`,
+        })),
       }),
     );
   }
@@ -189,24 +235,52 @@ const settingsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     const values = valuesFromForm(request.body);
     const categories = await listCategories(ctx);
     const { update, errors } = settingsUpdateFromForm(values, new Set(categories.map((c) => c.slug)));
-    const allErrors = { ...validateSettings(update), ...errors };
-    const before = await ctx.settings.get();
-    if (Object.keys(allErrors).length === 0) Object.assign(allErrors, await ctx.settings.update(update));
-    if (Object.keys(allErrors).length) return renderSettingsPage(request, reply, values, allErrors, 422);
-    const changed = (Object.keys(update) as (keyof SiteSettings)[]).filter(
-      (key) => JSON.stringify(update[key]) !== JSON.stringify(before[key]),
-    );
-    if (changed.length)
-      await recordAuditEvent(ctx, {
-        event: "settings_changed",
-        actorId: actorOf(request).id,
-        detail: changed.join(", "),
-        ip: request.ip,
-      });
-    await ctx.changes.changed(["settings"]);
-    setFlash(reply, "Settings saved.");
+    const saved = await changeSettings(ctx, { id: actorOf(request).id, ip: request.ip }, update, errors);
+    if ("errors" in saved) return renderSettingsPage(request, reply, values, saved.errors, 422);
+    setFlash(reply, (await adminSay(ctx, request))("admin.settings.saved"));
     return reply.redirect("/admin/settings", 303);
   });
+
+  registerSiteImageRoutes(app, ctx, async (request, reply, imageErrors) =>
+    renderSettingsPage(
+      request,
+      reply,
+      valuesFromSettings(await ctx.settings.get()),
+      {},
+      422,
+      undefined,
+      imageErrors,
+    ),
+  );
+
+  for (const menu of MENU_NAMES)
+    app.post(`/settings/menus/${menu}`, async function saveMenu(request, reply) {
+      const form = menuFormFromBody(request.body);
+      const { items, origins, errors: formOnly } = itemsFromMenuForm(form);
+      const checked = await checkMenus(ctx, { [menu]: items });
+      let errors = {
+        ...formOnly,
+        ...("errors" in checked ? formErrorsOf(menu, checked.errors, origins) : {}),
+      };
+      let shown = form;
+      if (Object.keys(errors).length === 0 && "menus" in checked) {
+        const actor = { id: actorOf(request).id, ip: request.ip };
+        const stored = await storeMenus(ctx, actor, checked.menus, { [menu]: form.version });
+        if ("refused" in stored) {
+          errors = formErrorsOf(menu, stored.errors, origins);
+          // Saved by someone else (or naming what was deleted) meanwhile: shown as it is now, the addition kept.
+          shown = { ...menuFormFromStored((await siteMenus(ctx)).menus[menu]), add: form.add };
+        }
+      }
+      if (Object.keys(errors).length)
+        return renderSettingsPage(request, reply, valuesFromSettings(await ctx.settings.get()), {}, 422, {
+          menu,
+          form: shown,
+          errors,
+        });
+      setFlash(reply, (await adminSay(ctx, request))("admin.menus.saved", { menu }));
+      return reply.redirect(`/admin/settings#menu-${menu}`, 303);
+    });
 
   app.get<{ Querystring: { dateFormat?: string; timezone?: string } }>(
     "/settings/date-example",

@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
+import { apiActorOf, requireApiToken } from "../accounts/api-auth.js";
 import { canViewArticle, seesEveryonesArticles } from "../accounts/permissions.js";
 import {
   ARTICLE_STATUSES,
-  type ArticleDetail,
   type ArticleInput,
   createArticle,
   deleteArticle,
@@ -11,17 +11,19 @@ import {
   listArticlesForAdmin,
   listPublishedArticles,
   updateArticle,
-  type WriteResult,
 } from "../articles/service.js";
 import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
+import type { AppContext } from "../context.js";
 import { outageOf } from "../db/failures.js";
 import type { ArticleStatus } from "../db/schema.js";
+import { MAX_ROW_ID, parseId, parsePageNumber, sendFieldErrors } from "../infrastructure/requests.js";
+import { schemaErrorsToFields } from "../infrastructure/schema-errors.js";
+import { sendOutage } from "../pages/outage.js";
+import { internalErrorBody, logUnhandledError } from "../pages/site-routes.js";
 import { searchArticleIds } from "../search/service.js";
-import type { AppContext } from "../site/context.js";
-import { sendOutage } from "../site/outage.js";
-import { MAX_ROW_ID, parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
-import { internalErrorBody, logUnhandledError } from "../site/routes.js";
-import { apiActorOf, requireApiToken } from "./auth.js";
+import correctionsApiRoutes from "./corrections-routes.js";
+import frontPageApiRoutes from "./front-page-routes.js";
+import pagesApiRoutes from "./pages-routes.js";
 import {
   adminArticleJson,
   adminArticleSummaryJson,
@@ -29,6 +31,7 @@ import {
   publicArticleJson,
   versionFromIfMatch,
 } from "./serializers.js";
+import { sendStale, sendWriteResult } from "./write-results.js";
 
 const articleBodySchema = {
   type: "object",
@@ -61,50 +64,6 @@ const articleBodySchema = {
     is_sticky: { type: "boolean" },
   },
 } as const;
-
-/** Turns a schema failure into the API's `{error, fields}` shape naming each field. */
-function schemaErrorsToFields(
-  validation: { instancePath: string; message?: string; params?: Record<string, unknown> }[],
-) {
-  const fields: Record<string, string> = {};
-  for (const issue of validation) {
-    const name =
-      issue.params?.additionalProperty !== undefined
-        ? String(issue.params.additionalProperty)
-        : issue.instancePath
-            .replace(/^\//, "")
-            .replace(/\/(\d+)\//g, "[$1].")
-            .replace(/\//g, ".") || "body";
-    fields[name] =
-      issue.params?.additionalProperty !== undefined
-        ? "is not a known field"
-        : (issue.message ?? "is invalid");
-  }
-  return fields;
-}
-
-/** 412 for a write made from an older copy: the article as it is now, and its version, in the body. */
-function sendStale(reply: FastifyReply, current: ArticleDetail) {
-  return reply
-    .code(412)
-    .header("etag", articleEtag(current))
-    .send({
-      error: "the article changed since this copy was read",
-      current_version: current.version,
-      article: adminArticleJson(current),
-    });
-}
-
-function sendWriteResult(reply: FastifyReply, result: WriteResult, createdStatus: number) {
-  if ("errors" in result) return sendFieldErrors(reply, result.errors);
-  if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
-  if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
-  if ("conflict" in result) return sendStale(reply, result.conflict);
-  return reply
-    .code(createdStatus)
-    .header("etag", articleEtag(result.article))
-    .send(adminArticleJson(result.article));
-}
 
 /** Content API (public, read-only) and Admin API (bearer token) for articles. */
 const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -177,7 +136,11 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           if (!page) return sendFieldErrors(reply, { page: "must be a whole number from 1" }, 400);
           const status = request.query.status;
           if (status && !(ARTICLE_STATUSES as readonly string[]).includes(status))
-            return sendFieldErrors(reply, { status: "must be draft, scheduled, published or trashed" }, 400);
+            return sendFieldErrors(
+              reply,
+              { status: "must be draft, pending, scheduled, published or trashed" },
+              400,
+            );
           // The same search as the newsroom's list: the full-text index, unpublished stories included.
           const q = (request.query.q ?? "").trim();
           const ids = q ? await searchArticleIds(ctx, q, { includeUnpublished: true }) : undefined;
@@ -189,6 +152,7 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
               status: status as ArticleStatus | undefined,
               ids,
               authorId: seesEveryonesArticles(actor) ? undefined : actor.id,
+              isPage: false,
             },
             page,
           );
@@ -213,7 +177,11 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         const id = parseId(request.params.id);
         const article = id ? await getArticle(ctx, id) : undefined;
         const actor = apiActorOf(request);
-        if (!article || !canViewArticle(actor, { author_id: article.author.id, status: article.status }))
+        if (
+          !article ||
+          article.is_page ||
+          !canViewArticle(actor, { author_id: article.author.id, status: article.status })
+        )
           return reply.code(404).send({ error: "article not found" });
         return reply.header("etag", articleEtag(article)).send(adminArticleJson(article));
       });
@@ -227,7 +195,7 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           const ifVersion = versionFromIfMatch(request.headers["if-match"]);
           return sendWriteResult(
             reply,
-            await updateArticle(ctx, apiActorOf(request), id, request.body, { ifVersion }),
+            await updateArticle(ctx, apiActorOf(request), id, request.body, { ifVersion, isPage: false }),
             200,
           );
         },
@@ -239,13 +207,17 @@ const apiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
           const id = parseId(request.params.id);
           if (id === undefined) return reply.code(404).send({ error: "article not found" });
           const ifVersion = versionFromIfMatch(request.headers["if-match"]);
-          const result = await deleteArticle(ctx, apiActorOf(request), id, { ifVersion });
+          const result = await deleteArticle(ctx, apiActorOf(request), id, { ifVersion, isPage: false });
           if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
           if ("notFound" in result) return reply.code(404).send({ error: "article not found" });
           if ("conflict" in result) return sendStale(reply, result.conflict);
           return reply.code(204).send();
         },
       );
+
+      await admin.register(pagesApiRoutes, { ctx });
+      await admin.register(frontPageApiRoutes, { ctx });
+      await admin.register(correctionsApiRoutes, { ctx });
     },
     { prefix: "/admin" },
   );

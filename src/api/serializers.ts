@@ -63,3 +63,14 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
   const match = /^\s*(?:W\/)?"v(\d{1,9})"\s*$/.exec(header);
   return match ? Number(match[1]) : -1;
 }
+
+/** A page in Admin API lists: an article's shape without categories, tags, sources or comments. */
+export function adminPageSummaryJson(page: ArticleSummary) {
+  const { categories, tags, sources, comments_open, is_sticky, ...rest } = adminArticleSummaryJson(page);
+  return { ...rest, path: page.path, parent_id: page.parent_id };
+}
+
+/** One page in the Admin API, with its Markdown body and rendered HTML. */
+export function adminPageJson(page: ArticleDetail) {
+  return { ...adminPageSummaryJson(page), body: page.body, html: page.html, version: page.version };
+}

@@ -1,6 +1,7 @@
 import { TZDate, tz } from "@date-fns/tz";
 import { format } from "date-fns/format";
-import { field, fieldList } from "../site/requests.js";
+import { field, fieldList } from "../infrastructure/requests.js";
+import { ARTICLE_PROBLEMS } from "./problems.js";
 import type { ArticleDetail, ArticleInput, FieldErrors, SourceLinkInput } from "./service.js";
 
 /** Rows of source links the form always offers, so a story can be given three without JavaScript. */
@@ -9,6 +10,7 @@ export const MIN_SOURCE_ROWS = 3;
 /** The buttons of the editor; each is a `name="action"` submit button. */
 export const EDITOR_ACTIONS = [
   "save_draft",
+  "submit_review",
   "publish",
   "update",
   "unpublish",
@@ -42,6 +44,8 @@ export interface EditorValues {
   comments_open: boolean;
   author_id: string;
   sources: SourceRow[];
+  /** A page's parent page id ('' at the top level; pages only). */
+  parent_id: string;
   /** The article version the form was opened at ('' for a new story): a newer save is a conflict. */
   version: string;
 }
@@ -96,6 +100,7 @@ export function blankEditorValues(commentsOpenByDefault: boolean, authorId: numb
     comments_open: commentsOpenByDefault,
     author_id: String(authorId),
     sources: withMinimumRows([]),
+    parent_id: "",
     version: "",
   };
 }
@@ -117,6 +122,7 @@ export function editorValuesFromArticle(article: ArticleDetail, timezone: string
     sources: withMinimumRows(
       article.sources.map((s) => ({ url: s.url, name: s.name, url_error: "", name_error: "" })),
     ),
+    parent_id: article.parent_id ? String(article.parent_id) : "",
     version: String(article.version),
   };
 }
@@ -141,6 +147,7 @@ export function editorValuesFromForm(body: unknown): EditorValues {
     comments_open: field(body, "comments_open") === "on",
     author_id: field(body, "author_id").trim(),
     sources: withMinimumRows(rows),
+    parent_id: field(body, "parent_id").trim(),
     version: field(body, "version").trim(),
   };
 }
@@ -158,7 +165,7 @@ export function articleInputFromEditor(
   values: EditorValues,
   action: EditorAction,
   timezone: string,
-  options: { existingStatus?: string; includeAuthor: boolean },
+  options: { existingStatus?: string; includeAuthor: boolean; isPage?: boolean },
 ): { input: ArticleInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const input: ArticleInput = {
@@ -172,29 +179,37 @@ export function articleInputFromEditor(
     featured_media_id: values.featured_media_id ? Number(values.featured_media_id) : null,
   };
   if (input.featured_media_id !== null && !Number.isInteger(input.featured_media_id)) {
-    errors.featured_image = "choose an image from the list";
+    errors.featured_image = ARTICLE_PROBLEMS.choose_image;
     input.featured_media_id = null;
   }
   if (options.includeAuthor && values.author_id) {
     const authorId = Number(values.author_id);
     if (Number.isInteger(authorId)) input.author_id = authorId;
-    else errors.author_id = "choose a staff member";
+    else errors.author_id = ARTICLE_PROBLEMS.choose_staff;
   }
   // A published story whose time was cleared keeps its time rather than being re-dated to now.
   const isLive = options.existingStatus === "published" || options.existingStatus === "scheduled";
   if (values.published_at_local) {
     const utc = localDateTimeToUtc(values.published_at_local, timezone);
     if (utc) input.published_at = utc;
-    else errors.published_at = "must be a date and time";
+    else errors.published_at = ARTICLE_PROBLEMS.date_time;
   } else if (!isLive) {
     input.published_at = null;
   }
   if (action === "publish") input.status = "published";
   else if (action === "save_draft" || action === "unpublish") input.status = "draft";
+  else if (action === "submit_review") input.status = "pending";
   else if (action === "update" && !options.existingStatus) input.status = "draft";
   input.sources = values.sources
     .filter((row) => row.url.trim() !== "" || row.name.trim() !== "")
     .map((row): SourceLinkInput => ({ url: row.url.trim(), name: row.name.trim() }));
+  if (options.isPage) {
+    // A page has no categories, tags, sources or comments; it has a place under a parent.
+    const { categories, tags, sources, comments_open, ...pageInput } = input;
+    const parentId = values.parent_id ? Number(values.parent_id) : null;
+    if (parentId !== null && !Number.isInteger(parentId)) errors.parent_id = ARTICLE_PROBLEMS.choose_page;
+    return { input: { ...pageInput, parent_id: Number.isInteger(parentId) ? parentId : null }, errors };
+  }
   return { input, errors };
 }
 

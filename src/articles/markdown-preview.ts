@@ -30,6 +30,11 @@ class PreviewRenderer {
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
 
+  /** Starts the worker ahead of the first preview: loading its modules takes a second or more. */
+  warm(): void {
+    if (!this.worker) this.worker = this.spawn();
+  }
+
   render(markdown: string): Promise<string | undefined> {
     return new Promise((resolve) => {
       this.queue.push({ id: this.nextId++, markdown, resolve });
@@ -105,4 +110,12 @@ const renderer = new PreviewRenderer();
 export async function renderArticlePreview(markdown: string): Promise<string | undefined> {
   if (markdown.length > PREVIEW_MAX_CHARS) return undefined;
   return renderer.render(markdown);
+}
+
+/**
+ * Starts the preview worker if none runs, so an editor opening the story gets its first live
+ * preview without waiting for the worker to load (over a second on a cold start).
+ */
+export function warmArticlePreview(): void {
+  renderer.warm();
 }

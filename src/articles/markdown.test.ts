@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { htmlToText } from "../site/html-text.js";
+import { htmlToText } from "../lib/html-text.js";
 import { renderArticleMarkdown, truncateText } from "./markdown.js";
 
 describe("hostile Markdown renders without anything that runs", () => {

@@ -1,10 +1,14 @@
 import { getAuthorBySlug } from "../accounts/service.js";
-import type { ContentScope } from "../site/content-changes.js";
-import type { AppContext } from "../site/context.js";
-import { formatSiteDate } from "../site/settings.js";
-import { dateArchiveRange } from "./permalinks.js";
+import type { AppContext } from "../context.js";
+import type { ContentScope } from "../infrastructure/content-changes.js";
+import { htmlToText } from "../lib/html-text.js";
+import { dateArchiveRange } from "../lib/permalinks.js";
+import { formatSiteDate } from "../lib/site-date.js";
+import { archivePath } from "../lib/slug.js";
+import { responsiveBodyImages } from "../media/body-images.js";
+import { type BreakingNews, getFrontPageArrangement } from "./front-page.js";
 import { type ArticleDetail, type ArticleSummary, hydrateArticles } from "./service.js";
-import { hydrateStories, memoiseUntilChange, sharedUntilChange } from "./shared-until-change.js";
+import { hydrateStories, sharedUntilChange } from "./shared-until-change.js";
 import * as store from "./store.js";
 import { getCategoryBySlug, getTagBySlug, listCategories, listNavCategories } from "./taxonomy.js";
 
@@ -13,7 +17,7 @@ import { getCategoryBySlug, getTagBySlug, listCategories, listNavCategories } fr
  * number of queries (rows first, then one `hydrateArticles` for every story on the page).
  */
 
-type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now" | "changes">;
+type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now" | "changes" | "sharedReads" | "theme">;
 
 /** Stories in each front-page category section, and how many sections at most. */
 const SECTION_SIZE = 4;
@@ -42,7 +46,12 @@ export function pageUrl(basePath: string, page: number): string {
   return page <= 1 ? basePath : `${basePath}page/${page}/`;
 }
 
-function paginationModel(basePath: string, page: number, pages: number, total: number): PaginationModel {
+export function paginationModel(
+  basePath: string,
+  page: number,
+  pages: number,
+  total: number,
+): PaginationModel {
   return {
     page,
     pages,
@@ -117,10 +126,11 @@ function latestRows(ctx: Ctx, limit = SIDE_LIST_SIZE) {
 /** One more than the side list shows, so an article page can leave itself out. */
 const LATEST_HELD = SIDE_LIST_SIZE + 1;
 
-/** The newest stories, hydrated. */
+/** The newest stories, hydrated: kept until a story goes out or one of them changes. */
 const newestStoriesHeld = sharedUntilChange(
   async (ctx: Ctx, limit: number) => hydrateArticles(ctx, await latestRows(ctx, limit)),
   (limit) => limit,
+  (stories) => ["listing:front", ...storyScopes(stories)],
 );
 
 function newestStories(ctx: Ctx): Promise<ArticleSummary[]> {
@@ -131,7 +141,16 @@ function newestStories(ctx: Ctx): Promise<ArticleSummary[]> {
 const publishedCount = sharedUntilChange(
   (ctx: Ctx, filter: store.PublishedListFilter) => store.countPublishedArticles(ctx.db, filter),
   (filter) => JSON.stringify(filter),
+  (_count, filter) => [listingScopeOf(filter)],
 );
+
+/** The listing a filter selects: a story joining or leaving it changes that scope. */
+function listingScopeOf(filter: store.PublishedListFilter): ContentScope {
+  if (filter.categoryId !== undefined) return `listing:category:${filter.categoryId}`;
+  if (filter.tagId !== undefined) return `listing:tag:${filter.tagId}`;
+  if (filter.authorId !== undefined) return `listing:author:${filter.authorId}`;
+  return "listing:front";
+}
 
 /** Rows of page `page` of a listing, with the listing's size. */
 async function listingPage(ctx: Ctx, filter: store.PublishedListFilter, page: number, perPage: number) {
@@ -142,32 +161,8 @@ async function listingPage(ctx: Ctx, filter: store.PublishedListFilter, page: nu
   return { rows, total, pages: Math.max(1, Math.ceil(total / perPage)) };
 }
 
-// ── "most commented": filled by the comments feature ───────────────────────
-
-/** Returns the most-commented recent published stories, best first. */
-export type MostCommentedSource = (limit: number) => Promise<ArticleSummary[]>;
-const mostCommentedSources = new WeakMap<object, MostCommentedSource>();
-
-/**
- * The comments feature calls this once at start with its ranking; until then the front page's
- * "Most commented" list is simply absent. Keyed by the app's database handle (one per app).
- */
-export function provideMostCommented(
-  ctx: Pick<AppContext, "db" | "changes">,
-  source: MostCommentedSource,
-): void {
-  mostCommentedSources.set(
-    ctx.db,
-    memoiseUntilChange(ctx, source, MOST_COMMENTED_REUSE_MS, (limit) => limit),
-  );
-}
-
-/** How long a "most commented" ranking is reused at most: its seven-day window slides with time. */
-const MOST_COMMENTED_REUSE_MS = 5 * 60_000;
-
-async function mostCommented(ctx: Ctx): Promise<ArticleSummary[]> {
-  const source = mostCommentedSources.get(ctx.db);
-  return source ? source(SIDE_LIST_SIZE) : [];
+function mostCommented(ctx: Ctx): Promise<ArticleSummary[]> {
+  return ctx.sharedReads.mostCommented(SIDE_LIST_SIZE);
 }
 
 // ── front page ─────────────────────────────────────────────────────────────
@@ -178,8 +173,13 @@ export interface FrontPageSection {
 }
 
 export interface FrontPageModel {
-  /** The lead story (the newest sticky one, else the newest); null on an empty site or past page 1. */
+  /**
+   * The lead story (the editors' choice, else the newest sticky one, else the newest); null on an
+   * empty site or past page 1.
+   */
   lead: ArticleSummary | null;
+  /** The breaking-news banner on page 1, while it lasts. */
+  breaking: BreakingNews | null;
   top_stories: ArticleSummary[];
   /** The rest of this page's stories. */
   stories: ArticleSummary[];
@@ -202,6 +202,7 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
     const latest = newest.slice(0, SIDE_LIST_SIZE);
     return {
       lead: null,
+      breaking: null,
       top_stories: [],
       stories,
       sections: [],
@@ -212,27 +213,33 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
     };
   }
   const sectionCategories = await frontPageSectionCategories(ctx, settings.navCategorySlugs);
-  const [{ rows, sticky, sections, extras }, total] = await Promise.all([
+  const arrangement = await getFrontPageArrangement(ctx);
+  const pinnedIds = arrangement.lead === null ? arrangement.top : [arrangement.lead, ...arrangement.top];
+  const [{ rows, sticky, pinned, sections, extras }, total] = await Promise.all([
     store.getFrontPageRows(ctx.db, {
       limit: settings.postsPerPage,
-      topStories: TOP_STORIES,
+      pinnedIds,
       sectionCategoryIds: sectionCategories.map((c) => c.id),
       sectionSize: SECTION_SIZE,
     }),
     publishedCount(ctx, {}),
   ]);
   const pagination = paginationModel("/", 1, Math.max(1, Math.ceil(total / settings.postsPerPage)), total);
-  // Page 1 lists the newest stories itself: its side list is their first few.
-  const latest = rows.slice(0, SIDE_LIST_SIZE);
-  const leadRow = sticky ?? rows[0];
-  const rest = rows.filter((r) => r.id !== leadRow?.id);
+  // Each story shows once on page 1: the chosen lead (else the newest sticky, else the newest
+  // story), the pinned top stories then the newest, the rest as "More news"; sections and the
+  // side list leave all of them out.
+  const pinnedLead = pinned.find((row) => row.id === arrangement.lead);
+  const leadRow = pinnedLead ?? sticky ?? rows[0];
+  const candidates = [...pinned.filter((row) => row !== pinnedLead), ...(sticky ? [sticky] : []), ...rows];
+  const unshown = candidates.filter(
+    (row, i) => row.id !== leadRow?.id && candidates.findIndex((r) => r.id === row.id) === i,
+  );
   const lists = await hydrateLists(
     ctx,
     {
       lead: leadRow ? [leadRow] : [],
-      top: rest.slice(0, TOP_STORIES),
-      stories: rest.slice(TOP_STORIES),
-      latest,
+      top: unshown.slice(0, TOP_STORIES),
+      stories: unshown.slice(TOP_STORIES),
       ...Object.fromEntries(sections.map((r, i) => [`section${i}`, r])),
     } as Record<string, store.ArticleSummaryRow[]>,
     extras,
@@ -243,20 +250,28 @@ export async function getFrontPage(ctx: Ctx, page: number): Promise<FrontPageMod
   ]);
   return {
     scopes: [
-      ...sideListScopes(lists.latest, most),
+      "front-page",
+      ...sideListScopes([], most),
       ...storyScopes([...lists.lead, ...lists.top, ...lists.stories]),
       ...sectionScopes,
     ],
     lead: lists.lead[0] ?? null,
+    breaking: arrangement.breaking,
     top_stories: lists.top,
     stories: lists.stories,
     sections: sectionCategories
       .map((c, i) => ({
-        category: { name: c.name, slug: c.slug, url: `/category/${c.slug}/`, description: c.description },
+        category: {
+          name: c.name,
+          slug: c.slug,
+          url: archivePath("category", c.slug),
+          description: c.description,
+        },
         articles: lists[`section${i}`],
       }))
       .filter((s) => s.articles.length > 0),
-    latest: lists.latest,
+    // Page 1 lists the newest stories itself: a "Latest" beside them would repeat them.
+    latest: [],
     most_commented: most,
     pagination,
   };
@@ -276,34 +291,64 @@ const frontPageSectionCategories = sharedUntilChange(
       .slice(0, MAX_SECTIONS);
   },
   (navSlugs) => navSlugs.join("\n"),
+  // Which categories have stories (and how many) changes only when a story goes out or leaves.
+  () => ["listing:front"],
 );
 
 // ── article page ───────────────────────────────────────────────────────────
 
 export interface ArticlePageModel {
   article: ArticleDetail;
+  /** The excerpt shown under the headline; empty when it only repeats the story's opening words. */
+  standfirst: string;
   author_initials: string;
   author_hue: number;
-  /** True when the story was edited well after it went out (the page then shows "Updated …"). */
+  /** True when the story was edited well after it went out, or corrected (the page then shows "Updated …"). */
   is_updated: boolean;
+  /** Its corrections, oldest first. */
+  corrections: { text: string; created_at: string }[];
   related: ArticleSummary[];
   /** The story published just before this one, and just after. */
   previous: ArticleSummary | null;
   next: ArticleSummary | null;
+  /**
+   * No "Most commented" list here: its order moves with one approval in six or so on a busy day,
+   * and on every story's page it re-rendered them all each time (docs/performance.md, newsroom).
+   */
   latest: ArticleSummary[];
-  most_commented: ArticleSummary[];
   /** What the page drew on, for the page cache (see `ContentScope`). */
   scopes: ContentScope[];
 }
 
+/**
+ * The excerpt, unless it is the body's own opening (an excerpt derived when none was written, or a
+ * curated story's summary): the reader would read it twice.
+ */
+function standfirstOf(excerpt: string, bodyHtml: string): string {
+  const words = excerpt.replace(/…$/, "").trim();
+  if (!words) return "";
+  // The opening is enough: entities and tags take at most a few times the text's length.
+  const opening = htmlToText(bodyHtml.slice(0, words.length * 4 + 200));
+  return opening.startsWith(words) ? "" : excerpt;
+}
+
+/** A story's corrections, read once per content change (a correction is one). */
+const correctionsOf = sharedUntilChange(
+  (ctx: Ctx, articleId: number) => store.listCorrectionsOfArticle(ctx.db, articleId),
+  (articleId) => articleId,
+);
+
 /** A published article with its surroundings, or undefined for a missing, unpublished or trashed slug. */
 export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePageModel | undefined> {
-  const [rows, newest, most] = await Promise.all([
+  const [rows, newest] = await Promise.all([
     store.getArticlePageRows(ctx.db, slug, RELATED_SIZE),
     newestStories(ctx),
-    mostCommented(ctx),
   ]);
   if (!rows) return undefined;
+  const corrections = (await correctionsOf(ctx, rows.article.id)).map((c) => ({
+    text: c.text,
+    created_at: new Date(c.created_at).toISOString(),
+  }));
   const { article: row, related, previous, next } = rows;
   // Hydrated like any story in a list (and shared with them), so without its body.
   const { body, body_html, version, ...summaryRow } = row;
@@ -317,29 +362,33 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     },
     rows.extras,
   );
-  const article: ArticleDetail = { ...lists.article[0], body, html: body_html, version };
+  const html = await responsiveBodyImages(ctx, body_html);
+  const article: ArticleDetail = { ...lists.article[0], body, html, version };
   const latest = newest.filter((a) => a.id !== row.id).slice(0, SIDE_LIST_SIZE);
-  const mostCommentedBeside = most.filter((a) => a.id !== row.id);
   return {
     scopes: [
-      ...sideListScopes(latest, mostCommentedBeside),
-      ...storyScopes([article, ...lists.related], [...lists.previous, ...lists.next]),
+      `article-body:${article.id}`,
+      ...sideListScopes(latest),
+      // Related stories show no comment count: the newest are related to many stories' pages.
+      ...storyScopes([article], [...lists.related, ...lists.previous, ...lists.next]),
       // Related stories are the newest sharing a tag or category with this one.
       ...article.categories.map((c): ContentScope => `listing:category:${c.id}`),
       ...article.tags.map((t): ContentScope => `listing:tag:${t.id}`),
     ],
     article,
+    standfirst: standfirstOf(article.excerpt, body_html),
     author_initials: initialsOf(article.author.name),
     author_hue: avatarHueOf(article.author.name),
     // Edited well after it went out, and after it was written (a backdated story is not "updated").
     is_updated:
-      Date.parse(row.updated_at) - Date.parse(row.published_at) > UPDATED_AFTER_MS &&
-      Date.parse(row.updated_at) - Date.parse(row.created_at) > UPDATED_AFTER_MS,
+      corrections.length > 0 ||
+      (Date.parse(row.updated_at) - Date.parse(row.published_at) > UPDATED_AFTER_MS &&
+        Date.parse(row.updated_at) - Date.parse(row.created_at) > UPDATED_AFTER_MS),
+    corrections,
     related: lists.related,
     previous: lists.previous[0] ?? null,
     next: lists.next[0] ?? null,
     latest,
-    most_commented: mostCommentedBeside,
   };
 }
 
@@ -383,7 +432,7 @@ export async function getArchivePage(
   page: number,
 ): Promise<ArchiveModel | undefined> {
   const settings = await ctx.settings.get();
-  const resolved = await resolveArchive(ctx, request, settings.timezone);
+  const resolved = await resolveArchive(ctx, request, settings.timezone, settings.language);
   if (!resolved) return undefined;
   const { rows, total, pages } = await listingPage(ctx, resolved.filter, page, settings.postsPerPage);
   if (page > pages || (request.kind === "author" && total === 0)) return undefined;
@@ -402,10 +451,12 @@ async function resolveArchive(
   ctx: Ctx,
   request: ArchiveRequest,
   timezone: string,
+  language: string,
 ): Promise<
   { archive: ArchiveModel["archive"]; filter: store.PublishedListFilter; listing: ContentScope } | undefined
 > {
   const base = { author: null, description: "" };
+  const label = (key: string) => ctx.theme.messages.t(language, `archive.${key}`);
   switch (request.kind) {
     case "category": {
       const category = await getCategoryBySlug(ctx, request.slug);
@@ -415,9 +466,9 @@ async function resolveArchive(
           ...base,
           kind: "category",
           title: category.name,
-          label: "Category",
+          label: label("category"),
           description: category.description,
-          base_path: `/category/${category.slug}/`,
+          base_path: archivePath("category", category.slug),
         },
         filter: { categoryId: category.id },
         listing: `listing:category:${category.id}`,
@@ -427,7 +478,13 @@ async function resolveArchive(
       const tag = await getTagBySlug(ctx, request.slug);
       if (!tag) return undefined;
       return {
-        archive: { ...base, kind: "tag", title: tag.name, label: "Tag", base_path: `/tag/${tag.slug}/` },
+        archive: {
+          ...base,
+          kind: "tag",
+          title: tag.name,
+          label: label("tag"),
+          base_path: archivePath("tag", tag.slug),
+        },
         filter: { tagId: tag.id },
         listing: `listing:tag:${tag.id}`,
       };
@@ -440,9 +497,9 @@ async function resolveArchive(
         archive: {
           kind: "author",
           title: user.name,
-          label: "Author",
+          label: label("author"),
           description: user.bio,
-          base_path: `/author/${user.slug}/`,
+          base_path: archivePath("author", user.slug),
           author: {
             name: user.name,
             slug: user.slug,
@@ -469,8 +526,8 @@ async function resolveArchive(
         archive: {
           ...base,
           kind: "date",
-          title: formatSiteDate(noon, pattern, "UTC"),
-          label: "Archive",
+          title: formatSiteDate(noon, pattern, "UTC", language),
+          label: label("date"),
           base_path: `/${path}/`,
         },
         filter: range,

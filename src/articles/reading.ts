@@ -1,8 +1,10 @@
-import { countApprovedComments } from "../comments/service.js";
+import type { AppContext } from "../context.js";
 import type { ArticleStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
-import { mediaUrl } from "./media.js";
-import { articlePath } from "./permalinks.js";
+import { countApprovedComments } from "../db/story-extras.js";
+import { articlePath } from "../lib/permalinks.js";
+import { archivePath } from "../lib/slug.js";
+import { responsiveBodyImages } from "../media/body-images.js";
+import { type ImageModel, imageModel } from "../media/service.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "settings" | "config">;
@@ -21,13 +23,8 @@ export interface SourceLinkView {
   original_published_at: string | null;
 }
 
-export interface ImageView {
-  id: number;
-  url: string;
-  alt: string;
-  width: number | null;
-  height: number | null;
-}
+/** An image as themes show it: its variants' `srcset`s, crops, caption and credit. */
+export type ImageView = ImageModel;
 
 /** An article as pages, feeds and APIs use it (no body). */
 export interface ArticleSummary {
@@ -46,6 +43,8 @@ export interface ArticleSummary {
   comments_open: boolean;
   is_page: boolean;
   is_sticky: boolean;
+  /** A page's parent page; null for stories and top-level pages. */
+  parent_id: number | null;
   author: { id: number; name: string; slug: string; url: string; bio: string };
   categories: TermView[];
   tags: TermView[];
@@ -71,12 +70,14 @@ export async function hydrateArticles(
   return summariesOf(ctx, rows, await readStoryExtras(ctx, rows));
 }
 
-/** What each story shows besides its row, read with one query per kind. */
+/** What each story shows besides its row: one statement on PostgreSQL, one query per kind on SQLite. */
 async function readStoryExtras(
   ctx: Pick<Ctx, "db">,
   rows: store.ArticleSummaryRow[],
 ): Promise<Map<number, store.StoryExtras>> {
   const ids = rows.map((r) => r.id);
+  const atOnce = await store.getStoryExtrasAtOnce(ctx.db, ids);
+  if (atOnce) return atOnce;
   const [categories, tags, sources, authors, media, commentCounts] = await Promise.all([
     store.listCategoriesOfArticles(ctx.db, ids),
     store.listTagsOfArticles(ctx.db, ids),
@@ -85,7 +86,7 @@ async function readStoryExtras(
     store.listMediaByIds(ctx.db, [
       ...new Set(rows.flatMap((r) => (r.featured_media_id ? [r.featured_media_id] : []))),
     ]),
-    countApprovedComments(ctx, ids),
+    countApprovedComments(ctx.db, ids),
   ]);
   const extras = new Map<number, store.StoryExtras>();
   const authorById = new Map(authors.map((a) => [a.id, a]));
@@ -135,25 +136,26 @@ export async function summariesOf(
       comments_open: row.comments_open === 1,
       is_page: row.is_page === 1,
       is_sticky: row.is_sticky === 1,
+      parent_id: row.parent_id,
       comment_count: story?.comment_count ?? 0,
       author: {
         id: row.author_id,
         name: author?.name ?? "Unknown",
         slug: author?.slug ?? "",
-        url: author ? `${base}/author/${author.slug}/` : base,
+        url: author ? `${base}${archivePath("author", author.slug)}` : base,
         bio: author?.bio ?? "",
       },
       categories: (story?.categories ?? []).map((c) => ({
         id: c.id,
         name: c.name,
         slug: c.slug,
-        url: `${base}/category/${c.slug}/`,
+        url: `${base}${archivePath("category", c.slug)}`,
       })),
       tags: (story?.tags ?? []).map((t) => ({
         id: t.id,
         name: t.name,
         slug: t.slug,
-        url: `${base}/tag/${t.slug}/`,
+        url: `${base}${archivePath("tag", t.slug)}`,
       })),
       sources: (story?.sources ?? []).map((s) => ({
         url: s.url,
@@ -161,25 +163,21 @@ export async function summariesOf(
         original_author: s.original_author,
         original_published_at: s.original_published_at,
       })),
-      featured_image: image
-        ? {
-            id: image.id,
-            url: image.source_url ?? mediaUrl(image.file_name),
-            alt: image.alt,
-            width: image.width,
-            height: image.height,
-          }
-        : null,
+      featured_image: image ? imageModel(image) : null,
     };
   });
 }
 
-async function toDetail(
+/** One stored row as staff and readers' pages use it: hydrated, with its body. */
+export async function toDetail(
   ctx: Pick<Ctx, "db" | "settings" | "config">,
   row: store.ArticleRow,
 ): Promise<ArticleDetail> {
-  const [summary] = await hydrateArticles(ctx, [row]);
-  return { ...summary, body: row.body, html: row.body_html, version: row.version };
+  const [[summary], html] = await Promise.all([
+    hydrateArticles(ctx, [row]),
+    responsiveBodyImages(ctx, row.body_html),
+  ]);
+  return { ...summary, body: row.body, html, version: row.version };
 }
 
 /** Any article by id (staff use), or undefined. */
@@ -188,10 +186,10 @@ export async function getArticle(ctx: Pick<Ctx, "db" | "settings" | "config">, i
   return row ? toDetail(ctx, row) : undefined;
 }
 
-/** A published article by slug, or undefined for a missing, draft, scheduled or trashed one. */
+/** A published story by slug, or undefined for a missing, draft, scheduled or trashed one, or a page. */
 export async function getPublishedArticleBySlug(ctx: Pick<Ctx, "db" | "settings" | "config">, slug: string) {
   const row = await store.getArticleBySlug(ctx.db, slug);
-  return row && row.status === "published" ? toDetail(ctx, row) : undefined;
+  return row && row.status === "published" && row.is_page === 0 ? toDetail(ctx, row) : undefined;
 }
 
 /** Any article by slug (staff preview). */
@@ -259,6 +257,7 @@ async function pageOf(
   };
 }
 
-export async function countArticlesByStatus(ctx: Pick<Ctx, "db">, authorId?: number) {
-  return store.countArticlesByStatus(ctx.db, authorId);
+/** Articles per status (`isPage`: pages only, or stories only). */
+export async function countArticlesByStatus(ctx: Pick<Ctx, "db">, authorId?: number, isPage?: boolean) {
+  return store.countArticlesByStatus(ctx.db, authorId, isPage);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type Actor,
   canAssignAuthor,
@@ -10,19 +11,30 @@ import {
   canViewArticle,
 } from "../accounts/permissions.js";
 import { getUserByEmail } from "../accounts/service.js";
+import type { AppContext } from "../context.js";
 import type { Db } from "../db/database.js";
 import { isUniqueViolation } from "../db/dialect.js";
 import type { ArticleStatus } from "../db/schema.js";
+import { type ContentScope, listingScopes } from "../infrastructure/content-changes.js";
 import type { SafeHtml } from "../lib/html-policy.js";
-import { indexArticle, removeArticleFromIndex } from "../search/indexer.js";
-import { type ContentScope, listingScopes } from "../site/content-changes.js";
-import type { AppContext } from "../site/context.js";
-import { htmlToText } from "../site/html-text.js";
+import { htmlToText } from "../lib/html-text.js";
+import { articlePath } from "../lib/permalinks.js";
+import {
+  claimFreeSlug,
+  firstFreeSlug,
+  isValidSlug,
+  type SlugStyle,
+  slugify,
+  uniqueSlug,
+} from "../lib/slug.js";
+import { indexArticle, removeArticleFromIndex } from "../search/service.js";
 import { addRedirect } from "../site/redirects.js";
-import { claimFreeSlug, isValidSlug, slugify, uniqueSlug } from "../site/slug.js";
+import { describeEmbedLinks } from "./embed-lookups.js";
 import { renderArticleMarkdown, truncateText } from "./markdown.js";
-import { articlePath } from "./permalinks.js";
+import { claimImportedPagePath, type PagePlace, pageSegment, placePage } from "./page-paths.js";
+import { ARTICLE_PROBLEMS } from "./problems.js";
 import { type ArticleDetail, getArticle } from "./reading.js";
+import { recordRevision, savedRevisionOf } from "./revisions/record.js";
 import * as store from "./store.js";
 import { ensureCategories, ensureTags } from "./taxonomy.js";
 import {
@@ -105,14 +117,54 @@ async function insertWithFreeSlug(
   db: Db,
   row: Omit<store.ArticleWrite, "slug">,
   slug: string | undefined,
+  style: SlugStyle,
 ): Promise<number | undefined> {
   if (slug) return store.insertArticleIfSlugFree(db, { ...row, slug });
+  const base = slugify(row.title, style);
+  if (base === "") return insertWithIdSlug(db, row);
   return claimFreeSlug(
-    slugify(row.title) || "article",
+    base,
     ARTICLE_SLUG_MAX_LENGTH,
     (root) => store.listSlugsStartingWith(db, "articles", root),
     (free) => store.insertArticleIfSlugFree(db, { ...row, slug: free }),
   );
+}
+
+/** Refused when publishing: readers who cannot see the lead image must be told what it shows. */
+export const LEAD_IMAGE_NEEDS_ALT = ARTICLE_PROBLEMS.lead_image_alt;
+
+function isPublic(status: ArticleStatus): boolean {
+  return status === "published" || status === "scheduled";
+}
+
+/** What is wrong with a story's lead image: missing, or without alt text on a story going public. */
+async function featuredImageProblem(
+  db: Db,
+  mediaId: number | null | undefined,
+  isGoingPublic: boolean,
+): Promise<string | undefined> {
+  if (!mediaId) return undefined;
+  const media = await store.getMediaById(db, mediaId);
+  if (!media) return "no such image";
+  if (isGoingPublic && media.alt.trim() === "") return LEAD_IMAGE_NEEDS_ALT;
+  return undefined;
+}
+
+/**
+ * A title with no letter or digit (emoji, punctuation) gets `story-<id>`: readable, and free
+ * because ids are (unless an editor typed that very slug, then `story-<id>-2`). The row is
+ * inserted under a unique placeholder first, inside the caller's transaction, to learn its id.
+ */
+async function insertWithIdSlug(db: Db, row: Omit<store.ArticleWrite, "slug">): Promise<number | undefined> {
+  const id = await store.insertArticleIfSlugFree(db, { ...row, slug: `story-new-${randomUUID()}` });
+  if (id === undefined) return undefined;
+  const base = `story-${id}`;
+  await store.setArticleSlug(
+    db,
+    id,
+    firstFreeSlug(base, await store.listSlugsStartingWith(db, "articles", base)),
+  );
+  return id;
 }
 
 /**
@@ -126,17 +178,25 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
   const now = ctx.now();
   const nowIso = now.toISOString();
   const settings = await ctx.settings.get();
-  const html = renderArticleMarkdown(input.body ?? "");
+  const html = await describeEmbedLinks(ctx, renderArticleMarkdown(input.body ?? ""));
   const created = await ctx.db.transaction().execute(async (trx): Promise<WriteResult | number> => {
     const authorId = await resolveAuthorId(trx, actor, input);
     if (typeof authorId !== "number") errors.author_email = authorId.error;
-    if (input.featured_media_id && !(await store.getMediaById(trx, input.featured_media_id)))
-      errors.featured_media_id = "no such image";
-    if (Object.keys(errors).length) return { errors };
+    const place = input.is_page
+      ? await placePage(trx, {
+          segment: input.slug ?? "",
+          title: input.title ?? "",
+          parentId: input.parent_id ?? null,
+        })
+      : undefined;
+    if (place && "errors" in place) Object.assign(errors, place.errors);
     const requested = (input.status ?? "draft") as ArticleStatus;
+    const leadImageProblem = await featuredImageProblem(trx, input.featured_media_id, isPublic(requested));
+    if (leadImageProblem) errors.featured_media_id = leadImageProblem;
+    if (Object.keys(errors).length) return { errors };
     const ownership = { author_id: authorId as number, status: "draft" as const };
-    if (requested !== "draft" && requested !== "trashed" && !canPublishArticle(actor, ownership))
-      return { errors: { status: "you may save drafts only; an editor publishes them" } };
+    if (isPublicStatus(requested) && !canPublishArticle(actor, ownership))
+      return { errors: { status: PUBLISH_REFUSED } };
     const schedule = resolveSchedule(requested, input.published_at ?? null, now);
     const articleId = await insertWithFreeSlug(
       trx,
@@ -151,21 +211,31 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
         updated_at: nowIso,
         author_id: authorId as number,
         featured_media_id: input.featured_media_id ?? null,
-        comments_open: (input.comments_open ?? settings.commentsOpenByDefault) ? 1 : 0,
+        // Pages take no comments.
+        comments_open: !input.is_page && (input.comments_open ?? settings.commentsOpenByDefault) ? 1 : 0,
         is_page: input.is_page ? 1 : 0,
         is_sticky: input.is_sticky ? 1 : 0,
+        parent_id: (place as PagePlace | undefined)?.parentId ?? null,
+        page_path: (place as PagePlace | undefined)?.path ?? null,
       },
       input.slug || undefined,
+      settings.slugStyle,
     );
     if (articleId === undefined) return { errors: { slug: SLUG_TAKEN } };
     await store.replaceArticleCategories(
       trx,
       articleId,
-      await ensureCategories(trx, input.categories ?? [], nowIso),
+      await ensureCategories(trx, input.categories ?? [], nowIso, settings.slugStyle),
     );
-    await store.replaceArticleTags(trx, articleId, await ensureTags(trx, input.tags ?? [], nowIso));
+    await store.replaceArticleTags(
+      trx,
+      articleId,
+      await ensureTags(trx, input.tags ?? [], nowIso, settings.slugStyle),
+    );
     await store.replaceArticleSources(trx, articleId, cleanSources(input.sources ?? []));
     await indexArticle(trx, articleId);
+    const stored = (await store.getArticleById(trx, articleId))!;
+    await recordRevision(trx, savedRevisionOf(stored, actor.id), nowIso);
     return articleId;
   });
   if (typeof created !== "number") return created;
@@ -182,13 +252,21 @@ export async function createArticle(ctx: Ctx, actor: Actor, input: ArticleInput)
   return { article };
 }
 
-const SLUG_TAKEN = "is already used by another article";
+const SLUG_TAKEN = ARTICLE_PROBLEMS.slug_taken;
+const PUBLISH_REFUSED = "you may save drafts and submit them for review; an editor publishes them";
+
+/** Statuses that put a story in front of readers (now or at its time). */
+function isPublicStatus(status: ArticleStatus): boolean {
+  return status === "published" || status === "scheduled";
+}
 const PIN_FORBIDDEN = "only editors may pin stories or choose the lead";
 
 /** Options of a write to a stored article. */
 export interface ArticleWriteOptions {
   /** The version the writer's copy was read at (`If-Match`, the editor form): a newer stored one refuses the write. */
   ifVersion?: number;
+  /** The write is meant for a page (true) or a story (false): the other kind is not found. */
+  isPage?: boolean;
 }
 
 /**
@@ -208,7 +286,8 @@ export async function updateArticle(
   const now = ctx.now();
   const nowIso = now.toISOString();
   const settings = await ctx.settings.get();
-  const bodyHtml = input.body !== undefined ? renderArticleMarkdown(input.body) : undefined;
+  const bodyHtml =
+    input.body !== undefined ? await describeEmbedLinks(ctx, renderArticleMarkdown(input.body)) : undefined;
   let outcome:
     | WriteResult
     | { stale: true }
@@ -218,6 +297,8 @@ export async function updateArticle(
       const existing = await store.getArticleForUpdate(trx, id);
       // Others' unpublished work is not there for an author or contributor: 404, as on reads.
       if (!existing || !canViewArticle(actor, existing)) return { notFound: true } as const;
+      if (options.isPage !== undefined && options.isPage !== (existing.is_page === 1))
+        return { notFound: true } as const;
       if (!canEditArticle(actor, existing)) return { forbidden: "you may not edit this article" };
       if (
         input.is_sticky !== undefined &&
@@ -241,15 +322,40 @@ export async function updateArticle(
         if (typeof resolved !== "number") errors.author_email = resolved.error;
         else changes.author_id = resolved;
       }
-      if (input.featured_media_id && !(await store.getMediaById(trx, input.featured_media_id)))
-        errors.featured_media_id = "no such image";
+      const isPage = input.is_page ?? existing.is_page === 1;
+      if (isPage && (input.slug || input.parent_id !== undefined || existing.is_page === 0)) {
+        const place = await placePage(
+          trx,
+          {
+            segment: input.slug || pageSegment(existing),
+            title: input.title ?? existing.title,
+            parentId: input.parent_id !== undefined ? input.parent_id : existing.parent_id,
+          },
+          id,
+        );
+        if ("errors" in place) Object.assign(errors, place.errors);
+        else {
+          changes.page_path = place.path;
+          changes.parent_id = place.parentId;
+        }
+      } else if (!isPage && existing.is_page === 1) {
+        changes.page_path = null;
+        changes.parent_id = null;
+      }
       const requested = (input.status ?? existing.status) as ArticleStatus;
       const goesPublic =
         (requested === "published" || requested === "scheduled") && requested !== existing.status;
-      if (goesPublic && !canPublishArticle(actor, existing))
-        errors.status = "you may save drafts only; an editor publishes them";
+      // A story already out with an image lacking alt text can still be corrected; publishing it, or
+      // giving a public story such an image, is refused.
+      const leadImageProblem = await featuredImageProblem(
+        trx,
+        input.featured_media_id !== undefined ? input.featured_media_id : existing.featured_media_id,
+        isPublic(requested) && (goesPublic || input.featured_media_id !== undefined),
+      );
+      if (leadImageProblem) errors.featured_media_id = leadImageProblem;
+      if (goesPublic && !canPublishArticle(actor, existing)) errors.status = PUBLISH_REFUSED;
       if (requested === "trashed" && existing.status !== "trashed" && !canTrashArticle(actor, existing))
-        errors.status = "you may not trash this article";
+        errors.status = ARTICLE_PROBLEMS.may_not_trash;
       if (Object.keys(errors).length) return { errors };
 
       if (input.status !== undefined || input.published_at !== undefined) {
@@ -281,19 +387,27 @@ export async function updateArticle(
       if (input.is_page !== undefined) changes.is_page = input.is_page ? 1 : 0;
       if (input.is_sticky !== undefined) changes.is_sticky = input.is_sticky ? 1 : 0;
 
-      // Whether the story may join, leave or move in a listing, not only change in place.
-      const movesInListings =
-        (["status", "published_at", "author_id", "is_page", "is_sticky"] as const).some(
-          (column) => changes[column] !== undefined && changes[column] !== existing[column],
-        ) ||
-        input.categories !== undefined ||
-        input.tags !== undefined;
-      const listedBefore = movesInListings ? await listingScopesOf(trx, id, existing.author_id) : [];
+      // Whether the story may join, leave or move in a listing, not only change in place. The
+      // edit form sends the story's categories and tags with every save: the same ones again
+      // move nothing (compared below), or every save would re-render every page with a listing.
+      const movesInOrder = (["status", "published_at", "author_id", "is_page", "is_sticky"] as const).some(
+        (column) => changes[column] !== undefined && changes[column] !== existing[column],
+      );
+      const mayMove = movesInOrder || input.categories !== undefined || input.tags !== undefined;
+      const listedBefore = mayMove ? await listingScopesOf(trx, id, existing.author_id) : [];
       await store.updateArticle(trx, id, changes);
       if (input.categories !== undefined)
-        await store.replaceArticleCategories(trx, id, await ensureCategories(trx, input.categories, nowIso));
+        await store.replaceArticleCategories(
+          trx,
+          id,
+          await ensureCategories(trx, input.categories, nowIso, settings.slugStyle),
+        );
       if (input.tags !== undefined)
-        await store.replaceArticleTags(trx, id, await ensureTags(trx, input.tags, nowIso));
+        await store.replaceArticleTags(
+          trx,
+          id,
+          await ensureTags(trx, input.tags, nowIso, settings.slugStyle),
+        );
       if (input.sources !== undefined)
         await store.replaceArticleSources(trx, id, cleanSources(input.sources));
       const oldPath = articlePath(existing, settings.timezone);
@@ -301,19 +415,41 @@ export async function updateArticle(
         {
           slug: changes.slug ?? existing.slug,
           published_at: changes.published_at !== undefined ? changes.published_at : existing.published_at,
+          page_path: changes.page_path !== undefined ? changes.page_path : existing.page_path,
         },
         settings.timezone,
       );
       if (existing.status === "published" && oldPath !== newPath)
         await addRedirect(trx, oldPath, newPath, nowIso);
+      // A page's subpages move with it.
+      const movedPageIds =
+        existing.page_path && changes.page_path && changes.page_path !== existing.page_path
+          ? await store.movePagesUnder(trx, existing.page_path, changes.page_path)
+          : [];
       await indexArticle(trx, id);
-      const listedAfter = movesInListings
+      // Every save of the text or the status is a revision to come back to.
+      const savesText = input.title !== undefined || input.excerpt !== undefined || input.body !== undefined;
+      if (savesText || (changes.status !== undefined && changes.status !== existing.status)) {
+        const stored = (await store.getArticleById(trx, id))!;
+        await recordRevision(trx, savedRevisionOf(stored, actor.id), nowIso);
+      }
+      const listedAfter = mayMove
         ? await listingScopesOf(trx, id, changes.author_id ?? existing.author_id)
         : [];
+      const moved = movesInOrder || !sameScopes(listedBefore, listedAfter);
+      // Most saves change the body alone: then only the story's own page is re-rendered, not
+      // every page showing its card or headline (the newest stories are on every page).
+      const cardChanged = CARD_COLUMNS.some(
+        (column) => changes[column] !== undefined && changes[column] !== existing[column],
+      );
+      const scopes: ContentScope[] = [`article-body:${id}`];
+      if (moved || cardChanged) scopes.push(`article:${id}`);
+      if (moved) scopes.push(...listedBefore, ...listedAfter);
+      for (const movedPage of movedPageIds) scopes.push(`article:${movedPage}`);
       return {
         wasPublished: existing.status === "published",
         isPublished: (changes.status ?? existing.status) === "published",
-        scopes: [`article:${id}`, ...listedBefore, ...listedAfter] as ContentScope[],
+        scopes,
       };
     });
   } catch (error) {
@@ -347,6 +483,8 @@ export async function deleteArticle(
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const existing = await store.getArticleForUpdate(trx, id);
     if (!existing || !canViewArticle(actor, existing)) return { notFound: true } as const;
+    if (options.isPage !== undefined && options.isPage !== (existing.is_page === 1))
+      return { notFound: true } as const;
     if (!canDeleteArticle(actor, existing)) return { forbidden: "you may not delete this article" };
     if (options.ifVersion !== undefined && options.ifVersion !== existing.version)
       return { stale: true } as const;
@@ -379,6 +517,14 @@ export async function appendSourceLinks(
   await ctx.changes.changed([`article:${articleId}`]);
 }
 
+/** What a story's cards and headlines show of its row (see `article:<id>` in `ContentScope`). */
+const CARD_COLUMNS = ["title", "slug", "excerpt", "featured_media_id", "author_id", "published_at"] as const;
+
+function sameScopes(a: readonly ContentScope[], b: readonly ContentScope[]): boolean {
+  const inA = new Set(a);
+  return inA.size === new Set(b).size && b.every((scope) => inA.has(scope));
+}
+
 /** The listings a stored story is in (or would be in, once published): see `listingScopes`. */
 async function listingScopesOf(db: Db, id: number, authorId: number): Promise<ContentScope[]> {
   const categories = await store.listCategoriesOfArticles(db, [id]);
@@ -386,7 +532,7 @@ async function listingScopesOf(db: Db, id: number, authorId: number): Promise<Co
   return listingScopes({ authorId, categoryIds: categories.map((c) => c.id), tagIds: tags.map((t) => t.id) });
 }
 
-export { articlePath } from "./permalinks.js";
+export { articlePath } from "../lib/permalinks.js";
 
 /** An article brought over from another system (a WordPress import), its body already HTML. */
 export interface ImportedArticleInput {
@@ -407,6 +553,9 @@ export interface ImportedArticleInput {
   isPage: boolean;
   isSticky: boolean;
   featuredMediaId: number | null;
+  /** A page's old address (`about/team`), kept when free; its parent page when already stored. */
+  pagePath?: string;
+  parentId?: number | null;
 }
 
 /**
@@ -418,9 +567,10 @@ export interface ImportedArticleInput {
 export async function importArticle(
   ctx: Pick<Ctx, "db" | "now">,
   input: ImportedArticleInput,
-): Promise<{ id: number; slug: string; published_at: string | null }> {
+): Promise<{ id: number; slug: string; published_at: string | null; page_path: string | null }> {
   const nowIso = ctx.now().toISOString();
   const html = input.bodyHtml;
+  const pagePath = input.isPage ? await claimImportedPagePath(ctx.db, input.pagePath || input.slug) : null;
   const base = isValidSlug(input.slug) ? input.slug : slugify(input.title) || "article";
   const slug = await uniqueSlug(base, (s) => store.isSlugTaken(ctx.db, s));
   const title = input.title.trim().slice(0, LIMITS.title) || "(untitled)";
@@ -436,14 +586,18 @@ export async function importArticle(
     updated_at: input.updatedAt ?? input.publishedAt ?? nowIso,
     author_id: input.authorId,
     featured_media_id: input.featuredMediaId,
-    comments_open: input.commentsOpen ? 1 : 0,
+    comments_open: input.commentsOpen && !input.isPage ? 1 : 0,
     is_page: input.isPage ? 1 : 0,
     is_sticky: input.isSticky ? 1 : 0,
+    parent_id: input.isPage ? (input.parentId ?? null) : null,
+    page_path: pagePath,
   });
+  // Subpages that came before their parent in the export find it now.
+  if (pagePath) await store.adoptSubpages(ctx.db, id, pagePath);
   await store.replaceArticleCategories(ctx.db, id, [...new Set(input.categoryIds)]);
   await store.replaceArticleTags(ctx.db, id, [...new Set(input.tagIds)]);
   await indexArticle(ctx.db, id);
-  return { id, slug, published_at: input.publishedAt };
+  return { id, slug, published_at: input.publishedAt, page_path: pagePath };
 }
 
 /**

@@ -32,7 +32,7 @@ describe("reader page statements on postgres", () => {
     ["article page", articlePagePostgresQuery({ slug: "storm", relatedLimit: 4 })],
     [
       "front page",
-      frontPagePostgresQuery({ limit: 10, topStories: 4, sectionSize: 4, sectionCategoryIds: "1,2,3" }),
+      frontPagePostgresQuery({ limit: 10, sectionSize: 4, pinnedIds: "7,5", sectionCategoryIds: "1,2,3" }),
     ],
   ])("%s", async (name, query) => {
     const compiled = query.compile(db);

@@ -20,6 +20,8 @@ const summaryColumns = [
   "articles.comments_open",
   "articles.is_page",
   "articles.is_sticky",
+  "articles.parent_id",
+  "articles.page_path",
 ] as const;
 
 export type { ArticleRow, ArticleSummaryRow, StoryExtras };
@@ -41,6 +43,10 @@ export interface PublishedListFilter {
   /** Stories only (not WordPress-style pages). */
   excludePages?: boolean;
   excludeIds?: number[];
+  /** Only these stories (the editors' pins). */
+  onlyIds?: number[];
+  /** Only pinned ("sticky") stories. */
+  stickyOnly?: boolean;
 }
 
 /** Shared fragment: the article is filed under the category (uses article_categories_category_idx). */
@@ -76,7 +82,11 @@ export function publishedListQuery(db: Db, filter: PublishedListFilter): Article
     .$if(filter.authorId !== undefined, (qb) => qb.where("articles.author_id", "=", filter.authorId!))
     .$if(filter.from !== undefined, (qb) => qb.where("articles.published_at", ">=", filter.from!))
     .$if(filter.until !== undefined, (qb) => qb.where("articles.published_at", "<", filter.until!))
-    .$if((filter.excludeIds?.length ?? 0) > 0, (qb) => qb.where("articles.id", "not in", filter.excludeIds!));
+    .$if((filter.excludeIds?.length ?? 0) > 0, (qb) => qb.where("articles.id", "not in", filter.excludeIds!))
+    .$if(filter.stickyOnly === true, (qb) => qb.where("articles.is_sticky", "=", 1))
+    .$if(filter.onlyIds !== undefined, (qb) =>
+      qb.where("articles.id", "in", filter.onlyIds!.length ? filter.onlyIds! : [-1]),
+    );
 }
 
 const publishedPage = reusableQuery(
@@ -114,6 +124,8 @@ export interface AdminListFilter {
   authorId?: number;
   categoryId?: number;
   ids?: number[];
+  /** Pages only (true) or stories only (false); both when absent. */
+  isPage?: boolean;
 }
 
 function adminListQuery(db: Db, filter: AdminListFilter): ArticlesQuery {
@@ -125,7 +137,8 @@ function adminListQuery(db: Db, filter: AdminListFilter): ArticlesQuery {
     .$if(filter.categoryId !== undefined, (qb) => qb.where(inCategory(filter.categoryId!)))
     .$if(filter.ids !== undefined, (qb) =>
       qb.where("articles.id", "in", filter.ids!.length ? filter.ids! : [-1]),
-    );
+    )
+    .$if(filter.isPage !== undefined, (qb) => qb.where("articles.is_page", "=", filter.isPage ? 1 : 0));
 }
 
 /** One page of the newsroom's article list, most recently changed first. */
@@ -154,14 +167,22 @@ export async function countArticlesForAdmin(db: Db, filter: AdminListFilter): Pr
 export async function countArticlesByStatus(
   db: Db,
   authorId?: number,
+  isPage?: boolean,
 ): Promise<Record<ArticleStatus, number>> {
   const rows = await db
     .selectFrom("articles")
     .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
     .$if(authorId !== undefined, (qb) => qb.where("author_id", "=", authorId!))
+    .$if(isPage !== undefined, (qb) => qb.where("is_page", "=", isPage ? 1 : 0))
     .groupBy("status")
     .execute();
-  const counts: Record<ArticleStatus, number> = { draft: 0, scheduled: 0, published: 0, trashed: 0 };
+  const counts: Record<ArticleStatus, number> = {
+    draft: 0,
+    pending: 0,
+    scheduled: 0,
+    published: 0,
+    trashed: 0,
+  };
   for (const row of rows) counts[row.status] = toCount(row.n);
   return counts;
 }
@@ -218,11 +239,13 @@ export async function listSlugsStartingWith(
 
 export type ArticleWrite = Omit<
   ArticlesTable,
-  "id" | "comments_open" | "is_page" | "is_sticky" | "version"
+  "id" | "comments_open" | "is_page" | "is_sticky" | "version" | "parent_id" | "page_path"
 > & {
   comments_open: number;
   is_page: number;
   is_sticky: number;
+  parent_id?: number | null;
+  page_path?: string | null;
 };
 
 export async function insertArticle(db: Db, article: ArticleWrite): Promise<number> {
@@ -243,6 +266,11 @@ export async function insertArticleIfSlugFree(db: Db, article: ArticleWrite): Pr
     .returning("id")
     .executeTakeFirst();
   return row?.id;
+}
+
+/** Sets a new article's slug without raising its version (the slug is part of its creation). */
+export async function setArticleSlug(db: Db, id: number, slug: string): Promise<void> {
+  await db.updateTable("articles").set({ slug }).where("id", "=", id).execute();
 }
 
 /** Writes the named columns and raises the article's version. */
@@ -554,7 +582,18 @@ export async function listAuthorsByIds(db: Db, ids: number[]) {
 const mediaByIds = reusableQuery((db, params: { ids: number[] }) =>
   db
     .selectFrom("media")
-    .select(["id", "file_name", "mime_type", "width", "height", "alt", "source_url"])
+    .select([
+      "id",
+      "file_name",
+      "mime_type",
+      "width",
+      "height",
+      "alt",
+      "caption",
+      "credit",
+      "variant_hash",
+      "source_url",
+    ])
     .where("id", "in", params.ids),
 );
 
@@ -908,9 +947,12 @@ async function articlePagePostgres(
 
 /** The rows the first front page shows: its listing page, the lead candidate and each section's stories. */
 export interface FrontPageRows {
+  /** The newest stories but the pinned ones. */
   rows: ArticleSummaryRow[];
-  /** The newest sticky story, the lead when there is one. */
+  /** The newest sticky story not pinned, the lead when no lead is pinned. */
   sticky: ArticleSummaryRow | undefined;
+  /** The pinned stories still published, in the order asked. */
+  pinned: ArticleSummaryRow[];
   /** Per section category, in order: its newest stories but the lead and the top stories. */
   sections: ArticleSummaryRow[][];
   extras: Map<number, StoryExtras> | undefined;
@@ -918,30 +960,32 @@ export interface FrontPageRows {
 
 export interface FrontPageRequest {
   limit: number;
-  /** Stories shown beside the lead, which sections leave out. */
-  topStories: number;
+  /** The editors' pinned stories (lead first when one is chosen, then the top stories). */
+  pinnedIds: number[];
   sectionCategoryIds: number[];
   sectionSize: number;
 }
 
 /**
- * The first front page's rows: the newest stories, the newest sticky one, and for each section
- * category its newest stories except the lead (the sticky story, else the newest) and the
- * `topStories` after it. One statement on PostgreSQL, with what each story shows.
+ * The first front page's rows: the pinned stories, the newest others, the newest sticky one, and
+ * for each section category its newest stories except all of those (page 1 shows each story
+ * once). One statement on PostgreSQL, with what each story shows.
  */
 export async function getFrontPageRows(db: Db, request: FrontPageRequest): Promise<FrontPageRows> {
   return readerPageBodies[dialectOf(db)].frontPage(db, request);
 }
 
 async function frontPageSqlite(db: Db, request: FrontPageRequest): Promise<FrontPageRows> {
-  const [rows, [sticky]] = await Promise.all([
-    listPublishedArticles(db, {}, { limit: request.limit, offset: 0 }),
-    listStickyPublishedArticles(db, 1),
+  const pinnedIds = request.pinnedIds;
+  const [rows, [sticky], pinnedRows] = await Promise.all([
+    listPublishedArticles(db, { excludeIds: pinnedIds }, { limit: request.limit, offset: 0 }),
+    listPublishedArticles(db, { excludeIds: pinnedIds, stickyOnly: true }, { limit: 1, offset: 0 }),
+    pinnedIds.length
+      ? listPublishedArticles(db, { onlyIds: pinnedIds }, { limit: pinnedIds.length, offset: 0 })
+      : Promise.resolve([]),
   ]);
-  const lead = sticky ?? rows[0];
-  const shownIds = [lead, ...rows.filter((r) => r.id !== lead?.id).slice(0, request.topStories)].flatMap(
-    (r) => (r ? [r.id] : []),
-  );
+  const pinned = pinnedIds.flatMap((id) => pinnedRows.filter((row) => row.id === id));
+  const shownIds = [...pinned, ...rows, ...(sticky ? [sticky] : [])].map((row) => row.id);
   const sections = await Promise.all(
     request.sectionCategoryIds.map((categoryId) =>
       listPublishedArticles(
@@ -951,40 +995,41 @@ async function frontPageSqlite(db: Db, request: FrontPageRequest): Promise<Front
       ),
     ),
   );
-  return { rows, sticky, sections, extras: undefined };
+  return { rows, sticky, pinned, sections, extras: undefined };
 }
 
 const LISTED = 0;
 const STICKY = 1;
+const PINNED = 2;
 /** Section n's stories come as part SECTIONS + n. */
-const SECTIONS = 2;
+const SECTIONS = 3;
 
 /** The first front page's statement on PostgreSQL (see `getFrontPageRows`); exported for the SQL snapshot test. */
 export function frontPagePostgresQuery(params: {
   limit: number;
-  topStories: number;
   sectionSize: number;
+  /** Pinned story ids in order, comma-separated ("" for none). */
+  pinnedIds: string;
   /** Section category ids, comma-separated: one statement for any number of sections. */
   sectionCategoryIds: string;
 }) {
   const listed = isListedStory("r");
   const newestFirst = sql.raw("order by r.published_at desc, r.id desc");
   return sql<PartRow>`
-    with listed as (
+    with pinned as (
+      select r.id, p.ord from unnest(string_to_array(${params.pinnedIds}, ',')::int[]) with ordinality as p(id, ord)
+      join articles r on r.id = p.id where ${listed}
+    ),
+    listed as (
       select r.id, row_number() over (${newestFirst}) as ord from articles r
-      where ${listed} ${newestFirst} limit ${sql.lit(params.limit)}
+      where ${listed} and r.id not in (select id from pinned) ${newestFirst} limit ${sql.lit(params.limit)}
     ),
     sticky as (
-      select r.id from articles r where ${listed} and r.is_sticky = 1 ${newestFirst} limit 1
+      select r.id from articles r
+      where ${listed} and r.is_sticky = 1 and r.id not in (select id from pinned) ${newestFirst} limit 1
     ),
     shown as (
-      select id from sticky
-      union all
-      select id from (
-        select id from listed where id not in (select id from sticky) order by ord
-        limit case when exists (select 1 from sticky) then ${sql.lit(params.topStories)}
-          else ${sql.lit(params.topStories + 1)} end
-      ) top
+      select id from pinned union all select id from listed union all select id from sticky
     ),
     sections as (
       select section.ord, r.id, r.n
@@ -999,6 +1044,7 @@ export function frontPagePostgresQuery(params: {
     parts as (
       select ${sql.lit(LISTED)}::bigint as part, ord, id from listed
       union all select ${sql.lit(STICKY)}, 0, id from sticky
+      union all select ${sql.lit(PINNED)}, ord, id from pinned
       union all select ${sql.lit(SECTIONS)} + ord, n, id from sections
     )
     select p.part, ${summaryColumnsOf("s")}, null as body, null as body_html,
@@ -1009,21 +1055,22 @@ export function frontPagePostgresQuery(params: {
 
 const frontPagePostgresStatement = reusableQuery(
   (_db, params: Parameters<typeof frontPagePostgresQuery>[0]) => frontPagePostgresQuery(params),
-  { literals: ["limit", "topStories", "sectionSize"] },
+  { literals: ["limit", "sectionSize"] },
 );
 
 async function frontPagePostgres(db: Db, request: FrontPageRequest): Promise<FrontPageRows> {
   const { parts, extras } = splitParts(
     await frontPagePostgresStatement(db, {
       limit: request.limit,
-      topStories: request.topStories,
       sectionSize: request.sectionSize,
+      pinnedIds: request.pinnedIds.join(","),
       sectionCategoryIds: request.sectionCategoryIds.join(","),
     }),
   );
   return {
     rows: parts.get(LISTED) ?? [],
     sticky: parts.get(STICKY)?.[0],
+    pinned: parts.get(PINNED) ?? [],
     sections: request.sectionCategoryIds.map((_, i) => parts.get(SECTIONS + i + 1) ?? []),
     extras,
   };
@@ -1038,3 +1085,265 @@ const readerPageBodies: Record<"sqlite" | "postgres", ReaderPageBody> = {
   sqlite: { articlePage: articlePageSqlite, frontPage: frontPageSqlite },
   postgres: { articlePage: articlePagePostgres, frontPage: frontPagePostgres },
 };
+
+/** What providers said about these links, as looked up before. */
+export async function getEmbedLookups(db: Db, urls: string[]) {
+  if (urls.length === 0) return [];
+  return db
+    .selectFrom("embed_lookups")
+    .select(["url", "provider_name", "title", "fetched_at"])
+    .where("url", "in", urls)
+    .execute();
+}
+
+/** Keeps (or refreshes) what a link's provider said; two saves looking up one link at once both succeed. */
+export async function saveEmbedLookup(
+  db: Db,
+  row: { url: string; provider_name: string; title: string; fetched_at: string },
+): Promise<void> {
+  await db
+    .insertInto("embed_lookups")
+    .values(row)
+    .onConflict((oc) =>
+      oc.column("url").doUpdateSet({
+        provider_name: row.provider_name,
+        title: row.title,
+        fetched_at: row.fetched_at,
+      }),
+    )
+    .execute();
+}
+
+/**
+ * What these stories show besides their rows (see `StoryExtras`) in one statement, for lists whose
+ * rows were read without it (side lists, hydrated stories) — on PostgreSQL, where each statement is
+ * a round trip. Undefined on SQLite, whose one query per kind is each a function call away.
+ */
+export async function getStoryExtrasAtOnce(
+  db: Db,
+  ids: number[],
+): Promise<Map<number, StoryExtras> | undefined> {
+  if (dialectOf(db) !== "postgres") return undefined;
+  const extras = new Map<number, StoryExtras>();
+  if (ids.length === 0) return extras;
+  const { rows } = await sql<{ id: number; extras: unknown }>`
+    select s.id, ${storyExtrasPostgres("s")} as extras
+    from articles s where s.id = any(${ids}::int[])`.execute(db);
+  for (const row of rows) extras.set(row.id, toStoryExtras(row.extras));
+  return extras;
+}
+
+// ── pages: articles with `is_page`, at their own path ──────────────────────
+
+const pageByPath = reusableQuery((db, params: { path: string }) =>
+  db
+    .selectFrom("articles")
+    .select(fullColumns)
+    .where("articles.page_path", "=", params.path)
+    .where("articles.is_page", "=", 1),
+);
+
+/** The page at `path` (`about/team`), whatever its status, or undefined. */
+export async function getPageByPath(db: Db, path: string): Promise<ArticleRow | undefined> {
+  const [row] = await pageByPath(db, { path });
+  return row;
+}
+
+/** True when a page other than `exceptId` holds `path`. */
+export async function isPagePathTaken(db: Db, path: string, exceptId?: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("articles")
+    .select("id")
+    .where("page_path", "=", path)
+    .$if(exceptId !== undefined, (qb) => qb.where("id", "!=", exceptId!))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Pages not in the trash, by path: the choices of a page's parent. */
+export async function listPageChoices(db: Db, limit: number) {
+  return db
+    .selectFrom("articles")
+    .select(["id", "title", "page_path"])
+    .where("is_page", "=", 1)
+    .where("status", "!=", "trashed")
+    .orderBy("page_path")
+    .limit(limit)
+    .execute();
+}
+
+/** Published pages' paths and last changes, for the sitemap. */
+export async function listPublishedPagePaths(db: Db, limit: number) {
+  return db
+    .selectFrom("articles")
+    .select(["page_path", "updated_at"])
+    .where("is_page", "=", 1)
+    .where("status", "=", "published")
+    .where("page_path", "is not", null)
+    .orderBy("page_path")
+    .limit(limit)
+    .execute();
+}
+
+/** Makes `parentId` the parent of the parentless pages one level under `path` (imported before it). */
+export async function adoptSubpages(db: Db, parentId: number, path: string): Promise<void> {
+  await db
+    .updateTable("articles")
+    .set({ parent_id: parentId })
+    .where("is_page", "=", 1)
+    .where("parent_id", "is", null)
+    .where("page_path", "like", `${path}/%`)
+    .where("page_path", "not like", `${path}/%/%`)
+    .execute();
+}
+
+/** Moves the pages under `from` (`about/…`) to the same place under `to`, in one statement; returns their ids. */
+export async function movePagesUnder(db: Db, from: string, to: string): Promise<number[]> {
+  const rows = await db
+    .updateTable("articles")
+    .set({
+      page_path: sql<string>`${to} || substr(page_path, ${from.length + 1})`,
+      version: sql<number>`version + 1`,
+    })
+    .where("page_path", "like", `${from}/%`)
+    .returning("id")
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+// ── the editors' front page: pinned lead and top stories, breaking banner ──
+
+/** The pinned slots in order (0: the lead), expired ones included (the reader filters them). */
+export async function listFrontPageSlots(db: Db) {
+  return db
+    .selectFrom("front_page_slots")
+    .select(["position", "article_id", "expires_at", "updated_at", "updated_by"])
+    .orderBy("position")
+    .limit(100)
+    .execute();
+}
+
+/** Replaces every pinned slot (call in a transaction holding the front page's lock). */
+export async function replaceFrontPageSlots(
+  db: Db,
+  slots: {
+    position: number;
+    article_id: number;
+    expires_at: string | null;
+    updated_by: number | null;
+    updated_at: string;
+  }[],
+): Promise<void> {
+  await db.deleteFrom("front_page_slots").execute();
+  if (slots.length) await db.insertInto("front_page_slots").values(slots).execute();
+}
+
+export async function getBreakingNews(db: Db) {
+  return db
+    .selectFrom("breaking_news")
+    .select(["text", "url", "expires_at", "updated_at", "updated_by"])
+    .where("id", "=", 1)
+    .executeTakeFirst();
+}
+
+/** Puts up the banner, or takes it down (`undefined`). */
+export async function replaceBreakingNews(
+  db: Db,
+  banner:
+    | { text: string; url: string; expires_at: string; updated_by: number | null; updated_at: string }
+    | undefined,
+): Promise<void> {
+  await db.deleteFrom("breaking_news").execute();
+  if (banner)
+    await db
+      .insertInto("breaking_news")
+      .values({ id: 1, ...banner })
+      .execute();
+}
+
+/** Removes pins and the banner whose time is up; returns how many went. */
+export async function deleteExpiredFrontPageItems(db: Db, now: string): Promise<number> {
+  const slots = await db
+    .deleteFrom("front_page_slots")
+    .where("expires_at", "<=", now)
+    .returning("position")
+    .execute();
+  const banners = await db
+    .deleteFrom("breaking_news")
+    .where("expires_at", "<=", now)
+    .returning("id")
+    .execute();
+  return slots.length + banners.length;
+}
+
+// ── corrections ───────────────────────────────────────────────────────────
+
+export async function insertCorrection(
+  db: Db,
+  correction: { article_id: number; text: string; created_by: number | null; created_at: string },
+) {
+  return db
+    .insertInto("article_corrections")
+    .values(correction)
+    .returning(["id", "article_id", "text", "created_at"])
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets when a story last changed without raising its version (a correction changes no field an editor holds). */
+export async function markArticleUpdated(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable("articles").set({ updated_at: at }).where("id", "=", id).execute();
+}
+
+/** A story's corrections, oldest first. */
+export async function listCorrectionsOfArticle(db: Db, articleId: number) {
+  return db
+    .selectFrom("article_corrections")
+    .select(["id", "text", "created_at"])
+    .where("article_id", "=", articleId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(100)
+    .execute();
+}
+
+function publishedCorrections(db: Db) {
+  return db
+    .selectFrom("article_corrections")
+    .innerJoin("articles", "articles.id", "article_corrections.article_id")
+    .where("articles.status", "=", "published");
+}
+
+/** Corrections to published stories, newest first, with each story's row. */
+export async function listPublishedCorrections(db: Db, page: { limit: number; offset: number }) {
+  return publishedCorrections(db)
+    .select([
+      "article_corrections.id as correction_id",
+      "article_corrections.text as correction_text",
+      "article_corrections.created_at as corrected_at",
+      ...summaryColumns,
+    ])
+    .orderBy("article_corrections.created_at", "desc")
+    .orderBy("article_corrections.id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countPublishedCorrections(db: Db): Promise<number> {
+  const row = await publishedCorrections(db)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return toCount(row?.n);
+}
+
+/** Id, title, address and status of the pages among `ids` (stories' ids are left out). */
+export async function listPagesByIds(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("articles")
+    .select(["id", "title", "page_path", "status"])
+    .where("is_page", "=", 1)
+    .where("id", "in", ids)
+    .limit(ids.length)
+    .execute();
+}

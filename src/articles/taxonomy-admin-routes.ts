@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { adminPageModel, adminSay, sayProblem, sayProblems, setFlash } from "../accounts/admin-page.js";
 import { canManageTaxonomy } from "../accounts/permissions.js";
-import { allowOnly } from "../admin/guard.js";
-import { adminPageModel, setFlash } from "../admin/page-model.js";
-import type { AppContext } from "../site/context.js";
-import { field, parseId } from "../site/requests.js";
+import { allowOnly } from "../accounts/staff-guard.js";
+import type { AppContext } from "../context.js";
+import { field, parseId } from "../infrastructure/requests.js";
+import { problemText } from "../lib/problems.js";
+import { ARTICLE_PROBLEMS } from "./problems.js";
 import {
   type CategoryInput,
   createCategory,
@@ -42,11 +44,11 @@ function categoryInputFromForm(values: CategoryFormValues): { input: CategoryInp
   const input: CategoryInput = { name: values.name, slug: values.slug, description: values.description };
   if (values.parent_id === "") input.parent_id = null;
   else if (parseId(values.parent_id) !== undefined) input.parent_id = parseId(values.parent_id);
-  else errors.parent_id = "choose a category from the list";
+  else errors.parent_id = ARTICLE_PROBLEMS.choose_category;
   if (values.nav_position === "") input.nav_position = null;
   else if (/^\d{1,3}$/.test(values.nav_position) && Number(values.nav_position) <= MAX_NAV_POSITION)
     input.nav_position = Number(values.nav_position);
-  else errors.nav_position = `must be a whole number from 0 to ${MAX_NAV_POSITION}, or empty`;
+  else errors.nav_position = problemText(ARTICLE_PROBLEMS.nav_position, { max: MAX_NAV_POSITION });
   return { input, errors };
 }
 
@@ -58,13 +60,13 @@ function parentProblem(
 ): string | undefined {
   if (parentId === null || parentId === undefined) return undefined;
   const parentOf = new Map(categories.map((c) => [c.id, c.parent_id]));
-  if (!parentOf.has(parentId)) return "choose a category from the list";
+  if (!parentOf.has(parentId)) return ARTICLE_PROBLEMS.choose_category;
   for (
     let at: number | null | undefined = parentId, hops = 0;
     at != null && hops <= categories.length;
     hops++
   ) {
-    if (at === id) return "cannot be the category itself or one of its subcategories";
+    if (at === id) return ARTICLE_PROBLEMS.category_loop;
     at = parentOf.get(at);
   }
   return undefined;
@@ -85,10 +87,11 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const inNav = categories
       .filter((c) => c.nav_position !== null)
       .sort((a, b) => (a.nav_position ?? 0) - (b.nav_position ?? 0));
+    const say = await adminSay(ctx, request);
     return reply.code(statusCode).view(
       "articles/views/categories",
       await adminPageModel(ctx, request, reply, {
-        title: "Categories & tags",
+        title: say("articles.taxonomy.heading"),
         section: "taxonomy",
         categories: categories.map((c) => ({
           id: String(c.id),
@@ -102,7 +105,7 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         nav: inNav.map((c) => c.name),
         tags: tags.map((t) => ({ id: String(t.id), name: t.name, slug: t.slug })),
         values: form.values,
-        errors: form.errors,
+        errors: sayProblems(say, "articles", ARTICLE_PROBLEMS, form.errors),
       }),
     );
   }
@@ -124,7 +127,10 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       : await createCategory(ctx, input);
     if (!result.category)
       return renderCategoriesPage(request, reply, { values, errors: result.errors ?? {} }, 422);
-    setFlash(reply, `Category “${result.category.name}” created.`);
+    setFlash(
+      reply,
+      (await adminSay(ctx, request))("articles.flash.category_created", { name: result.category.name }),
+    );
     return reply.redirect("/admin/categories", 303);
   });
 
@@ -145,10 +151,11 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       parent_id: category.parent_id === null ? "" : String(category.parent_id),
       nav_position: category.nav_position === null ? "" : String(category.nav_position),
     };
+    const say = await adminSay(ctx, request);
     return reply.code(statusCode).view(
       "articles/views/category-edit",
       await adminPageModel(ctx, request, reply, {
-        title: `Edit category “${category.name}”`,
+        title: say("articles.taxonomy.edit_category", { name: category.name }),
         section: "taxonomy",
         category: {
           id: String(category.id),
@@ -158,7 +165,7 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         },
         parents: categories.filter((c) => c.id !== id).map((c) => ({ id: String(c.id), name: c.name })),
         values,
-        errors: form?.errors ?? {},
+        errors: sayProblems(say, "articles", ARTICLE_PROBLEMS, form?.errors ?? {}),
       }),
     );
   }
@@ -180,7 +187,7 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     if (serviceErrors.id) return reply.callNotFound();
     if (Object.keys(serviceErrors).length)
       return renderCategoryEditPage(request, reply, id, { values, errors: serviceErrors }, 422);
-    setFlash(reply, "Category saved.");
+    setFlash(reply, (await adminSay(ctx, request))("articles.flash.category_saved"));
     return reply.redirect("/admin/categories", 303);
   });
 
@@ -190,13 +197,17 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const id = parseId(request.params.id);
       const category = (await listCategories(ctx)).find((c) => c.id === id);
       if (!category) return reply.callNotFound();
+      const say = await adminSay(ctx, request);
       return reply.view(
         "admin/views/confirm-delete",
         await adminPageModel(ctx, request, reply, {
-          title: `Delete category “${category.name}”`,
+          title: say("articles.taxonomy.delete_category_title", { name: category.name }),
           section: "taxonomy",
-          question: `Delete the category “${category.name}”?`,
-          consequence: `It is removed from ${category.article_count} published ${category.article_count === 1 ? "story" : "stories"}; the stories themselves stay. Its address /category/${category.slug}/ will stop working.`,
+          question: say("articles.taxonomy.delete_category_question", { name: category.name }),
+          consequence: say("articles.taxonomy.delete_category_consequence", {
+            count: category.article_count,
+            path: `/category/${category.slug}/`,
+          }),
           action: `/admin/categories/${category.id}/delete`,
           cancel_url: `/admin/categories/${category.id}`,
         }),
@@ -211,7 +222,10 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const category = (await listCategories(ctx)).find((c) => c.id === id);
       if (!category) return reply.callNotFound();
       await deleteCategory(ctx, category.id);
-      setFlash(reply, `Category “${category.name}” deleted.`);
+      setFlash(
+        reply,
+        (await adminSay(ctx, request))("articles.flash.category_deleted", { name: category.name }),
+      );
       return reply.redirect("/admin/categories", 303);
     },
   );
@@ -224,12 +238,18 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       name: field(request.body, "name"),
       slug: field(request.body, "slug").trim(),
     });
+    const say = await adminSay(ctx, request);
     if (Object.keys(errors).length) {
       const why = Object.entries(errors)
-        .map(([name, message]) => `${name === "slug" ? "Slug" : "Name"} ${message}`)
+        .map(([name, problem]) =>
+          say("common.field_error", {
+            field: say(name === "slug" ? "articles.fields.slug" : "articles.fields.name"),
+            problem: sayProblem(say, "articles", ARTICLE_PROBLEMS, problem),
+          }),
+        )
         .join("; ");
-      setFlash(reply, `Tag “${tag.name}” was not renamed: ${why}.`, "error");
-    } else setFlash(reply, "Tag saved.");
+      setFlash(reply, say("articles.flash.tag_not_renamed", { name: tag.name, problems: why }), "error");
+    } else setFlash(reply, say("articles.flash.tag_saved"));
     return reply.redirect("/admin/categories#tags", 303);
   });
 
@@ -237,13 +257,14 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const id = parseId(request.params.id);
     const tag = (await listTags(ctx)).find((t) => t.id === id);
     if (!tag) return reply.callNotFound();
+    const say = await adminSay(ctx, request);
     return reply.view(
       "admin/views/confirm-delete",
       await adminPageModel(ctx, request, reply, {
-        title: `Delete tag “${tag.name}”`,
+        title: say("articles.taxonomy.delete_tag_title", { name: tag.name }),
         section: "taxonomy",
-        question: `Delete the tag “${tag.name}”?`,
-        consequence: `It is removed from every story that has it; the stories stay. Its address /tag/${tag.slug}/ will stop working.`,
+        question: say("articles.taxonomy.delete_tag_question", { name: tag.name }),
+        consequence: say("articles.taxonomy.delete_tag_consequence", { path: `/tag/${tag.slug}/` }),
         action: `/admin/tags/${tag.id}/delete`,
         cancel_url: "/admin/categories#tags",
       }),
@@ -255,7 +276,7 @@ const taxonomyAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const tag = (await listTags(ctx)).find((t) => t.id === id);
     if (!tag) return reply.callNotFound();
     await deleteTag(ctx, tag.id);
-    setFlash(reply, `Tag “${tag.name}” deleted.`);
+    setFlash(reply, (await adminSay(ctx, request))("articles.flash.tag_deleted", { name: tag.name }));
     return reply.redirect("/admin/categories#tags", 303);
   });
 };

@@ -1,11 +1,13 @@
+import type { AppContext } from "../context.js";
 import { type Db, inTransaction } from "../db/database.js";
 import { isUniqueViolation } from "../db/dialect.js";
-import type { AppContext } from "../site/context.js";
-import { claimFreeSlug, isValidSlug, slugify } from "../site/slug.js";
-import { checkText } from "../site/text-input.js";
+import { problemText } from "../lib/problems.js";
+import { claimFreeSlug, isValidSlug, type SlugStyle, slugify } from "../lib/slug.js";
+import { checkText } from "../lib/text-input.js";
+import { ARTICLE_PROBLEMS } from "./problems.js";
 import * as store from "./store.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "changes">;
+type Ctx = Pick<AppContext, "db" | "now" | "changes" | "settings">;
 export type FieldErrors = Record<string, string>;
 
 export const MAX_TERM_NAME_LENGTH = 100;
@@ -63,7 +65,13 @@ const TAG: TermKind = {
  * the next free suffix. Missing terms are claimed in name order
  * so two writers creating the same pair never wait on each other in opposite orders.
  */
-async function ensureTerms(kind: TermKind, db: Db, names: string[], now: string): Promise<number[]> {
+async function ensureTerms(
+  kind: TermKind,
+  db: Db,
+  names: string[],
+  now: string,
+  style: SlugStyle,
+): Promise<number[]> {
   const wanted = cleanNames(names);
   const idByName = new Map(
     (
@@ -76,7 +84,7 @@ async function ensureTerms(kind: TermKind, db: Db, names: string[], now: string)
   const missing = wanted.filter((n) => !idByName.has(n.toLowerCase())).sort();
   for (const name of missing) {
     const id = await claimFreeSlug(
-      slugify(name) || kind.fallbackSlug,
+      slugify(name, style) || kind.fallbackSlug,
       MAX_TERM_SLUG_LENGTH,
       (root) => store.listSlugsStartingWith(db, kind.table, root),
       async (slug) => {
@@ -96,13 +104,18 @@ async function ensureTerms(kind: TermKind, db: Db, names: string[], now: string)
 }
 
 /** Category ids for names, creating the missing ones (the editor's "create on type"). */
-export async function ensureCategories(db: Db, names: string[], now: string): Promise<number[]> {
-  return ensureTerms(CATEGORY, db, names, now);
+export async function ensureCategories(
+  db: Db,
+  names: string[],
+  now: string,
+  style: SlugStyle,
+): Promise<number[]> {
+  return ensureTerms(CATEGORY, db, names, now, style);
 }
 
 /** Tag ids for names, creating the missing ones. */
-export async function ensureTags(db: Db, names: string[], now: string): Promise<number[]> {
-  return ensureTerms(TAG, db, names, now);
+export async function ensureTags(db: Db, names: string[], now: string, style: SlugStyle): Promise<number[]> {
+  return ensureTerms(TAG, db, names, now, style);
 }
 
 export interface CategoryInput {
@@ -121,14 +134,14 @@ export function validateTerm(
   if (creating || input.name !== undefined) {
     const name = (input.name ?? "").trim();
     if (checkText(errors, "name", name, { max: MAX_TERM_NAME_LENGTH }) && name === "")
-      errors.name = `must be 1 to ${MAX_TERM_NAME_LENGTH} characters`;
+      errors.name = problemText(ARTICLE_PROBLEMS.name_length, { max: MAX_TERM_NAME_LENGTH });
   }
   if (
     input.slug !== undefined &&
     input.slug !== "" &&
     !(isValidSlug(input.slug) && input.slug.length <= MAX_TERM_SLUG_LENGTH)
   )
-    errors.slug = "may contain only lowercase letters, digits and single dashes (at most 100 characters)";
+    errors.slug = problemText(ARTICLE_PROBLEMS.slug_invalid, { max: MAX_TERM_SLUG_LENGTH });
   checkText(errors, "description", input.description, {
     max: MAX_TERM_DESCRIPTION_LENGTH,
     column: "text",
@@ -157,6 +170,13 @@ export async function listTags(ctx: Pick<Ctx, "db">) {
   return store.listTags(ctx.db);
 }
 
+/** The categories among `ids` (menus name them by id), in name order. */
+export async function listCategoriesByIds(ctx: Pick<Ctx, "db">, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  const wanted = new Set(ids);
+  return (await store.listCategories(ctx.db)).filter((c) => wanted.has(c.id));
+}
+
 /** Categories named in the masthead navigation setting, in that order. */
 export async function listNavCategories(ctx: Pick<Ctx, "db">, slugs: string[]) {
   const all = await store.listCategories(ctx.db);
@@ -169,12 +189,12 @@ export async function listNavCategories(ctx: Pick<Ctx, "db">, slugs: string[]) {
     .sort((a, b) => (a.nav_position ?? 0) - (b.nav_position ?? 0));
 }
 
-const NAME_EXISTS = "a category with this name exists";
+const NAME_EXISTS = ARTICLE_PROBLEMS.category_exists;
 
 export type CategoryCreated =
   | { category: { id: number; name: string; slug: string }; errors?: undefined }
   | { errors: FieldErrors; category?: undefined };
-const SLUG_USED = "is already used";
+const SLUG_USED = ARTICLE_PROBLEMS.slug_used;
 
 /**
  * Creates a category from the admin form. Two creates of one name at once give one category and
@@ -200,7 +220,7 @@ export async function createCategory(ctx: Ctx, input: CategoryInput): Promise<Ca
       return category ? { category } : { errors: { slug: SLUG_USED } };
     }
     const claimed = await claimFreeSlug(
-      slugify(name) || "category",
+      slugify(name, (await ctx.settings.get()).slugStyle) || "category",
       MAX_TERM_SLUG_LENGTH,
       (root) => store.listSlugsStartingWith(trx, "categories", root),
       async (slug) =>
@@ -221,7 +241,7 @@ export async function updateCategory(ctx: Ctx, id: number, input: CategoryInput)
   const errors = validateTerm(input, false);
   if (input.slug && input.slug !== existing.slug && (await store.isCategorySlugTaken(ctx.db, input.slug)))
     errors.slug = SLUG_USED;
-  if (input.parent_id === id) errors.parent_id = "a category cannot be its own parent";
+  if (input.parent_id === id) errors.parent_id = ARTICLE_PROBLEMS.own_parent;
   if (Object.keys(errors).length) return errors;
   try {
     await store.updateCategory(ctx.db, id, {

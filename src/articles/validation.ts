@@ -1,10 +1,18 @@
 import type { ArticleStatus } from "../db/schema.js";
-import { isValidSlug } from "../site/slug.js";
-import { checkText, textProblem } from "../site/text-input.js";
+import { problemText } from "../lib/problems.js";
+import { isValidSlug } from "../lib/slug.js";
+import { checkText, textProblem } from "../lib/text-input.js";
+import { ARTICLE_PROBLEMS } from "./problems.js";
 
 export type FieldErrors = Record<string, string>;
 
-export const ARTICLE_STATUSES: readonly ArticleStatus[] = ["draft", "scheduled", "published", "trashed"];
+export const ARTICLE_STATUSES: readonly ArticleStatus[] = [
+  "draft",
+  "pending",
+  "scheduled",
+  "published",
+  "trashed",
+];
 export const LIMITS = {
   title: 300,
   slug: 200,
@@ -47,6 +55,8 @@ export interface ArticleInput {
   featured_media_id?: number | null;
   is_page?: boolean;
   is_sticky?: boolean;
+  /** A page's parent page; null puts it at the top level. */
+  parent_id?: number | null;
 }
 
 function isHttpUrl(value: string): boolean {
@@ -71,7 +81,7 @@ export function parseDate(value: string): Date | undefined {
   return year >= YEAR_RANGE.min && year <= YEAR_RANGE.max ? date : undefined;
 }
 
-const DATE_PROBLEM = `must be an ISO 8601 date and time in the years ${YEAR_RANGE.min} to ${YEAR_RANGE.max}`;
+const DATE_PROBLEM = problemText(ARTICLE_PROBLEMS.date_range, YEAR_RANGE);
 
 /** Field errors for an article write; `creating` requires a title. Pure: no database access. */
 export function validateArticleInput(input: ArticleInput, creating: boolean): FieldErrors {
@@ -82,17 +92,17 @@ export function validateArticleInput(input: ArticleInput, creating: boolean): Fi
       errors.title = "is required";
   }
   if (input.slug !== undefined && input.slug !== "" && !isValidSlug(input.slug))
-    errors.slug = "may contain only lowercase letters, digits and single dashes (at most 200 characters)";
+    errors.slug = problemText(ARTICLE_PROBLEMS.slug_invalid, { max: LIMITS.slug });
   checkText(errors, "excerpt", input.excerpt, { max: LIMITS.excerpt, column: "text", multiline: true });
   checkText(errors, "body", input.body, { max: LIMITS.body, column: "text", multiline: true });
   checkText(errors, "author_email", input.author_email, { max: LIMITS.authorEmail });
   if (input.status !== undefined && !(ARTICLE_STATUSES as readonly string[]).includes(input.status))
-    errors.status = "must be draft, scheduled, published or trashed";
+    errors.status = ARTICLE_PROBLEMS.status_invalid;
   if (input.published_at !== undefined && input.published_at !== null && input.published_at !== "") {
     if (!parseDate(input.published_at)) errors.published_at = DATE_PROBLEM;
   }
   if (input.status === "scheduled" && !input.published_at)
-    errors.published_at = "is required to schedule an article";
+    errors.published_at = ARTICLE_PROBLEMS.schedule_needs_time;
   for (const [field, names, max] of [
     ["categories", input.categories, LIMITS.categories],
     ["tags", input.tags, LIMITS.tags],
@@ -100,7 +110,7 @@ export function validateArticleInput(input: ArticleInput, creating: boolean): Fi
     if (names === undefined) continue;
     if (!Array.isArray(names) || names.some((c) => typeof c !== "string"))
       errors[field] = "must be a list of names";
-    else if (names.length > max) errors[field] = `at most ${max}`;
+    else if (names.length > max) errors[field] = problemText(ARTICLE_PROBLEMS.at_most, { max });
     else
       for (const name of names) {
         const problem = textProblem(name.trim(), { max: LIMITS.termName });
@@ -121,14 +131,14 @@ export function validateArticleInput(input: ArticleInput, creating: boolean): Fi
           !checkText(errors, `${at}.url`, source.url, { max: LIMITS.sourceUrl, column: "text" }) ||
           !isHttpUrl(source.url)
         )
-          errors[`${at}.url`] ??= "must be an http(s) URL";
-        if (typeof source?.name !== "string")
-          errors[`${at}.name`] = `must be 1 to ${LIMITS.sourceName} characters`;
+          errors[`${at}.url`] ??= ARTICLE_PROBLEMS.http_url;
+        const nameLength = problemText(ARTICLE_PROBLEMS.name_length, { max: LIMITS.sourceName });
+        if (typeof source?.name !== "string") errors[`${at}.name`] = nameLength;
         else if (
           checkText(errors, `${at}.name`, source.name.trim(), { max: LIMITS.sourceName }) &&
           source.name.trim() === ""
         )
-          errors[`${at}.name`] = `must be 1 to ${LIMITS.sourceName} characters`;
+          errors[`${at}.name`] = nameLength;
         checkText(errors, `${at}.original_author`, source?.original_author?.trim(), {
           max: LIMITS.sourceAuthor,
         });

@@ -1,5 +1,5 @@
+import type { AppContext } from "../context.js";
 import type { AuditEvent } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now">;

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { adminPageModel, adminSay, sayProblem, sayProblems, setFlash } from "../accounts/admin-page.js";
 import { canModerateComments } from "../accounts/permissions.js";
-import { actorOf, denyUnless } from "../admin/guard.js";
-import { adminPageModel, setFlash } from "../admin/page-model.js";
+import { actorOf, denyUnless } from "../accounts/staff-guard.js";
 import { getArticle } from "../articles/service.js";
+import type { AppContext } from "../context.js";
 import type { CommentStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
-import { field, fieldList, parseId, parsePageNumber } from "../site/requests.js";
+import { field, fieldList, parseId, parsePageNumber } from "../infrastructure/requests.js";
 import {
   COMMENT_STATUSES,
   editComment,
@@ -18,44 +18,28 @@ import {
   moderateComments,
   replyAsStaff,
 } from "./moderation.js";
-import { fieldErrorSentence } from "./validation.js";
+import { COMMENT_PROBLEMS } from "./problems.js";
 
-const TAB_LABELS: Record<CommentStatus, string> = {
-  pending: "Pending",
-  approved: "Approved",
-  spam: "Spam",
-  trash: "Trash",
-};
-
-/** What each tab offers, in the order the buttons appear. */
-const ACTIONS_BY_STATUS: Record<CommentStatus, { action: ModerationAction; label: string }[]> = {
+/** What each tab offers, in the order the buttons appear (`name`: the message under `comments.moderation.actions`). */
+const ACTIONS_BY_STATUS: Record<CommentStatus, { action: ModerationAction; name: string }[]> = {
   pending: [
-    { action: "approve", label: "Approve" },
-    { action: "spam", label: "Spam" },
-    { action: "trash", label: "Trash" },
+    { action: "approve", name: "approve" },
+    { action: "spam", name: "spam" },
+    { action: "trash", name: "trash" },
   ],
   approved: [
-    { action: "unapprove", label: "Unapprove" },
-    { action: "spam", label: "Spam" },
-    { action: "trash", label: "Trash" },
+    { action: "unapprove", name: "unapprove" },
+    { action: "spam", name: "spam" },
+    { action: "trash", name: "trash" },
   ],
   spam: [
-    { action: "restore", label: "Not spam" },
-    { action: "delete", label: "Delete permanently" },
+    { action: "restore", name: "not_spam" },
+    { action: "delete", name: "delete" },
   ],
   trash: [
-    { action: "restore", label: "Restore" },
-    { action: "delete", label: "Delete permanently" },
+    { action: "restore", name: "restore" },
+    { action: "delete", name: "delete" },
   ],
-};
-
-const DONE_MESSAGES: Record<ModerationAction, string> = {
-  approve: "approved",
-  unapprove: "unapproved",
-  spam: "marked as spam",
-  trash: "moved to the trash",
-  restore: "restored",
-  delete: "deleted permanently",
 };
 
 /** Where to go back to after an action: the queue view it was taken from, never off the admin. */
@@ -73,16 +57,19 @@ function queueUrl(status: CommentStatus, articleId: number | undefined, page = 1
 
 /** The moderation queue and comment editing, inside the admin child context (staff session + CSRF). */
 const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  function report(reply: FastifyReply, result: ModerationResult, action: ModerationAction, back: string) {
-    if ("forbidden" in result) setFlash(reply, result.forbidden, "error");
-    else if ("notFound" in result) setFlash(reply, "That comment no longer exists.", "error");
-    else if (result.changed === 0)
-      setFlash(reply, `Nothing to change: no selected comment could be ${DONE_MESSAGES[action]}.`, "error");
-    else
-      setFlash(
-        reply,
-        `${result.changed === 1 ? "1 comment" : `${result.changed} comments`} ${DONE_MESSAGES[action]}.`,
-      );
+  async function report(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: ModerationResult,
+    action: ModerationAction,
+    back: string,
+  ) {
+    const say = await adminSay(ctx, request);
+    if ("forbidden" in result)
+      setFlash(reply, sayProblem(say, "comments", COMMENT_PROBLEMS, result.forbidden), "error");
+    else if ("notFound" in result) setFlash(reply, say("comments.flash.gone"), "error");
+    else if (result.changed === 0) setFlash(reply, say("comments.flash.nothing", { action }), "error");
+    else setFlash(reply, say(`comments.flash.done.${action}`, { count: result.changed }));
     return reply.redirect(back, 303);
   }
 
@@ -96,16 +83,15 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const articleId = request.query.article ? parseId(request.query.article) : undefined;
       const article = articleId !== undefined ? await getArticle(ctx, articleId) : undefined;
       const queue = await listModerationQueue(ctx, { status, articleId: article?.id }, page);
+      const say = await adminSay(ctx, request);
       return reply.view(
         "comments/views/moderation",
         await adminPageModel(ctx, request, reply, {
-          title: "Comments",
+          title: say("admin.layout.comments"),
           section: "comments",
           status,
-          status_label: TAB_LABELS[status],
           tabs: COMMENT_STATUSES.map((s) => ({
             status: s,
-            label: TAB_LABELS[s],
             count: queue.counts[s],
             url: queueUrl(s, article?.id),
             current: s === status,
@@ -136,15 +122,16 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const back = returnPath(request.body);
     const action = field(request.body, "bulk_action");
     const ids = fieldList(request.body, "ids").flatMap((raw) => parseId(raw) ?? []);
-    if (!isModerationAction(action)) {
-      setFlash(reply, "Choose an action to apply to the selected comments.", "error");
+    if (!isModerationAction(action) || ids.length === 0) {
+      const say = await adminSay(ctx, request);
+      setFlash(
+        reply,
+        say(isModerationAction(action) ? "comments.flash.select" : "comments.flash.choose"),
+        "error",
+      );
       return reply.redirect(back, 303);
     }
-    if (ids.length === 0) {
-      setFlash(reply, "Select at least one comment first.", "error");
-      return reply.redirect(back, 303);
-    }
-    return report(reply, await moderateComments(ctx, actorOf(request), ids, action), action, back);
+    return report(request, reply, await moderateComments(ctx, actorOf(request), ids, action), action, back);
   });
 
   app.post<{ Params: { id: string } }>(
@@ -154,7 +141,13 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const id = parseId(request.params.id);
       const action = field(request.body, "action");
       if (id === undefined || !isModerationAction(action)) return reply.callNotFound();
-      return report(reply, await moderateComments(ctx, actorOf(request), [id], action), action, back);
+      return report(
+        request,
+        reply,
+        await moderateComments(ctx, actorOf(request), [id], action),
+        action,
+        back,
+      );
     },
   );
 
@@ -169,13 +162,11 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const comment = await getCommentForModeration(ctx, id);
     if (!comment) return reply.callNotFound();
     const article = await getArticle(ctx, comment.article_id);
-    const errors = Object.fromEntries(
-      Object.entries(form?.errors ?? {}).map(([f, why]) => [f, fieldErrorSentence(f, why)]),
-    );
+    const say = await adminSay(ctx, request);
     return reply.code(status).view(
       `comments/views/${mode}`,
       await adminPageModel(ctx, request, reply, {
-        title: mode === "edit" ? "Edit comment" : "Reply to comment",
+        title: say(mode === "edit" ? "comments.edit.title" : "comments.reply.title"),
         section: "comments",
         comment: {
           id: comment.id,
@@ -193,7 +184,7 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
           url: comment.url,
           body: comment.body,
         },
-        errors,
+        errors: sayProblems(say, "comments", COMMENT_PROBLEMS, form?.errors ?? {}),
         back_url: queueUrl(comment.status, undefined),
       }),
     );
@@ -223,7 +214,7 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     if ("errors" in result)
       return showEditor(request, reply, id, "edit", { values, errors: result.errors }, 422);
     const comment = await getCommentForModeration(ctx, id);
-    setFlash(reply, "Comment saved.");
+    setFlash(reply, (await adminSay(ctx, request))("comments.flash.saved"));
     return reply.redirect(queueUrl(comment?.status ?? "pending", undefined), 303);
   });
 
@@ -249,7 +240,7 @@ const commentsAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     if ("notFound" in result) return reply.callNotFound();
     if ("errors" in result)
       return showEditor(request, reply, id, "reply", { values: { body }, errors: result.errors }, 422);
-    setFlash(reply, "Reply published.");
+    setFlash(reply, (await adminSay(ctx, request))("comments.flash.replied"));
     return reply.redirect(queueUrl("approved", undefined), 303);
   });
 };

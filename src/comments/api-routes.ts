@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from "fastify";
+import { apiActorOf, requireApiToken } from "../accounts/api-auth.js";
 import { canModerateComments } from "../accounts/permissions.js";
-import { apiActorOf, requireApiToken } from "../api/auth.js";
-import type { AppContext } from "../site/context.js";
-import { parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import type { AppContext } from "../context.js";
+import { parseId, parsePageNumber, sendFieldErrors } from "../infrastructure/requests.js";
 import {
   actionForStatus,
   COMMENT_STATUSES,

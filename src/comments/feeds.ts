@@ -1,18 +1,17 @@
 import { generateRssFeed } from "feedsmith";
-import { articlePath } from "../articles/permalinks.js";
 import type { ArticleSummary } from "../articles/service.js";
-import type { AppContext } from "../site/context.js";
+import type { AppContext } from "../context.js";
+import { escapeHtml } from "../lib/html-escape.js";
+import { articlePath } from "../lib/permalinks.js";
 import * as store from "./store.js";
 
-type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now">;
+type Ctx = Pick<AppContext, "db" | "settings" | "config" | "now" | "theme">;
 
 /**
  * Text fields (titles, names) go out HTML-escaped, as WordPress does: many feed readers treat an
  * RSS title as HTML, so a commenter named `<script>` must arrive as text either way.
  */
-function feedText(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+const feedText = escapeHtml;
 
 /** Comments in a feed: the newest this many. */
 export const COMMENTS_FEED_SIZE = 50;
@@ -31,11 +30,20 @@ export async function buildCommentsFeed(ctx: Ctx, article?: ArticleSummary): Pro
   );
   const base = ctx.config.siteUrl;
   const selfUrl = article ? `${article.url}feed/` : `${base}/comments/feed/`;
+  // In the site's language, as WordPress titles its comment feeds in the site's.
+  const say = (key: string, values: Record<string, string>) =>
+    ctx.theme.messages.t(settings.language, `feeds.${key}`, values);
   return generateRssFeed({
-    title: feedText(article ? `Comments on: ${article.title}` : `Comments for ${settings.title}`),
+    title: feedText(
+      article
+        ? say("story_comments_title", { title: article.title })
+        : say("site_comments_title", { site: settings.title }),
+    ),
     link: article ? article.url : `${base}/`,
     description: feedText(
-      article ? `Reader comments on “${article.title}”` : `Reader comments on ${settings.title}`,
+      article
+        ? say("story_comments_description", { title: article.title })
+        : say("site_comments_description", { site: settings.title }),
     ),
     language: settings.language,
     lastBuildDate: rows[0] ? new Date(rows[0].created_at) : now,
@@ -47,7 +55,7 @@ export async function buildCommentsFeed(ctx: Ctx, article?: ArticleSummary): Pro
         settings.timezone,
       )}#comment-${row.id}`;
       return {
-        title: feedText(`Comment on ${row.article_title} by ${row.name}`),
+        title: feedText(say("comment_title", { title: row.article_title, name: row.name })),
         link: permalink,
         guid: { value: permalink, isPermaLink: true },
         pubDate: new Date(row.created_at),

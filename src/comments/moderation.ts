@@ -1,9 +1,10 @@
 import { type Actor, canModerateComments } from "../accounts/permissions.js";
 import type { SessionActor } from "../accounts/service.js";
-import { articlePath } from "../articles/permalinks.js";
+import type { AppContext } from "../context.js";
 import type { CommentStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
+import { articlePath } from "../lib/permalinks.js";
 import { notifyApprovedComment } from "./notifications.js";
+import { COMMENT_PROBLEMS } from "./problems.js";
 import { renderCommentMarkdown } from "./render.js";
 import {
   announceCommentChange,
@@ -14,7 +15,10 @@ import {
 import * as store from "./store.js";
 import { type FieldErrors, validateCommentFields } from "./validation.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "changes" | "secret" | "log">;
+type Ctx = Pick<
+  AppContext,
+  "db" | "now" | "settings" | "config" | "changes" | "secret" | "log" | "mail" | "adminMessages" | "theme"
+>;
 
 export const COMMENT_STATUSES: readonly CommentStatus[] = ["pending", "approved", "spam", "trash"];
 export const MODERATION_ACTIONS = ["approve", "unapprove", "spam", "trash", "restore", "delete"] as const;
@@ -49,7 +53,7 @@ export async function moderateComments(
   ids: number[],
   action: ModerationAction,
 ): Promise<ModerationResult> {
-  if (!canModerateComments(actor)) return { forbidden: "you may not moderate comments" };
+  if (!canModerateComments(actor)) return { forbidden: COMMENT_PROBLEMS.may_not_moderate };
   const wanted = [...new Set(ids)].slice(0, BULK_MAX);
   const rows = await store.listCommentsByIds(ctx.db, wanted);
   if (rows.length === 0) return { notFound: true };
@@ -212,7 +216,7 @@ export async function editComment(
   id: number,
   input: { name: string; email: string; url: string; body: string },
 ): Promise<EditResult> {
-  if (!canModerateComments(actor)) return { forbidden: "you may not moderate comments" };
+  if (!canModerateComments(actor)) return { forbidden: COMMENT_PROBLEMS.may_not_moderate };
   const existing = await store.getCommentById(ctx.db, id);
   if (!existing) return { notFound: true };
   const { errors, clean } = validateCommentFields(input, { staff: false });
@@ -243,7 +247,7 @@ export async function replyAsStaff(
   body: string,
   requester: { ip: string; userAgent: string },
 ): Promise<StaffReplyResult> {
-  if (!canModerateComments(actor)) return { forbidden: "you may not moderate comments" };
+  if (!canModerateComments(actor)) return { forbidden: COMMENT_PROBLEMS.may_not_moderate };
   const parent = await store.getCommentById(ctx.db, parentId);
   if (!parent) return { notFound: true };
   if (body.trim() === "") return { errors: { body: "is required" } };

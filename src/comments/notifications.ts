@@ -1,12 +1,14 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { getUser } from "../accounts/service.js";
+import { getUser, staffSay } from "../accounts/service.js";
 import { getArticle } from "../articles/service.js";
-import type { AppContext } from "../site/context.js";
-import { htmlToText } from "../site/html-text.js";
-import { mailTransport } from "../site/mail.js";
+import type { AppContext } from "../context.js";
+import { htmlToText } from "../lib/html-text.js";
 import * as store from "./store.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "secret" | "log">;
+type Ctx = Pick<
+  AppContext,
+  "db" | "now" | "settings" | "config" | "secret" | "log" | "mail" | "adminMessages" | "theme"
+>;
 
 /** The token in a reply-notification email's "stop these emails" link. */
 export function unsubscribeToken(secret: string, commentId: number): string {
@@ -48,7 +50,7 @@ export function notifyApprovedComment(ctx: Ctx, commentId: number): void {
 }
 
 async function deliverNotifications(ctx: Ctx, commentId: number): Promise<void> {
-  const transport = mailTransport(ctx.config);
+  const transport = ctx.mail;
   const comment = await store.getCommentById(ctx.db, commentId);
   if (!transport || !comment || comment.status !== "approved") return;
   const settings = await ctx.settings.get();
@@ -68,21 +70,29 @@ async function deliverNotifications(ctx: Ctx, commentId: number): Promise<void> 
 
   const permalink = `${article.url}#comment-${comment.id}`;
   const text = htmlToText(comment.body_html);
+  const about = { name: comment.name, title: article.title, text, link: permalink };
   if (wantsAuthor && author) {
+    const say = staffSay(ctx, author, settings.language);
     await transport.sendMail({
       from: ctx.config.mailFrom,
       to: author.email,
-      subject: `[${settings.title}] New comment on “${article.title}”`,
-      text: `${comment.name} commented on “${article.title}”:\n\n${text}\n\nSee it: ${permalink}\nModerate comments: ${ctx.config.siteUrl}/admin/comments\n`,
+      subject: say("comments.emails.new_comment.subject", { site: settings.title, title: article.title }),
+      text: say("comments.emails.new_comment.body", {
+        ...about,
+        moderate: `${ctx.config.siteUrl}/admin/comments`,
+      }),
     });
   }
   if (wantsParent && parent) {
     const unsubscribe = `${ctx.config.siteUrl}/comments/unsubscribe?comment=${parent.id}&token=${unsubscribeToken(ctx.secret, parent.id)}`;
+    // A reader is written to in the site's language, as its pages speak.
+    const say = (key: string, values: Record<string, unknown>) =>
+      ctx.theme.messages.t(settings.language, key, values);
     await transport.sendMail({
       from: ctx.config.mailFrom,
       to: parent.email,
-      subject: `[${settings.title}] ${comment.name} replied to your comment`,
-      text: `${comment.name} replied to your comment on “${article.title}”:\n\n${text}\n\nRead the conversation: ${permalink}\n\nStop emails about replies to this comment: ${unsubscribe}\n`,
+      subject: say("comments.emails.reply.subject", { site: settings.title, name: comment.name }),
+      text: say("comments.emails.reply.body", { ...about, unsubscribe }),
       headers: { "List-Unsubscribe": `<${unsubscribe}>` },
     });
   }

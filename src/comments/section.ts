@@ -1,14 +1,15 @@
 import type { FastifyRequest } from "fastify";
 import type { ArticleSummary } from "../articles/service.js";
-import type { AppContext } from "../site/context.js";
-import { formatSiteDate, type SiteSettings } from "../site/settings.js";
+import type { AppContext } from "../context.js";
+import { formatSiteDate } from "../lib/site-date.js";
+import type { SiteSettings } from "../site/settings.js";
 import { COMMENTER_COOKIE, readHeldComments } from "./cookies.js";
 import { avatarOf } from "./render.js";
 import type { CommentFormState } from "./service.js";
 import * as store from "./store.js";
-import { COMMENT_LIMITS, fieldErrorSentence } from "./validation.js";
+import { COMMENT_LIMITS, FORM_PROBLEMS, readerFieldError } from "./validation.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config">;
+type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "theme">;
 
 /** Safety bound on the comments one article page shows (a thread this long needs paging, not a bigger page). */
 export const COMMENTS_SHOWN_MAX = 1000;
@@ -71,7 +72,21 @@ export interface CommentView {
 }
 
 /** How comment dates read; a theme wanting another format can use `created_at` with `site_date`. */
-export const COMMENT_DATE_FORMAT = "MMMM d, yyyy 'at' h:mm a";
+/** How comment dates read in the site's language ("December 4, 2026 at 3:00 PM"), from the theme's catalogue. */
+function commentDates(ctx: Pick<Ctx, "theme">, settings: SiteSettings): CommentDates {
+  return {
+    timezone: settings.timezone,
+    language: settings.language,
+    pattern: ctx.theme.messages.t(settings.language, "comments.date_format"),
+  };
+}
+
+interface CommentDates {
+  timezone: string;
+  language: string;
+  /** date-fns pattern. */
+  pattern: string;
+}
 
 /** Builds the reply tree, oldest first; a reply whose parent is not shown becomes top-level. */
 function threadComments(
@@ -80,7 +95,7 @@ function threadComments(
   article: Pick<ArticleSummary, "path" | "author">,
   maxDepth: number,
   open: boolean,
-  timezone: string,
+  dates: CommentDates,
 ): CommentView[] {
   const sorted = [...rows].sort((a, b) =>
     a.created_at === b.created_at ? a.id - b.id : a.created_at < b.created_at ? -1 : 1,
@@ -104,7 +119,7 @@ function threadComments(
       is_article_author: row.user_id !== null && row.user_id === article.author.id,
       is_held: isHeld,
       created_at: row.created_at,
-      date_text: formatSiteDate(row.created_at, COMMENT_DATE_FORMAT, timezone),
+      date_text: formatSiteDate(row.created_at, dates.pattern, dates.timezone, dates.language),
       html: row.body_html,
       permalink: `${article.path}#comment-${row.id}`,
       depth,
@@ -173,13 +188,30 @@ export interface CommentsSection {
 }
 
 /**
+ * What a reader is told about a comment sent back, in the site's language: the form's message and
+ * a sentence per field (the API keeps its English `error` and `fields`).
+ */
+export function readerFeedback(
+  say: (key: string, values?: Record<string, unknown>) => string,
+  form: { message: string; errors: Record<string, string> },
+): { message: string; errors: Record<string, string> } {
+  const problem = Object.entries(FORM_PROBLEMS).find(([, text]) => text === form.message)?.[0];
+  return {
+    message: problem ? say(`comments.form_errors.${problem}`) : form.message,
+    errors: Object.fromEntries(
+      Object.entries(form.errors).map(([field, why]) => [field, readerFieldError(say, field, why)]),
+    ),
+  };
+}
+
+/**
  * The model of an article's comments area: approved comments threaded (plus the reader's own
  * held ones from their notice cookie), and the form with what the reader typed (`formState`
  * after a rejected post). Remembered details are not read here: the theme's script fills them
  * in, so the page is the same for every anonymous reader and cacheable. Two queries at most.
  */
 export async function buildCommentsSection(
-  ctx: Pick<Ctx, "db" | "settings" | "now" | "config">,
+  ctx: Pick<Ctx, "db" | "settings" | "now" | "config" | "theme">,
   request: FastifyRequest,
   article: Pick<ArticleSummary, "id" | "path" | "author" | "comments_open" | "published_at">,
   formState?: CommentFormState,
@@ -199,7 +231,7 @@ export async function buildCommentsSection(
     article,
     settings.commentMaxDepth,
     open,
-    settings.timezone,
+    commentDates(ctx, settings),
   );
 
   const items = threadOrder(comments);
@@ -208,9 +240,11 @@ export async function buildCommentsSection(
     formState?.values.parent_id ?? (typeof replyQuery === "string" ? replyQuery : "")
   ).trim();
   const replyTo = wantedParent ? items.find((c) => String(c.id) === wantedParent && c.can_reply) : undefined;
-  const errors = Object.fromEntries(
-    Object.entries(formState?.errors ?? {}).map(([field, why]) => [field, fieldErrorSentence(field, why)]),
+  const feedback = readerFeedback(
+    (key, values) => ctx.theme.messages.t(settings.language, key, values),
+    formState ?? { message: "", errors: {} },
   );
+  const errors = feedback.errors;
   const staff = request.actor;
   return {
     comments,
@@ -221,7 +255,7 @@ export async function buildCommentsSection(
     comment_notice: heldRows.some((r) => r.status !== "approved")
       ? {
           anchor: "comment-held",
-          message: "Your comment is awaiting moderation. It will appear here once an editor approves it.",
+          message: ctx.theme.messages.t(settings.language, "comments.held_notice"),
         }
       : null,
     comment_form: {
@@ -241,7 +275,7 @@ export async function buildCommentsSection(
       },
       errors,
       error_list: Object.entries(errors).map(([field, message]) => ({ field, message })),
-      message: formState?.message ?? "",
+      message: feedback.message,
       staff: staff ? { name: staff.name } : null,
       remembered_cookie: COMMENTER_COOKIE,
       forget_action: "/comments/forget",
@@ -255,7 +289,7 @@ export async function buildCommentsSection(
 
 /** A single comment as the theme renders it, for the in-place (JavaScript) post. */
 export async function getCommentView(
-  ctx: Pick<Ctx, "db" | "settings" | "now">,
+  ctx: Pick<Ctx, "db" | "settings" | "now" | "theme">,
   article: Pick<ArticleSummary, "id" | "path" | "author" | "comments_open" | "published_at">,
   commentId: number,
 ): Promise<CommentView | undefined> {
@@ -269,7 +303,7 @@ export async function getCommentView(
     article,
     settings.commentMaxDepth,
     areCommentsOpen(article, settings, ctx.now()),
-    settings.timezone,
+    commentDates(ctx, settings),
   );
   view.depth = depthOf(row.id, links);
   view.parent_id = row.parent_id;

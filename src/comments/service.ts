@@ -6,17 +6,20 @@ import {
   getArticle,
   listArticlesForAdmin,
 } from "../articles/service.js";
+import type { AppContext } from "../context.js";
 import type { CommentStatus } from "../db/schema.js";
-import type { ContentScope } from "../site/content-changes.js";
-import type { AppContext } from "../site/context.js";
-import { keyedHash } from "../site/context.js";
-import { parseId } from "../site/requests.js";
+import type { ContentScope } from "../infrastructure/content-changes.js";
+import { parseId } from "../infrastructure/requests.js";
+import { keyedHash } from "../lib/keyed-hash.js";
+import { problemText } from "../lib/problems.js";
+import { archivePath } from "../lib/slug.js";
 import { notifyApprovedComment } from "./notifications.js";
 import { assessComment, COMMENT_FLOOD_WINDOW_MINUTES, type CommentAssessment } from "./policy.js";
+import { COMMENT_PROBLEMS } from "./problems.js";
 import { countLinks, renderCommentMarkdown } from "./render.js";
 import { areCommentsOpen, depthOf } from "./section.js";
 import * as store from "./store.js";
-import { type FieldErrors, validateCommentFields } from "./validation.js";
+import { FIELD_PROBLEMS, type FieldErrors, FORM_PROBLEMS, validateCommentFields } from "./validation.js";
 
 export { hasPersonalCommentState } from "./cookies.js";
 export {
@@ -26,9 +29,13 @@ export {
   type CommentView,
   getCommentView,
   HONEYPOT_FIELD,
+  readerFeedback,
 } from "./section.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "changes" | "secret" | "log">;
+type Ctx = Pick<
+  AppContext,
+  "db" | "now" | "settings" | "config" | "changes" | "secret" | "log" | "mail" | "adminMessages" | "theme"
+>;
 
 /** User agents are kept only this long: enough to spot a bot, too short to fingerprint. */
 export const USER_AGENT_MAX = 200;
@@ -128,7 +135,7 @@ export async function submitComment(
       outcome: "rejected",
       article,
       httpStatus: 403,
-      form: formStateOf(submission, {}, "Comments are closed on this story."),
+      form: formStateOf(submission, {}, FORM_PROBLEMS.closed),
     };
 
   const staff = commenter.actor;
@@ -137,7 +144,7 @@ export async function submitComment(
     ? {
         name: staff.name,
         email: normaliseEmail(staff.email),
-        url: `${ctx.config.siteUrl}/author/${staff.slug}/`,
+        url: `${ctx.config.siteUrl}${archivePath("author", staff.slug)}`,
         body: clean.body,
       }
     : clean;
@@ -147,10 +154,10 @@ export async function submitComment(
     const wanted = parseId(submission.parentId);
     const links = wanted === undefined ? [] : await store.listCommentLinks(ctx.db, article.id);
     const parent = links.find((l) => l.id === wanted);
-    if (!parent) errors.parent_id = "is not to a comment on this story";
-    else if (parent.status !== "approved") errors.parent_id = "is to a comment that is not published";
+    if (!parent) errors.parent_id = FIELD_PROBLEMS.parent_missing;
+    else if (parent.status !== "approved") errors.parent_id = FIELD_PROBLEMS.parent_held;
     else if (depthOf(parent.id, links) >= settings.commentMaxDepth)
-      errors.parent_id = `goes too deep: replies nest at most ${settings.commentMaxDepth} levels`;
+      errors.parent_id = problemText(COMMENT_PROBLEMS.too_deep, { max: settings.commentMaxDepth });
     else parentId = parent.id;
   }
   if (Object.keys(errors).length > 0)
@@ -158,11 +165,7 @@ export async function submitComment(
       outcome: "rejected",
       article,
       httpStatus: 422,
-      form: formStateOf(
-        submission,
-        errors,
-        "Your comment was not sent. Please correct what is marked below.",
-      ),
+      form: formStateOf(submission, errors, FORM_PROBLEMS.invalid),
     };
 
   if (await store.findDuplicateComment(ctx.db, article.id, fields.email, fields.body))
@@ -170,11 +173,7 @@ export async function submitComment(
       outcome: "rejected",
       article,
       httpStatus: 409,
-      form: formStateOf(
-        submission,
-        { body: "is the same as a comment you already sent on this story" },
-        "Duplicate comment: it looks as though you have already said that.",
-      ),
+      form: formStateOf(submission, { body: FIELD_PROBLEMS.duplicate }, FORM_PROBLEMS.duplicate),
     };
 
   const bodyHtml = renderCommentMarkdown(fields.body);
@@ -234,17 +233,6 @@ export async function submitComment(
     status: assessment.status,
     commenter: { name: fields.name, email: fields.email, url: fields.url },
   };
-}
-
-/** Approved-comment counts of many articles in one grouped query (0 for none). */
-export async function countApprovedComments(
-  ctx: Pick<Ctx, "db">,
-  articleIds: number[],
-): Promise<Map<number, number>> {
-  const rows = await store.countApprovedCommentsOfArticles(ctx.db, articleIds);
-  const counts = new Map(articleIds.map((id) => [id, 0]));
-  for (const row of rows) counts.set(row.article_id, row.count);
-  return counts;
 }
 
 /** The published articles with the most approved comments in the last `sinceDays` days, most first. */

@@ -142,22 +142,6 @@ export async function findDuplicateComment(
   return row?.id;
 }
 
-const approvedCommentCounts = reusableQuery((db, params: { articleIds: number[] }) =>
-  db
-    .selectFrom("comments")
-    .select(["article_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("article_id", "in", params.articleIds)
-    .where("status", "=", "approved")
-    .groupBy("article_id"),
-);
-
-/** Approved-comment counts of many articles in one grouped query. */
-export async function countApprovedCommentsOfArticles(db: Db, articleIds: number[]) {
-  if (articleIds.length === 0) return [];
-  const rows = await approvedCommentCounts(db, { articleIds });
-  return rows.map((r) => ({ article_id: r.article_id, count: toCount(r.n) }));
-}
-
 /** Published articles with the most approved comments written since a moment, most first. */
 export async function listMostCommentedArticleIds(db: Db, since: string, now: string, limit: number) {
   const rows = await db

@@ -1,5 +1,5 @@
 import { isValidEmail, normaliseEmail } from "../accounts/service.js";
-import { checkText } from "../site/text-input.js";
+import { checkText, TEXT_PROBLEMS } from "../lib/text-input.js";
 
 /** Longest accepted value of each field, in characters. */
 export const COMMENT_LIMITS = { name: 100, email: 254, url: 200, body: 10_000 } as const;
@@ -7,15 +7,25 @@ export const COMMENT_LIMITS = { name: 100, email: 254, url: 200, body: 10_000 } 
 /** Field name → what is wrong with it ("is required"); empty when the input is fine. */
 export type FieldErrors = Record<string, string>;
 
-/** How the form names each field when it says what is wrong. */
-export const FIELD_LABELS: Record<string, string> = {
-  name: "Name",
-  email: "Email",
-  url: "Website",
-  body: "Comment",
-  parent_id: "Reply",
-  article_id: "Article",
-};
+/**
+ * What is wrong with a field, as the API says it (English, after the field's name). Readers are
+ * told the same in the site's language: see `readerFieldError`.
+ */
+export const FIELD_PROBLEMS = {
+  required: "is required",
+  email: "must be a valid email address, like you@example.com",
+  website: "must be a web address starting with http:// or https://",
+  duplicate: "is the same as a comment you already sent on this story",
+  parent_missing: "is not to a comment on this story",
+  parent_held: "is to a comment that is not published",
+} as const;
+
+/** Why a comment was sent back, as the API says it; readers are told in the site's language (`comments.form_errors.*`). */
+export const FORM_PROBLEMS = {
+  closed: "Comments are closed on this story.",
+  invalid: "Your comment was not sent. Please correct what is marked below.",
+  duplicate: "Duplicate comment: it looks as though you have already said that.",
+} as const;
 
 export interface CommentFields {
   name: string;
@@ -59,16 +69,16 @@ export function validateCommentFields(
   if (!options.staff) {
     // Checked before spaces are collapsed, which would hide a tab or line break in a name.
     if (checkText(errors, "name", input.name.trim(), { max: COMMENT_LIMITS.name }) && name === "")
-      errors.name = "is required";
+      errors.name = FIELD_PROBLEMS.required;
 
     if (checkText(errors, "email", email, { max: COMMENT_LIMITS.email })) {
-      if (email === "") errors.email = "is required";
-      else if (!isValidEmail(email)) errors.email = "must be a valid email address, like you@example.com";
+      if (email === "") errors.email = FIELD_PROBLEMS.required;
+      else if (!isValidEmail(email)) errors.email = FIELD_PROBLEMS.email;
     }
 
     if (checkText(errors, "url", url, { max: COMMENT_LIMITS.url }) && url !== "") {
       const website = normaliseWebsite(url);
-      if (website === undefined) errors.url = "must be a web address starting with http:// or https://";
+      if (website === undefined) errors.url = FIELD_PROBLEMS.website;
       else if (website.length > COMMENT_LIMITS.url)
         errors.url = `must be at most ${COMMENT_LIMITS.url} characters`;
       else url = website;
@@ -79,12 +89,38 @@ export function validateCommentFields(
     checkText(errors, "body", body, { max: COMMENT_LIMITS.body, column: "text", multiline: true }) &&
     body.trim() === ""
   )
-    errors.body = "is required";
+    errors.body = FIELD_PROBLEMS.required;
 
   return { errors, clean: { name, email, url, body } };
 }
 
-/** "Name is required." — the sentence a form shows for one field error. */
-export function fieldErrorSentence(field: string, why: string): string {
-  return `${FIELD_LABELS[field] ?? field} ${why}.`;
+/**
+ * The sentence a reader sees for one field's problem, in the site's language: `say` is the theme's
+ * messages (`comments.errors.*`, with the field's label from `comments.*`). A problem with no
+ * message of its own (a control character typed into a name) reads as the general one.
+ */
+export function readerFieldError(
+  say: (key: string, values?: Record<string, unknown>) => string,
+  field: string,
+  why: string,
+): string {
+  const label = say(`comments.${READER_FIELD_LABELS[field] ?? "comment"}`);
+  const known = Object.entries({ ...FIELD_PROBLEMS, ...TEXT_PROBLEMS }).find(([, text]) => text === why)?.[0];
+  if (known) return say(`comments.errors.${known}`, { field: label });
+  const limit = /at most ([\d,]+) (characters|levels)/.exec(why);
+  if (limit)
+    return say(`comments.errors.${limit[2] === "levels" ? "too_deep" : "too_long"}`, {
+      field: label,
+      max: Number(limit[1].replace(/,/g, "")),
+    });
+  return say("comments.errors.invalid", { field: label });
 }
+
+/** Each field's label among the theme's `comments.*` messages. */
+const READER_FIELD_LABELS: Record<string, string> = {
+  name: "name",
+  email: "email",
+  url: "website",
+  body: "comment",
+  parent_id: "reply",
+};

@@ -1,11 +1,20 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import {
+  adminLanguage,
+  adminPageModel,
+  adminSay,
+  sayProblem,
+  sayProblems,
+  setFlash,
+} from "../accounts/admin-page.js";
 import { canCurate } from "../accounts/permissions.js";
-import { actorOf, allowOnly, denyUnless } from "../admin/guard.js";
-import { adminPageModel, setFlash } from "../admin/page-model.js";
+import { actorOf, allowOnly, denyUnless } from "../accounts/staff-guard.js";
+import { getArticle } from "../articles/service.js";
 import { listCategories } from "../articles/taxonomy.js";
-import type { AppContext } from "../site/context.js";
-import { field, fieldList, parseId, parsePageNumber } from "../site/requests.js";
-import { formatSiteDate } from "../site/settings.js";
+import type { AppContext } from "../context.js";
+import { field, fieldList, parseId, parsePageNumber } from "../infrastructure/requests.js";
+import type { Say } from "../lib/problems.js";
+import { formatSiteDate } from "../lib/site-date.js";
 import {
   DESK_TABS,
   type DeskStory,
@@ -21,17 +30,10 @@ import {
   type StoryActionResult,
   snoozeStory,
 } from "./desk-service.js";
+import { CURATION_PROBLEMS } from "./problems.js";
 import sourcesAdminRoutes from "./sources-admin-routes.js";
 import { listSources } from "./sources-service.js";
 import type { DeskTab } from "./store.js";
-
-const TAB_LABELS: Record<DeskTab, string> = {
-  new: "New",
-  coverage: "More coverage",
-  snoozed: "Snoozed",
-  published: "Published",
-  dismissed: "Dismissed",
-};
 
 function deskUrl(tab: DeskTab, sourceId?: number, categoryId?: number, page = 1): string {
   const params = new URLSearchParams();
@@ -49,9 +51,9 @@ function deskReturnPath(body: unknown): string {
   return /^\/admin\/desk(\?[^\s]*)?$/.test(raw) ? raw : "/admin/desk";
 }
 
-/** Dates of a story and its reports as the newsroom reads them, in the site's time zone. */
-function storyModel(story: DeskStory, timezone: string) {
-  const label = (iso: string) => formatSiteDate(iso, "d MMM yyyy, HH:mm", timezone);
+/** Dates of a story and its reports as the newsroom reads them, in the site's time zone and the page's language. */
+function storyModel(story: DeskStory, timezone: string, language: string) {
+  const label = (iso: string) => formatSiteDate(iso, "d MMM yyyy, HH:mm", timezone, language);
   const outlets = new Set(story.items.map((item) => item.source_id)).size;
   return {
     ...story,
@@ -80,22 +82,22 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const page = parsePageNumber(request.query.page) ?? 1;
       const sourceId = parseId(request.query.source);
       const categoryId = parseId(request.query.category);
-      const [desk, sources, categories, settings] = await Promise.all([
+      const [desk, sources, categories, settings, language] = await Promise.all([
         listDesk(ctx, { tab, sourceId, categoryId }, page),
         listSources(ctx),
         listCategories(ctx),
         ctx.settings.get(),
+        adminLanguage(ctx, request.actor?.language),
       ]);
       return reply.view(
         "curation/views/desk",
         await adminPageModel(ctx, request, reply, {
-          title: "Desk",
+          title: (await adminSay(ctx, request, language))("admin.layout.desk"),
           section: "desk",
+          lang: language,
           tab,
-          tab_label: TAB_LABELS[tab],
           tabs: DESK_TABS.map((t) => ({
             key: t,
-            label: TAB_LABELS[t],
             count: desk.counts[t],
             url: deskUrl(t, sourceId, categoryId),
             current: t === tab,
@@ -106,7 +108,7 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
           sources: sources.map((s) => ({ id: s.id, name: s.name })),
           categories: categories.map((c) => ({ id: c.id, name: c.name })),
           has_sources: sources.length > 0,
-          stories: desk.stories.map((story) => storyModel(story, settings.timezone)),
+          stories: desk.stories.map((story) => storyModel(story, settings.timezone, language)),
           snooze_hours: SNOOZE_HOURS,
           page: desk.page,
           pages: desk.pages,
@@ -126,19 +128,22 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     form: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
     statusCode = 200,
   ) {
-    const [categories, sources, settings] = await Promise.all([
+    const [categories, sources, settings, language] = await Promise.all([
       listCategories(ctx),
       listSources(ctx),
       ctx.settings.get(),
+      adminLanguage(ctx, request.actor?.language),
     ]);
+    const say = await adminSay(ctx, request, language);
     const lead = story.items.find((item) => item.link_status !== "declined") ?? story.items[0];
     const sourceCategory = lead?.source_category_id
       ? (categories.find((c) => c.id === lead.source_category_id)?.name ?? "")
       : "";
+    // The category is the editor's choice; the source's is offered, not filled in.
     const defaults = {
       title: story.title,
       summary: lead?.summary_text ?? "",
-      category: sourceCategory,
+      category: "",
       item_ids: story.items.filter((item) => item.link_status !== "declined").map((item) => item.id),
       use_full_text: false,
       use_image: false,
@@ -150,12 +155,20 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     return reply.code(statusCode).view(
       "curation/views/story",
       await adminPageModel(ctx, request, reply, {
-        title: story.status === "published" ? `More coverage: ${story.title}` : `Publish: ${story.title}`,
+        title: say(
+          story.status === "published" ? "curation.story.title_coverage" : "curation.story.title_publish",
+          {
+            title: story.title,
+          },
+        ),
         section: "desk",
-        story: storyModel(story, settings.timezone),
+        lang: language,
+        story: storyModel(story, settings.timezone, language),
         values,
-        errors: form.errors ?? {},
+        errors: sayProblems(say, "curation", CURATION_PROBLEMS, form.errors ?? {}),
         categories: categories.map((c) => c.name),
+        suggested_category: sourceCategory,
+        article_status: story.article_id ? ((await getArticle(ctx, story.article_id))?.status ?? "") : "",
         can_use_full_text: licensed && Boolean(lead?.has_full_text),
         can_use_image: licensed && Boolean(lead?.image_url),
         lead_source_name: lead?.source_name ?? "",
@@ -187,6 +200,8 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         category: field(body, "category"),
         use_full_text: field(body, "use_full_text") === "1",
         use_image: field(body, "use_image") === "1",
+        // "Save as draft" and "Open in editor" both make a draft; only the second opens it.
+        status: ["draft", "edit"].includes(field(body, "action") ?? "") ? "draft" : "published",
       };
       const result = await publishStory(ctx, actorOf(request), story.id, input);
       if ("forbidden" in result) {
@@ -197,18 +212,36 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       if ("errors" in result) {
         return renderStoryPage(request, reply, story, { values: { ...input }, errors: result.errors }, 422);
       }
-      const warning = result.warnings.length ? ` ${result.warnings.join(" ")}` : "";
-      setFlash(reply, `Published “${input.title || story.title}”.${warning}`, warning ? "error" : "success");
-      return reply.redirect(result.article.path, 303);
+      const say = await adminSay(ctx, request);
+      const done = say(input.status === "published" ? "curation.flash.published" : "curation.flash.drafted", {
+        title: input.title || story.title,
+      });
+      const warnings = result.warnings.map((warning) =>
+        sayProblem(say, "curation", CURATION_PROBLEMS, warning),
+      );
+      setFlash(reply, [done, ...warnings].join(" "), warnings.length ? "error" : "success");
+      if (input.status === "published") return reply.redirect(result.article.path, 303);
+      if (field(body, "action") === "edit")
+        return reply.redirect(`/admin/articles/${result.article.id}/edit`, 303);
+      return reply.redirect("/admin/desk", 303);
     },
   );
 
-  function reportAction(reply: FastifyReply, result: StoryActionResult, done: string, back: string) {
-    if ("forbidden" in result) setFlash(reply, result.forbidden, "error");
-    else if ("notFound" in result) setFlash(reply, "That story no longer exists.", "error");
-    else if ("error" in result) setFlash(reply, `Nothing changed: ${result.error}.`, "error");
-    else setFlash(reply, done);
-    return reply.redirect(back, 303);
+  /** Flashes how a desk action went (`done`: the success message's key and values) and goes back. */
+  async function reportAction(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: StoryActionResult,
+    done: Parameters<Say>,
+  ) {
+    const say = await adminSay(ctx, request);
+    const problem = (why: string) => sayProblem(say, "curation", CURATION_PROBLEMS, why);
+    if ("forbidden" in result) setFlash(reply, problem(result.forbidden), "error");
+    else if ("notFound" in result) setFlash(reply, say("curation.flash.story_gone"), "error");
+    else if ("error" in result)
+      setFlash(reply, say("curation.flash.nothing_changed", { problem: problem(result.error) }), "error");
+    else setFlash(reply, say(...done));
+    return reply.redirect(deskReturnPath(request.body), 303);
   }
 
   app.post<{ Params: { id: string } }>(
@@ -216,7 +249,7 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     async function dismissDeskStory(request, reply) {
       const id = parseId(request.params.id) ?? 0;
       const result = await dismissStory(ctx, actorOf(request), id);
-      return reportAction(reply, result, "Story dismissed.", deskReturnPath(request.body));
+      return reportAction(request, reply, result, ["curation.flash.dismissed"]);
     },
   );
 
@@ -226,8 +259,7 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const id = parseId(request.params.id) ?? 0;
       const hours = Number(field(request.body, "hours"));
       const result = await snoozeStory(ctx, actorOf(request), id, hours);
-      const done = `Story snoozed for ${hours === 1 ? "an hour" : `${hours} hours`}.`;
-      return reportAction(reply, result, done, deskReturnPath(request.body));
+      return reportAction(request, reply, result, ["curation.flash.snoozed", { hours }]);
     },
   );
 
@@ -236,7 +268,7 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     async function restoreDeskStory(request, reply) {
       const id = parseId(request.params.id) ?? 0;
       const result = await restoreStory(ctx, actorOf(request), id);
-      return reportAction(reply, result, "Story back on the desk.", deskReturnPath(request.body));
+      return reportAction(request, reply, result, ["curation.flash.restored"]);
     },
   );
 
@@ -248,11 +280,8 @@ const curationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const itemIds = fieldList(request.body, "item_ids").flatMap((raw) => parseId(raw) ?? []);
       const result = await handleCoverage(ctx, actorOf(request), id, itemIds, action);
       const count = "changed" in result ? (result.changed ?? 0) : 0;
-      const done =
-        action === "accept"
-          ? `${count === 1 ? "1 report" : `${count} reports`} added to the article as Source links.`
-          : `${count === 1 ? "1 report" : `${count} reports`} left off the article.`;
-      return reportAction(reply, result, done, deskReturnPath(request.body));
+      const done = action === "accept" ? "curation.flash.coverage_added" : "curation.flash.coverage_left_off";
+      return reportAction(request, reply, result, [done, { count }]);
     },
   );
 

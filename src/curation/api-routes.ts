@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { apiActorOf, requireApiToken } from "../accounts/api-auth.js";
 import { canCurate } from "../accounts/permissions.js";
-import { apiActorOf, requireApiToken } from "../api/auth.js";
-import type { AppContext } from "../site/context.js";
-import { parseId, parsePageNumber, sendFieldErrors } from "../site/requests.js";
+import type { AppContext } from "../context.js";
+import { parseId, parsePageNumber, sendFieldErrors } from "../infrastructure/requests.js";
 import {
   type DeskStory,
   dismissStory,
@@ -253,7 +253,7 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       if (!isObject(body))
         return sendFieldErrors(reply, { body: 'must be a JSON object like {"item_ids": [1, 2]}' }, 400);
       const fields: Record<string, string> = {};
-      const known = ["item_ids", "title", "summary", "category", "use_full_text", "use_image"];
+      const known = ["item_ids", "title", "summary", "category", "use_full_text", "use_image", "status"];
       for (const key of Object.keys(body)) if (!known.includes(key)) fields[key] = "is not a known field";
       const itemIds = parseItemIds(body.item_ids);
       if (!itemIds) fields.item_ids = "must be a list of report ids";
@@ -261,6 +261,8 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         if (body[key] !== undefined && typeof body[key] !== "string") fields[key] = "must be a string";
       for (const key of ["use_full_text", "use_image"])
         if (body[key] !== undefined && typeof body[key] !== "boolean") fields[key] = "must be true or false";
+      if (body.status !== undefined && body.status !== "published" && body.status !== "draft")
+        fields.status = "must be published or draft";
       if (Object.keys(fields).length) return sendFieldErrors(reply, fields, 400);
       const input: PublishInput = {
         item_ids: itemIds as number[],
@@ -269,14 +271,16 @@ const curationApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         category: body.category as string | undefined,
         use_full_text: body.use_full_text as boolean | undefined,
         use_image: body.use_image as boolean | undefined,
+        status: body.status as PublishInput["status"],
       };
       const result = await publishStory(ctx, apiActorOf(request), id, input);
       if ("forbidden" in result) return reply.code(403).send({ error: result.forbidden });
       if ("notFound" in result) return reply.code(404).send({ error: "story not found" });
       if ("errors" in result) return sendFieldErrors(reply, result.errors);
-      return reply
-        .code(201)
-        .send({ article: { id: result.article.id, url: result.article.url }, warnings: result.warnings });
+      return reply.code(201).send({
+        article: { id: result.article.id, url: result.article.url, status: result.article.status },
+        warnings: result.warnings,
+      });
     },
   );
 

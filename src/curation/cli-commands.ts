@@ -1,11 +1,11 @@
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
-import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../context.js";
 import { fetchSources, listEnabledSourceIds } from "./fetch-service.js";
 import { addSource, listSources, type SourceView } from "./sources-service.js";
 
-/** Runs a command against a built (not listening) app and closes it afterwards. */
-type WithApp = <T>(run: (app: FastifyInstance) => Promise<T>) => Promise<T>;
+/** Runs a command with the site's context and closes it afterwards. */
+type WithContext = <T>(run: (ctx: AppContext) => Promise<T>) => Promise<T>;
 
 function describe(source: SourceView): string {
   const state = source.is_enabled ? source.status : "disabled";
@@ -16,7 +16,7 @@ function describe(source: SourceView): string {
 /** `sources add|list|fetch`: the curation desk's sources from the command line. */
 export function registerSourcesCommands(
   program: Command,
-  withApp: WithApp,
+  withContext: WithContext,
   fail: (message: string) => never,
 ): void {
   const sources = program.command("sources").description("the feeds the curation desk follows");
@@ -33,8 +33,8 @@ export function registerSourcesCommands(
     .option("--name <name>", "the outlet's name as credited (default: the feed's title)")
     .option("--category <name>", "file its stories under this category (created if missing)")
     .action(async (url: string, options: { mode: string; name?: string; category?: string }) => {
-      await withApp(async (app) => {
-        const result = await addSource(app.ctx, {
+      await withContext(async (ctx) => {
+        const result = await addSource(ctx, {
           url,
           mode: options.mode,
           name: options.name,
@@ -56,8 +56,8 @@ export function registerSourcesCommands(
     .command("list")
     .description("every source with its status (id, name, url, mode, status, items added, last error)")
     .action(async () => {
-      await withApp(async (app) => {
-        const all = await listSources(app.ctx);
+      await withContext(async (ctx) => {
+        const all = await listSources(ctx);
         if (all.length === 0) process.stdout.write("no sources yet: add one with `sources add URL`\n");
         for (const source of all) process.stdout.write(`${describe(source)}\n`);
       });
@@ -71,9 +71,9 @@ export function registerSourcesCommands(
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if (!options.all && !id) fail("give a source id or --all");
       if (id && !/^\d{1,12}$/.test(id)) fail(`"${id}" is not a source id`);
-      await withApp(async (app) => {
-        const ids = options.all ? await listEnabledSourceIds(app.ctx) : [Number(id)];
-        const names = new Map((await listSources(app.ctx)).map((s) => [s.id, s.name]));
+      await withContext(async (ctx) => {
+        const ids = options.all ? await listEnabledSourceIds(ctx) : [Number(id)];
+        const names = new Map((await listSources(ctx)).map((s) => [s.id, s.name]));
         if (!options.all && !names.has(Number(id))) fail(`no source with id ${id}`);
         const bar = new cliProgress.SingleBar(
           {
@@ -90,7 +90,7 @@ export function registerSourcesCommands(
         const lines: string[] = [];
         bar.start(ids.length, 0, { added, failed });
         try {
-          await fetchSources(app.ctx, ids, {
+          await fetchSources(ctx, ids, {
             onFetched: (report) => {
               added += report.added;
               if (report.error) failed++;

@@ -1,7 +1,6 @@
 import path from "node:path";
 import { type Actor, canCurate } from "../accounts/permissions.js";
 import { listUsers } from "../accounts/service.js";
-import { saveImage } from "../articles/media.js";
 import {
   appendSourceLinks,
   createArticle,
@@ -10,12 +9,17 @@ import {
   type SourceLinkInput,
 } from "../articles/service.js";
 import { listCategories } from "../articles/taxonomy.js";
+import type { AppContext } from "../context.js";
 import type { StoryStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
+import { COMMON_PROBLEMS } from "../lib/common-problems.js";
+import { buildUserAgent, guardedFetch } from "../lib/fetch/guarded-fetch.js";
+import { problemText } from "../lib/problems.js";
+import { TEXT_LENGTH_PROBLEMS } from "../lib/text-input.js";
+import { saveImage } from "../media/service.js";
 import { buildCuratedBody, type CreditedReport } from "./curated-article.js";
-import { buildUserAgent, guardedFetch } from "./fetcher/guarded-fetch.js";
 import type { StoryFollowUp } from "./ingest-service.js";
 import { urlDedupKey } from "./parser/clean.js";
+import { CURATION_PROBLEMS } from "./problems.js";
 import * as store from "./store.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "config" | "log" | "settings" | "changes">;
@@ -163,10 +167,12 @@ export interface PublishInput {
   use_full_text?: boolean;
   /** Download the first chosen report's image as the featured image (only where allowed). */
   use_image?: boolean;
+  /** `draft` makes the article a draft for the editor to finish; the story leaves the desk either way. */
+  status?: "published" | "draft";
 }
 
 export type PublishResult =
-  | { article: { id: number; url: string; path: string }; warnings: string[] }
+  | { article: { id: number; url: string; path: string; status: string }; warnings: string[] }
   | { errors: FieldErrors }
   | { forbidden: string }
   | { notFound: true };
@@ -213,7 +219,7 @@ export async function publishStory(
   input: PublishInput,
   options: { declineUnchosen?: boolean } = { declineUnchosen: true },
 ): Promise<PublishResult> {
-  if (!canCurate(actor)) return { forbidden: "only editors may publish from the desk" };
+  if (!canCurate(actor)) return { forbidden: CURATION_PROBLEMS.may_not_publish };
   const story = await store.getStoryById(ctx.db, storyId);
   if (!story) return { notFound: true };
   const rows = await store.listItemsOfStories(ctx.db, [storyId]);
@@ -221,18 +227,19 @@ export async function publishStory(
   const chosenIds = new Set(input.item_ids);
   const chosen = rows.filter((row) => chosenIds.has(row.id)).map(deskItemOf);
   const errors: FieldErrors = {};
-  if (story.status === "published") errors.item_ids = "this story is already published";
-  else if (chosen.length === 0) errors.item_ids = "choose at least one report to credit";
-  else if (chosen.length !== chosenIds.size)
-    errors.item_ids = "some chosen reports are not part of this story";
-  else if (chosen.length > LIMITS.sources) errors.item_ids = `choose at most ${LIMITS.sources} reports`;
+  if (story.status === "published") errors.item_ids = CURATION_PROBLEMS.story_already_published;
+  else if (chosen.length === 0) errors.item_ids = CURATION_PROBLEMS.choose_report;
+  else if (chosen.length !== chosenIds.size) errors.item_ids = CURATION_PROBLEMS.reports_not_in_story;
+  else if (chosen.length > LIMITS.sources)
+    errors.item_ids = problemText(CURATION_PROBLEMS.too_many_reports, { max: LIMITS.sources });
   const lead = chosen[0];
   const title = (input.title?.trim() || lead?.title || "").slice(0, LIMITS.title + 1);
-  if (title === "") errors.title = "is required";
-  else if (title.length > LIMITS.title) errors.title = `must be at most ${LIMITS.title} characters`;
+  if (title === "") errors.title = COMMON_PROBLEMS.required;
+  else if (title.length > LIMITS.title)
+    errors.title = problemText(TEXT_LENGTH_PROBLEMS.too_long, { max: LIMITS.title });
   const leadRow = lead ? rowById.get(lead.id) : undefined;
   if (input.use_full_text && !(lead?.is_full_text_allowed && leadRow?.content_html))
-    errors.use_full_text = "is only possible for a source licensed for full text that carries it";
+    errors.use_full_text = CURATION_PROBLEMS.full_text_unavailable;
   if (Object.keys(errors).length) return { errors };
 
   const summary = input.summary?.trim() || lead.summary_text;
@@ -241,12 +248,13 @@ export async function publishStory(
   const warnings: string[] = [];
   const now = ctx.now().toISOString();
   if (!(await store.claimStoryForPublishing(ctx.db, storyId, now)))
-    return { errors: { item_ids: "this story is already published" } };
+    return { errors: { item_ids: CURATION_PROBLEMS.story_already_published } };
 
   let featuredMediaId: number | null = null;
   if (input.use_image) {
     const image = await downloadFeaturedImage(ctx, lead, actor, title);
-    if ("error" in image) warnings.push(`The image was not used: ${image.error}`);
+    if ("error" in image)
+      warnings.push(problemText(CURATION_PROBLEMS.image_not_used, { reason: image.error }));
     else featuredMediaId = image.mediaId;
   }
   const credited: CreditedReport[] = links.map((link) => ({ name: link.name, url: link.url }));
@@ -258,7 +266,7 @@ export async function publishStory(
       fullTextHtml: input.use_full_text ? (leadRow?.content_html ?? undefined) : undefined,
       reports: credited,
     }),
-    status: "published",
+    status: input.status === "draft" ? "draft" : "published",
     categories,
     sources: links,
     featured_media_id: featuredMediaId,
@@ -283,7 +291,8 @@ export async function publishStory(
     }
     await store.refreshStoryAggregates(trx, [storyId], now);
   });
-  return { article: { id: result.article.id, url: result.article.url, path: result.article.path }, warnings };
+  const { id, url, path, status } = result.article;
+  return { article: { id, url, path, status }, warnings };
 }
 
 async function articleCategories(
@@ -330,11 +339,10 @@ async function changeStatus(
   status: StoryStatus,
   snoozedUntil: string | null,
 ): Promise<StoryActionResult> {
-  if (!canCurate(actor)) return { forbidden: "only editors may work the desk" };
+  if (!canCurate(actor)) return { forbidden: CURATION_PROBLEMS.may_not_work_desk };
   const story = await store.getStoryById(ctx.db, storyId);
   if (!story) return { notFound: true };
-  if (story.status === "published")
-    return { error: "a published story stays published; edit or trash its article" };
+  if (story.status === "published") return { error: CURATION_PROBLEMS.published_stays };
   await store.updateStory(ctx.db, storyId, {
     status,
     snoozed_until: snoozedUntil,
@@ -356,7 +364,7 @@ export async function snoozeStory(
   hours: number,
 ): Promise<StoryActionResult> {
   if (!(SNOOZE_HOURS as readonly number[]).includes(hours))
-    return { error: `snooze for ${SNOOZE_HOURS.join(", ")} hours` };
+    return { error: problemText(CURATION_PROBLEMS.snooze_lengths, { hours: SNOOZE_HOURS.join(", ") }) };
   const until = new Date(ctx.now().getTime() + hours * 3_600_000).toISOString();
   return changeStatus(ctx, actor, storyId, "snoozed", until);
 }
@@ -377,15 +385,15 @@ export async function handleCoverage(
   itemIds: number[],
   action: "accept" | "decline",
 ): Promise<StoryActionResult & { changed?: number }> {
-  if (!canCurate(actor)) return { forbidden: "only editors may work the desk" };
+  if (!canCurate(actor)) return { forbidden: CURATION_PROBLEMS.may_not_work_desk };
   const story = await store.getStoryById(ctx.db, storyId);
   if (!story) return { notFound: true };
-  if (story.status !== "published") return { error: "publish the story first" };
+  if (story.status !== "published") return { error: CURATION_PROBLEMS.publish_first };
   const wanted = new Set(itemIds);
   const rows = (await store.listItemsOfStories(ctx.db, [storyId])).filter(
     (row) => wanted.has(row.id) && row.link_status === "none",
   );
-  if (rows.length === 0) return { error: "choose at least one new report" };
+  if (rows.length === 0) return { error: CURATION_PROBLEMS.choose_new_report };
   if (action === "accept") {
     const appended = await appendToArticle(ctx, story, rows);
     if ("error" in appended) return appended;
@@ -407,12 +415,13 @@ async function appendToArticle(
   rows: store.DeskItemRow[],
 ): Promise<{ ok: true } | { error: string }> {
   const article = story.article_id !== null ? await getArticle(ctx, story.article_id) : undefined;
-  if (!article) return { error: "the story's article no longer exists" };
+  if (!article) return { error: CURATION_PROBLEMS.article_gone };
   const existing = new Set(article.sources.map((s) => urlDedupKey(s.url) ?? s.url));
   const room = LIMITS.sources - article.sources.length;
   const rowById = new Map(rows.map((row) => [row.id, row]));
   const { links, linkedItemIds } = sourceLinksOf(rows.map(deskItemOf), rowById, existing);
-  if (links.length > room) return { error: `an article credits at most ${LIMITS.sources} sources` };
+  if (links.length > room)
+    return { error: problemText(CURATION_PROBLEMS.too_many_sources, { max: LIMITS.sources }) };
   if (links.length) await appendSourceLinks(ctx, article.id, links);
   await store.setItemsLinkStatus(ctx.db, linkedItemIds, "linked");
   return { ok: true };

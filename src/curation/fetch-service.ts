@@ -1,22 +1,20 @@
-import type { Db } from "../db/database.js";
+import type { AppContext } from "../context.js";
 import type { SourceStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
-import { countOutcome } from "../site/metrics.js";
+import { countOutcome } from "../infrastructure/metrics.js";
+import { FetchError } from "../lib/fetch/fetch-error.js";
+import { buildUserAgent, type GuardedResponse, guardedFetch } from "../lib/fetch/guarded-fetch.js";
 import { applyFollowUps } from "./desk-service.js";
-import { FetchError } from "./fetcher/fetch-error.js";
-import { buildUserAgent, type GuardedResponse, guardedFetch } from "./fetcher/guarded-fetch.js";
 import {
   decideAfterFetch,
   type FeedScheduleHints,
   type FetchOutcome,
   fetchOutcomeOf,
-  HostConcurrencyLimiter,
 } from "./fetcher/schedule.js";
 import { ingestFeedItems } from "./ingest-service.js";
 import { FeedParseError, type ParsedFeed, parseFeed } from "./parser/parse-feed.js";
 import * as store from "./store.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "config" | "log" | "settings" | "changes">;
+type Ctx = Pick<AppContext, "db" | "now" | "config" | "log" | "settings" | "changes" | "curation">;
 
 /**
  * How long a claim on a source lasts: longer than a fetch can take (its total timeout, a wait
@@ -40,21 +38,6 @@ export interface FetchReport {
   notModified: boolean;
   error: string | null;
   nextFetchAt: string | null;
-}
-
-interface Runtime {
-  limiter: HostConcurrencyLimiter;
-}
-
-const runtimes = new WeakMap<Db, Runtime>();
-
-function runtimeOf(db: Db): Runtime {
-  let runtime = runtimes.get(db);
-  if (!runtime) {
-    runtime = { limiter: new HostConcurrencyLimiter() };
-    runtimes.set(db, runtime);
-  }
-  return runtime;
 }
 
 function parseJsonList<T>(raw: string): T[] {
@@ -123,7 +106,7 @@ async function fetchClaimedSource(
   const { signal } = options;
   let response: GuardedResponse | FetchError;
   try {
-    response = await runtimeOf(ctx.db).limiter.run(source.url, () =>
+    response = await ctx.curation.hostLimiter.run(source.url, () =>
       guardedFetch(source.url, {
         userAgent: buildUserAgent(ctx.config.siteUrl),
         etag: source.etag ?? undefined,

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../db/database.js";
-import type { AppContext } from "../site/context.js";
+import type { AppContext } from "../context.js";
 import { EVICT_AFTER_WINDOWS, STORY_WINDOW_HOURS, StoryClusterer } from "./clustering/story-clusterer.js";
 import type { ParsedItem } from "./parser/parse-feed.js";
 import * as store from "./store.js";
 
-type Ctx = Pick<AppContext, "db" | "now">;
+type Ctx = Pick<AppContext, "db" | "now" | "curation">;
 
 /** A publish-mode item older than this is not auto-published (a new source's archive stays on the desk). */
 export const AUTO_PUBLISH_MAX_AGE_HOURS = 48;
@@ -38,7 +37,7 @@ export interface IngestSource {
  * The in-memory clusterer of one app, and how its story keys (item ids) map to stored stories.
  * Every node keeps its own; before clustering a batch it replays what other nodes stored since.
  */
-interface ClusteringState {
+export interface ClusteringState {
   clusterer: StoryClusterer;
   /** Highest feed item id this state has seen. */
   lastItemId: number;
@@ -46,21 +45,11 @@ interface ClusteringState {
   storyOfKey: Map<string, number>;
 }
 
-interface Runtime {
+/** The clustering state of one app (a field of its context) and its queue of batches. */
+export interface ClusteringRuntime {
   state: ClusteringState | undefined;
   /** In-process queue: one clustering transaction at a time (the database lock covers other nodes). */
   queue: Promise<unknown>;
-}
-
-const runtimes = new WeakMap<Db, Runtime>();
-
-function runtimeOf(db: Db): Runtime {
-  let runtime = runtimes.get(db);
-  if (!runtime) {
-    runtime = { state: undefined, queue: Promise.resolve() };
-    runtimes.set(db, runtime);
-  }
-  return runtime;
 }
 
 /** sha256 of the parser's dedup key: fixed-length for the unique index, whatever the GUID's length. */
@@ -99,7 +88,7 @@ export async function ingestFeedItems(
   const fresh = hashed.filter((h) => !known.has(h.hash));
   if (fresh.length === 0) return { added: 0, followUps: [] };
 
-  const runtime = runtimeOf(ctx.db);
+  const runtime = ctx.curation.clustering;
   const run = runtime.queue.then(() => clusterInTransaction(ctx, runtime, source, fresh, fetchedAt));
   runtime.queue = run.catch(() => undefined);
   return run;
@@ -107,7 +96,7 @@ export async function ingestFeedItems(
 
 async function clusterInTransaction(
   ctx: Ctx,
-  runtime: Runtime,
+  runtime: ClusteringRuntime,
   source: IngestSource,
   fresh: Array<{ item: ParsedItem; hash: string }>,
   fetchedAt: Date,
@@ -296,7 +285,7 @@ function pruneKeys(state: ClusteringState): void {
   }
 }
 
-/** Forgets the clusterer of this database (tests that rewrite items behind its back; shutdown). */
-export function resetClustering(db: Db): void {
-  runtimes.delete(db);
+/** Forgets the clusterer's state (tests that rewrite items behind its back; shutdown). */
+export function resetClustering(ctx: Pick<AppContext, "curation">): void {
+  ctx.curation.clustering.state = undefined;
 }

@@ -1,8 +1,10 @@
 import { generateOpml, type Opml, parseOpml } from "feedsmith";
-import type { AppContext } from "../site/context.js";
+import type { AppContext } from "../context.js";
+import { problemText } from "../lib/problems.js";
+import { CURATION_PROBLEMS } from "./problems.js";
 import { addSource, listSources, type SourceInput } from "./sources-service.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "config" | "log">;
+type Ctx = Pick<AppContext, "db" | "now" | "config" | "log" | "curation" | "settings">;
 
 /** Outline attributes beyond OPML 2.0 that carry Broadsheet's per-source settings through a round trip. */
 const EXTRA_ATTRIBUTES = [
@@ -59,7 +61,11 @@ export function readOpmlSources(xml: string): SourceInput[] | { error: string } 
   try {
     document = parseOpml(xml, { extraOutlineAttributes: EXTRA_ATTRIBUTES });
   } catch (error) {
-    return { error: `not an OPML file (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      error: problemText(CURATION_PROBLEMS.opml_unreadable, {
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    };
   }
   const found: SourceInput[] = [];
   const walk = (outlines: Outline[] | undefined, folder: string | undefined) => {
@@ -86,7 +92,7 @@ export function readOpmlSources(xml: string): SourceInput[] | { error: string } 
     }
   };
   walk(document.body?.outlines, undefined);
-  if (found.length === 0) return { error: "the file lists no feeds (no outline has an xmlUrl)" };
+  if (found.length === 0) return { error: CURATION_PROBLEMS.opml_no_feeds };
   return found;
 }
 

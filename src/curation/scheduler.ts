@@ -1,5 +1,5 @@
-import type { AppContext } from "../site/context.js";
-import { countOutcome } from "../site/metrics.js";
+import type { AppContext } from "../context.js";
+import { countOutcome } from "../infrastructure/metrics.js";
 import { wakeSnoozedDeskStories } from "./desk-service.js";
 import { fetchDueSources } from "./fetch-service.js";
 

@@ -1,13 +1,22 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { readMultipartForm } from "../admin/multipart.js";
-import { adminPageModel, setFlash } from "../admin/page-model.js";
+import {
+  adminLanguage,
+  adminPageModel,
+  adminSay,
+  sayProblem,
+  sayProblems,
+  setFlash,
+} from "../accounts/admin-page.js";
 import { listCategories } from "../articles/taxonomy.js";
-import type { AppContext } from "../site/context.js";
-import { field, parseId } from "../site/requests.js";
-import { formatSiteDate } from "../site/settings.js";
+import type { AppContext } from "../context.js";
+import { readMultipartForm } from "../infrastructure/multipart.js";
+import { field, parseId } from "../infrastructure/requests.js";
+import { problemText } from "../lib/problems.js";
+import { formatSiteDate } from "../lib/site-date.js";
 import { fetchSource } from "./fetch-service.js";
 import { DEFAULT_FETCH_INTERVAL_MINUTES } from "./fetcher/schedule.js";
 import { exportSourcesOpml, importSourcesOpml } from "./opml.js";
+import { CURATION_PROBLEMS } from "./problems.js";
 import {
   addSource,
   deleteSource,
@@ -22,14 +31,6 @@ import {
 
 /** Largest OPML file accepted: a subscription list of thousands of feeds is well under this. */
 const OPML_MAX_BYTES = 2 * 1024 * 1024;
-
-const STATUS_LABELS: Record<string, string> = {
-  pending: "Not fetched yet",
-  ok: "OK",
-  error: "Failing",
-  throttled: "Throttled",
-  gone: "Gone (410)",
-};
 
 /** The sources form's fields as service input (checkboxes absent mean off). */
 function sourceInputOf(body: unknown): SourceInput {
@@ -67,12 +68,12 @@ function formValues(input: SourceInput) {
 
 const emptyValues = formValues({ mode: "review", fetch_interval_minutes: DEFAULT_FETCH_INTERVAL_MINUTES });
 
-/** A source's health as the sources table shows it. */
-function healthModel(source: SourceView, timezone: string) {
-  const label = (iso: string | null) => (iso ? formatSiteDate(iso, "d MMM, HH:mm", timezone) : "—");
+/** A source's health as the sources table shows it; `status_key` names its state under `curation.statuses`. */
+function healthModel(source: SourceView, timezone: string, language: string) {
+  const label = (iso: string | null) => (iso ? formatSiteDate(iso, "d MMM, HH:mm", timezone, language) : "—");
   return {
     ...source,
-    status_label: source.is_enabled ? (STATUS_LABELS[source.status] ?? source.status) : "Disabled",
+    status_key: source.is_enabled ? source.status : "disabled",
     status_class: !source.is_enabled
       ? "trashed"
       : source.status === "ok"
@@ -95,19 +96,24 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     form: { values: ReturnType<typeof formValues>; errors: Record<string, string>; import_error?: string },
     statusCode = 200,
   ) {
-    const [sources, categories, settings] = await Promise.all([
+    const [sources, categories, settings, language] = await Promise.all([
       listSources(ctx),
       listCategories(ctx),
       ctx.settings.get(),
+      adminLanguage(ctx, request.actor?.language),
     ]);
+    const say = await adminSay(ctx, request, language);
     const model = await adminPageModel(ctx, request, reply, {
-      title: "Sources",
+      title: say("admin.layout.sources"),
       section: "sources",
-      sources: sources.map((s) => healthModel(s, settings.timezone)),
+      lang: language,
+      sources: sources.map((s) => healthModel(s, settings.timezone, language)),
       categories: categories.map((c) => ({ id: c.id, name: c.name })),
       values: form.values,
-      errors: form.errors,
-      import_error: form.import_error ?? "",
+      errors: sayProblems(say, "curation", CURATION_PROBLEMS, form.errors),
+      import_error: form.import_error
+        ? sayProblem(say, "curation", CURATION_PROBLEMS, form.import_error)
+        : "",
     });
     return reply.code(statusCode).view("curation/views/sources", {
       ...model,
@@ -126,7 +132,10 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       return renderSourcesPage(request, reply, { values: formValues(input), errors: result.errors }, 422);
     setFlash(
       reply,
-      `Added “${result.source.name}” (${result.source.url}). Its first fetch runs within a minute.`,
+      (await adminSay(ctx, request))("curation.flash.source_added", {
+        name: result.source.name,
+        url: result.source.url,
+      }),
     );
     return reply.redirect("/admin/sources", 303);
   });
@@ -143,18 +152,22 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   app.post("/sources/opml", async function importSourcesOpmlFile(request, reply) {
     let error = "";
     let summary = "";
-    if (!request.isMultipart()) error = "choose an OPML file";
+    if (!request.isMultipart()) error = CURATION_PROBLEMS.opml_choose_file;
     else {
       const form = await readMultipartForm(request, OPML_MAX_BYTES);
-      if (!form.file) error = "choose an OPML file";
-      else if (form.file.isTooLarge) error = `the file is larger than ${OPML_MAX_BYTES / 1048576} MB`;
+      if (!form.file) error = CURATION_PROBLEMS.opml_choose_file;
+      else if (form.file.isTooLarge)
+        error = problemText(CURATION_PROBLEMS.opml_too_large, { megabytes: OPML_MAX_BYTES / 1048576 });
       else {
         const result = await importSourcesOpml(ctx, form.file.data.toString("utf8"));
         if ("error" in result) error = result.error;
         else {
-          summary = `Imported ${result.added} ${result.added === 1 ? "source" : "sources"}, ${result.skipped} already followed.`;
+          const say = await adminSay(ctx, request);
+          summary = say("curation.flash.opml_imported", { added: result.added, skipped: result.skipped });
           if (result.failed.length)
-            summary += ` Not imported: ${result.failed.map((f) => `${f.url} (${f.error})`).join("; ")}.`;
+            summary += ` ${say("curation.flash.opml_failed", {
+              failures: result.failed.map((f) => `${f.url} (${f.error})`).join("; "),
+            })}`;
         }
       }
     }
@@ -171,23 +184,31 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     form: { values: ReturnType<typeof formValues>; errors: Record<string, string> },
     statusCode = 200,
   ) {
-    const [categories, settings, items] = await Promise.all([
+    const [categories, settings, items, language] = await Promise.all([
       listCategories(ctx),
       ctx.settings.get(),
       listRecentItemsOfSource(ctx, source.id),
+      adminLanguage(ctx, request.actor?.language),
     ]);
+    const say = await adminSay(ctx, request, language);
     return reply.code(statusCode).view(
       "curation/views/source",
       await adminPageModel(ctx, request, reply, {
-        title: `Source: ${source.name}`,
+        title: say("curation.source.title", { name: source.name }),
         section: "sources",
-        source: healthModel(source, settings.timezone),
+        lang: language,
+        source: healthModel(source, settings.timezone, language),
         categories: categories.map((c) => ({ id: c.id, name: c.name })),
         values: form.values,
-        errors: form.errors,
+        errors: sayProblems(say, "curation", CURATION_PROBLEMS, form.errors),
         items: items.map((item) => ({
           ...item,
-          published_label: formatSiteDate(item.published_at, "d MMM yyyy, HH:mm", settings.timezone),
+          published_label: formatSiteDate(
+            item.published_at,
+            "d MMM yyyy, HH:mm",
+            settings.timezone,
+            language,
+          ),
           story_url: item.story_id ? `/admin/desk/stories/${item.story_id}` : "",
         })),
       }),
@@ -219,7 +240,10 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         { values: formValues(input), errors: result.errors },
         422,
       );
-    setFlash(reply, `Saved “${result.source.name}”.`);
+    setFlash(
+      reply,
+      (await adminSay(ctx, request))("curation.flash.source_saved", { name: result.source.name }),
+    );
     return reply.redirect(`/admin/sources/${source.id}`, 303);
   });
 
@@ -232,12 +256,12 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const id = parseId(request.params.id);
     const report = id ? await fetchSource(ctx, id) : undefined;
     if (!id || !report) return reply.callNotFound();
-    if (report.status === "busy")
-      setFlash(reply, "That source is being fetched right now; try again in a moment.", "error");
-    else if (report.error) setFlash(reply, `Fetched with an error: ${report.error}`, "error");
-    else if (report.notModified)
-      setFlash(reply, "Fetched: nothing changed since the last fetch (304 Not Modified).");
-    else setFlash(reply, `Fetched: ${report.added === 1 ? "1 new item" : `${report.added} new items`}.`);
+    const say = await adminSay(ctx, request);
+    if (report.status === "busy") setFlash(reply, say("curation.flash.fetch_busy"), "error");
+    else if (report.error)
+      setFlash(reply, say("curation.flash.fetch_failed", { error: report.error }), "error");
+    else if (report.notModified) setFlash(reply, say("curation.flash.fetch_unchanged"));
+    else setFlash(reply, say("curation.flash.fetched", { count: report.added }));
     return reply.redirect(sourceReturnPath(request.body, id), 303);
   });
 
@@ -251,11 +275,19 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         const id = parseId(request.params.id);
         const result = id ? await setSourceEnabled(ctx, id, isEnabled) : { notFound: true as const };
         if (!id || "notFound" in result) return reply.callNotFound();
-        if ("errors" in result) setFlash(reply, Object.values(result.errors).join("; "), "error");
+        const say = await adminSay(ctx, request);
+        if ("errors" in result)
+          setFlash(
+            reply,
+            Object.values(sayProblems(say, "curation", CURATION_PROBLEMS, result.errors)).join("; "),
+            "error",
+          );
         else
           setFlash(
             reply,
-            `“${result.source.name}” ${isEnabled ? "enabled: it is fetched again" : "disabled: it is no longer fetched"}.`,
+            say(isEnabled ? "curation.flash.enabled" : "curation.flash.disabled", {
+              name: result.source.name,
+            }),
           );
         return reply.redirect(sourceReturnPath(request.body, id), 303);
       },
@@ -269,7 +301,7 @@ const sourcesAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const source = id ? await getSource(ctx, id) : undefined;
       if (!source) return reply.callNotFound();
       await deleteSource(ctx, source.id);
-      setFlash(reply, `Deleted “${source.name}” and its items. Published articles keep their Source links.`);
+      setFlash(reply, (await adminSay(ctx, request))("curation.flash.deleted", { name: source.name }));
       return reply.redirect("/admin/sources", 303);
     },
   );

@@ -1,9 +1,11 @@
 import { ensureCategories, listCategories } from "../articles/taxonomy.js";
+import type { AppContext } from "../context.js";
 import type { SourceMode, SourceStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
-import { checkText } from "../site/text-input.js";
-import { FetchError } from "./fetcher/fetch-error.js";
-import { buildUserAgent, guardedFetch } from "./fetcher/guarded-fetch.js";
+import { COMMON_PROBLEMS } from "../lib/common-problems.js";
+import { FetchError } from "../lib/fetch/fetch-error.js";
+import { buildUserAgent, guardedFetch } from "../lib/fetch/guarded-fetch.js";
+import { problemText } from "../lib/problems.js";
+import { checkText } from "../lib/text-input.js";
 import {
   DEFAULT_FETCH_INTERVAL_MINUTES,
   MAX_FETCH_DELAY_MINUTES,
@@ -12,9 +14,10 @@ import {
 import { resetClustering } from "./ingest-service.js";
 import { canonicalizeUrl } from "./parser/clean.js";
 import { FeedParseError, parseFeed } from "./parser/parse-feed.js";
+import { CURATION_PROBLEMS } from "./problems.js";
 import * as store from "./store.js";
 
-type Ctx = Pick<AppContext, "db" | "now" | "config" | "log">;
+type Ctx = Pick<AppContext, "db" | "now" | "config" | "log" | "curation" | "settings">;
 export type FieldErrors = Record<string, string>;
 
 export const SOURCE_MODES: readonly SourceMode[] = ["review", "publish"];
@@ -76,20 +79,21 @@ export function validateSourceInput(input: SourceInput, creating: boolean): Fiel
   const errors: FieldErrors = {};
   if (creating || input.url !== undefined) {
     const url = (input.url ?? "").trim();
-    if (url === "") errors.url = "is required";
+    if (url === "") errors.url = COMMON_PROBLEMS.required;
     else if (checkText(errors, "url", url, { max: URL_MAX }) && !canonicalizeUrl(url))
-      errors.url = "must be an http(s) address";
+      errors.url = CURATION_PROBLEMS.address_invalid;
   }
   if (input.name !== undefined) checkText(errors, "name", input.name.trim(), { max: NAME_MAX });
-  if (!creating && input.name !== undefined && input.name.trim() === "") errors.name ??= "is required";
+  if (!creating && input.name !== undefined && input.name.trim() === "")
+    errors.name ??= COMMON_PROBLEMS.required;
   if (
     input.site_url !== undefined &&
     input.site_url.trim() !== "" &&
     checkText(errors, "site_url", input.site_url.trim(), { max: URL_MAX }) &&
     !canonicalizeUrl(input.site_url.trim())
   )
-    errors.site_url = "must be an http(s) address";
-  if (input.mode !== undefined && !isValidMode(input.mode)) errors.mode = "must be review or publish";
+    errors.site_url = CURATION_PROBLEMS.address_invalid;
+  if (input.mode !== undefined && !isValidMode(input.mode)) errors.mode = CURATION_PROBLEMS.mode_invalid;
   if (input.category !== undefined && input.category !== null)
     checkText(errors, "category", input.category.trim(), { max: 100 });
   if (input.fetch_interval_minutes !== undefined) {
@@ -99,7 +103,10 @@ export function validateSourceInput(input: SourceInput, creating: boolean): Fiel
       minutes < MIN_FETCH_INTERVAL_MINUTES ||
       minutes > MAX_FETCH_DELAY_MINUTES
     )
-      errors.fetch_interval_minutes = `must be a whole number of minutes from ${MIN_FETCH_INTERVAL_MINUTES} to ${MAX_FETCH_DELAY_MINUTES}`;
+      errors.fetch_interval_minutes = problemText(CURATION_PROBLEMS.interval_range, {
+        min: MIN_FETCH_INTERVAL_MINUTES,
+        max: MAX_FETCH_DELAY_MINUTES,
+      });
   }
   return errors;
 }
@@ -183,7 +190,10 @@ export async function discoverFeed(ctx: Ctx, url: string): Promise<Discovery> {
   } catch (error) {
     if (!(error instanceof FeedParseError)) throw error;
     if (error.kind !== "html-page")
-      return { kind: "no-feed", message: `this address is not a feed (${error.message})` };
+      return {
+        kind: "no-feed",
+        message: problemText(CURATION_PROBLEMS.not_a_feed, { reason: error.message }),
+      };
     for (const candidate of error.discoveredFeeds.slice(0, 5)) {
       try {
         const linked = await read(candidate.url);
@@ -202,8 +212,8 @@ export async function discoverFeed(ctx: Ctx, url: string): Promise<Discovery> {
     return {
       kind: "no-feed",
       message: error.discoveredFeeds.length
-        ? "the page links to feeds, but none of them could be read"
-        : "this page does not link to a feed; enter the feed's own address",
+        ? CURATION_PROBLEMS.linked_feeds_unreadable
+        : CURATION_PROBLEMS.no_feed_link,
     };
   }
 }
@@ -212,7 +222,12 @@ async function resolveCategoryId(ctx: Ctx, input: SourceInput): Promise<number |
   if (input.category !== undefined) {
     const name = input.category?.trim() ?? "";
     if (name === "") return null;
-    const [id] = await ensureCategories(ctx.db, [name], ctx.now().toISOString());
+    const [id] = await ensureCategories(
+      ctx.db,
+      [name],
+      ctx.now().toISOString(),
+      (await ctx.settings.get()).slugStyle,
+    );
     return id;
   }
   if (input.category_id === undefined) return undefined;
@@ -246,7 +261,7 @@ export async function addSource(
     input.category_id !== null &&
     (await resolveCategoryId(ctx, input)) === undefined
   )
-    errors.category_id = "is not a known category";
+    errors.category_id = CURATION_PROBLEMS.category_unknown;
   if (Object.keys(errors).length) return { errors };
   let feedUrl = canonicalizeUrl((input.url ?? "").trim()) as string;
   let discoveredTitle: string | undefined;
@@ -261,7 +276,8 @@ export async function addSource(
     }
   }
   const existing = await store.getSourceByUrl(ctx.db, feedUrl);
-  if (existing) return { errors: { url: `is already followed as “${existing.name}”` } };
+  if (existing)
+    return { errors: { url: problemText(CURATION_PROBLEMS.already_followed, { name: existing.name }) } };
   const now = ctx.now().toISOString();
   const name = (input.name?.trim() || discoveredTitle?.trim() || hostName(feedUrl)).slice(0, NAME_MAX);
   const id = await store.insertSource(ctx.db, {
@@ -293,11 +309,11 @@ export async function updateSource(
   const errors = validateSourceInput(input, false);
   const categoryId = await resolveCategoryId(ctx, input);
   if (input.category_id !== undefined && input.category_id !== null && categoryId === undefined)
-    errors.category_id = "is not a known category";
+    errors.category_id = CURATION_PROBLEMS.category_unknown;
   const url = input.url !== undefined ? canonicalizeUrl(input.url.trim()) : undefined;
   if (url && url !== existing.url && !errors.url) {
     const other = await store.getSourceByUrl(ctx.db, url);
-    if (other) errors.url = `is already followed as “${other.name}”`;
+    if (other) errors.url = problemText(CURATION_PROBLEMS.already_followed, { name: other.name });
   }
   if (Object.keys(errors).length) return { errors };
   const now = ctx.now().toISOString();
@@ -351,7 +367,7 @@ export async function deleteSource(ctx: Ctx, id: number): Promise<{ ok: true } |
     await store.refreshStoryAggregates(trx, storyIds, now);
   });
   // The clusterer still holds the deleted items: rebuild it from what is stored.
-  resetClustering(ctx.db);
+  resetClustering(ctx);
   return { ok: true };
 }
 

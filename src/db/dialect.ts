@@ -70,6 +70,15 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * True for a foreign-key violation on either database (PostgreSQL 23503, SQLite
+ * SQLITE_CONSTRAINT_FOREIGNKEY): a write naming a row another writer deleted meanwhile.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}
+
+/**
  * Serialises transactions that name the same key until they end. PostgreSQL takes a
  * transaction-scoped advisory lock; SQLite needs none, as a write transaction there already
  * excludes every other writer (call it after the transaction's first write).

@@ -11,6 +11,17 @@ import * as m0010 from "./migrations/0010-rate-limits.js";
 import * as m0011 from "./migrations/0011-media-files.js";
 import * as m0013 from "./migrations/0013-login-attempts-device-key.js";
 import * as m0014 from "./migrations/0014-audit-log.js";
+import * as m0020 from "./migrations/0020-media-variants.js";
+import * as m0025 from "./migrations/0025-search-language.js";
+import * as m0030 from "./migrations/0030-pages.js";
+import * as m0031 from "./migrations/0031-front-page.js";
+import * as m0032 from "./migrations/0032-article-corrections.js";
+import * as m0035 from "./migrations/0035-article-revisions.js";
+import * as m0036 from "./migrations/0036-article-notes.js";
+import * as m0037 from "./migrations/0037-preview-links.js";
+import * as m0045 from "./migrations/0045-embed-lookups.js";
+import * as m0046 from "./migrations/0046-menu-items.js";
+import * as m0047 from "./migrations/0047-users-language.js";
 
 /**
  * Every migration, in order. Append a new file and a line here; never edit a shipped one.
@@ -28,6 +39,17 @@ const migrations: Record<string, Migration> = {
   "0011-media-files": m0011,
   "0013-login-attempts-device-key": m0013,
   "0014-audit-log": m0014,
+  "0020-media-variants": m0020,
+  "0025-search-language": m0025,
+  "0030-pages": m0030,
+  "0031-front-page": m0031,
+  "0032-article-corrections": m0032,
+  "0035-article-revisions": m0035,
+  "0036-article-notes": m0036,
+  "0037-preview-links": m0037,
+  "0045-embed-lookups": m0045,
+  "0046-menu-items": m0046,
+  "0047-users-language": m0047,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

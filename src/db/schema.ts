@@ -8,7 +8,7 @@ export type Timestamp = string;
 type Id = Generated<number>;
 
 export type Role = "admin" | "editor" | "author" | "contributor";
-export type ArticleStatus = "draft" | "scheduled" | "published" | "trashed";
+export type ArticleStatus = "draft" | "pending" | "scheduled" | "published" | "trashed";
 
 export interface UsersTable {
   id: Id;
@@ -19,6 +19,8 @@ export interface UsersTable {
   role: Role;
   password_hash: string | null;
   is_disabled: ColumnType<number, number | undefined, number>;
+  /** The admin's language for this person (`ru`); null follows the site's. */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -60,7 +62,9 @@ export type AuditEvent =
   | "account_enabled"
   | "token_created"
   | "token_revoked"
-  | "settings_changed";
+  | "settings_changed"
+  | "reset_link_created"
+  | "reset_link_emailed";
 
 export interface AuditLogTable {
   id: Id;
@@ -88,6 +92,10 @@ export interface ArticlesTable {
   comments_open: ColumnType<number, number | undefined, number>;
   is_page: ColumnType<number, number | undefined, number>;
   is_sticky: ColumnType<number, number | undefined, number>;
+  /** A page's parent page (pages only). */
+  parent_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** A page's address without slashes around it (`about/team`); null for stories. */
+  page_path: ColumnType<string | null, string | null | undefined, string | null>;
   /** Raised by every write; editors' saves and `If-Match` compare against it. */
   version: ColumnType<number, number | undefined, number>;
 }
@@ -95,6 +103,56 @@ export interface ArticlesTable {
 /** An article as read back, and without its body as every list reads it. */
 export type ArticleRow = Selectable<ArticlesTable>;
 export type ArticleSummaryRow = Omit<ArticleRow, "body" | "body_html" | "version">;
+
+export type RevisionKind = "save" | "autosave";
+
+export interface ArticleRevisionsTable {
+  id: Id;
+  article_id: number;
+  author_id: number | null;
+  created_at: Timestamp;
+  kind: RevisionKind;
+  status: ArticleStatus;
+  base_version: number;
+  title: string;
+  excerpt: string;
+  body: string;
+}
+
+/** A newsroom note on a story (review remarks): never shown to readers. */
+export interface ArticleNotesTable {
+  id: Id;
+  article_id: number;
+  author_id: number | null;
+  created_at: Timestamp;
+  body: string;
+}
+
+/** A secret link to a story as readers will see it, for someone outside the newsroom. */
+export interface PreviewLinksTable {
+  id: Id;
+  article_id: number;
+  token_hash: string;
+  created_by: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** How many of a story's revisions the pruning policy removed, and when it last did. */
+export interface ArticleRevisionsPrunedTable {
+  article_id: number;
+  count: number;
+  last_pruned_at: Timestamp;
+}
+
+/** The staff member who has a story open in the editor (advisory: saves are guarded by versions). */
+export interface ArticleEditingTable {
+  article_id: number;
+  user_id: number;
+  since: Timestamp;
+  seen_at: Timestamp;
+}
 
 export interface ArticleSourcesTable {
   id: Id;
@@ -151,6 +209,15 @@ export interface MediaTable {
   source_url: string | null;
   uploaded_by: number | null;
   created_at: Timestamp;
+  caption: Generated<string>;
+  credit: Generated<string>;
+  /** The focal point as fractions of the width and height (0..1). */
+  focal_x: Generated<number>;
+  focal_y: Generated<number>;
+  /** Part of every variant's name (see media/variants.ts); null for a file linked where it lives. */
+  variant_hash: string | null;
+  /** The stored image the variants are made from, never served; null for a linked file. */
+  master_key: string | null;
 }
 
 export interface RedirectsTable {
@@ -327,6 +394,58 @@ export interface MediaFilesTable {
   created_at: Timestamp;
 }
 
+/** What a link's provider said about it (oEmbed), kept so a story's links are looked up once. */
+export interface EmbedLookupsTable {
+  url: string;
+  provider_name: ColumnType<string, string | undefined, string>;
+  title: ColumnType<string, string | undefined, string>;
+  fetched_at: Timestamp;
+}
+
+/** The editors' front page: slot 0 is the lead, 1… the top stories; a pin may expire. */
+export interface FrontPageSlotsTable {
+  position: number;
+  article_id: number;
+  expires_at: Timestamp | null;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+
+/** The breaking-news banner (one row, id 1), shown on the front page until it expires. */
+export interface BreakingNewsTable {
+  id: number;
+  text: string;
+  url: ColumnType<string, string | undefined, string>;
+  expires_at: Timestamp;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+
+export type MenuName = "header" | "footer";
+export type MenuItemKind = "category" | "page" | "link";
+
+/** One link of the header or footer menu, at its place; `kind` says which target column is set. */
+export interface MenuItemsTable {
+  id: Id;
+  menu: MenuName;
+  position: number;
+  kind: MenuItemKind;
+  category_id: number | null;
+  page_id: number | null;
+  url: string | null;
+  /** Null: the category's name or the page's title as it is now. */
+  label: string | null;
+}
+
+/** A correction to a published story, shown on it and on /corrections/. */
+export interface ArticleCorrectionsTable {
+  id: Id;
+  article_id: number;
+  text: string;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -352,4 +471,14 @@ export interface Database {
   rate_limits: RateLimitsTable;
   media_files: MediaFilesTable;
   audit_log: AuditLogTable;
+  article_revisions: ArticleRevisionsTable;
+  article_revisions_pruned: ArticleRevisionsPrunedTable;
+  article_editing: ArticleEditingTable;
+  embed_lookups: EmbedLookupsTable;
+  front_page_slots: FrontPageSlotsTable;
+  breaking_news: BreakingNewsTable;
+  article_corrections: ArticleCorrectionsTable;
+  article_notes: ArticleNotesTable;
+  preview_links: PreviewLinksTable;
+  menu_items: MenuItemsTable;
 }

@@ -1,4 +1,7 @@
 import { sql } from "kysely";
+import type { Db } from "./database.js";
+import { toCount } from "./dialect.js";
+import { reusableQuery } from "./reusable-query.js";
 
 /**
  * What a story shows on reader pages besides its own row, read on PostgreSQL in the same statement
@@ -21,9 +24,13 @@ export interface StoryExtras {
     | {
         id: number;
         file_name: string;
+        mime_type: string;
         width: number | null;
         height: number | null;
         alt: string;
+        caption: string;
+        credit: string;
+        variant_hash: string | null;
         source_url: string | null;
       }
     | undefined;
@@ -46,7 +53,8 @@ export function storyExtrasPostgres(alias: string) {
         order by so.position), '[]')
       from article_sources so where so.article_id = ${s}.id),
     (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = ${s}.author_id),
-    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url)
+    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
+        m.mime_type, m.caption, m.credit, m.variant_hash)
       from media m where m.id = ${s}.featured_media_id),
     (select count(*) from comments cm where cm.article_id = ${s}.id and cm.status = 'approved')
   )`;
@@ -58,7 +66,21 @@ type ExtrasJson = [
   [number, string, string][],
   [string, string, string | null, string | null][],
   [number, string, string, string] | null,
-  [number, string, number | null, number | null, string, string | null] | null,
+  (
+    | [
+        number,
+        string,
+        number | null,
+        number | null,
+        string,
+        string | null,
+        string,
+        string,
+        string,
+        string | null,
+      ]
+    | null
+  ),
   number,
 ];
 
@@ -84,8 +106,30 @@ export function toStoryExtras(value: unknown): StoryExtras {
           height: media[3],
           alt: media[4],
           source_url: media[5],
+          mime_type: media[6],
+          caption: media[7],
+          credit: media[8],
+          variant_hash: media[9],
         }
       : undefined,
     comment_count: Number(comments as Json),
   };
+}
+
+const approvedCommentCounts = reusableQuery((db, params: { articleIds: number[] }) =>
+  db
+    .selectFrom("comments")
+    .select(["article_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("article_id", "in", params.articleIds)
+    .where("status", "=", "approved")
+    .groupBy("article_id"),
+);
+
+/** Approved-comment counts of many stories in one grouped query (0 for none): `comment_count` read on its own. */
+export async function countApprovedComments(db: Db, articleIds: number[]): Promise<Map<number, number>> {
+  const counts = new Map(articleIds.map((id) => [id, 0]));
+  if (articleIds.length === 0) return counts;
+  for (const row of await approvedCommentCounts(db, { articleIds }))
+    counts.set(row.article_id, toCount(row.n));
+  return counts;
 }

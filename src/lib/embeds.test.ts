@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { embedCards, embedOf } from "./embeds.js";
+import { bareLinks, describeBareLinks, embedCards, embedOf } from "./embeds.js";
+import { describePage, parseOembedResponse } from "./oembed.js";
 
 describe("embed cards", () => {
   test.each([
@@ -72,5 +73,49 @@ describe("embed cards", () => {
     const cards = embedCards(html);
     expect(cards).toContain('href="https://twitter.com/a/status/1?q=%22x%22&amp;y=&lt;b&gt;"');
     expect(cards).not.toContain("<b>");
+  });
+
+  test("what a provider said, written onto a bare link when the story was saved, titles its card", () => {
+    const href = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=10";
+    const html = `<p>Before.</p>\n<p><a href="${href.replace("&", "&amp;")}" rel="noopener">${href.replace("&", "&amp;")}</a></p>`;
+    expect(bareLinks(html)).toEqual([href]);
+    const described = describeBareLinks(
+      html,
+      new Map([[href, { providerName: "YouTube", title: 'The "Never" interview' }]]),
+    );
+    expect(described).toContain(
+      'title="The &quot;Never&quot; interview" data-embed-provider="YouTube" rel="noopener"',
+    );
+    // Described again (a later save), the link is rewritten the same way, not nested.
+    expect(
+      describeBareLinks(described, new Map([[href, { providerName: "YouTube", title: "x" }]])),
+    ).toContain('title="x" data-embed-provider="YouTube"');
+    const card = embedCards(described);
+    expect(card).toContain('<span class="embed-title">The &quot;Never&quot; interview</span>');
+    expect(card).toContain('data-embed-title="The &quot;Never&quot; interview"');
+  });
+
+  test("a page's head: its oEmbed link, else its Open Graph name and title, else its title", () => {
+    const page = describePage(
+      '<head><link rel="alternate" type="application/json+oembed" href="/oembed?u=1&amp;f=json"><meta property="og:title" content="A &amp; B"></head><body><title>no</title></body>',
+      "https://paper.example/story",
+    );
+    expect(page.oembedUrl).toBe("https://paper.example/oembed?u=1&f=json");
+    expect(page.description).toEqual({ providerName: "", title: "A & B" });
+    expect(describePage("<title> Plain\n title </title>", "https://x.example/").description?.title).toBe(
+      "Plain title",
+    );
+    expect(
+      describePage(
+        '<link rel="alternate" type="application/json+oembed" href="javascript:alert(1)">',
+        "https://x.example/",
+      ).oembedUrl,
+    ).toBeUndefined();
+    expect(parseOembedResponse('{"provider_name":"Vimeo","title":"  Flood   footage "}')).toEqual({
+      providerName: "Vimeo",
+      title: "Flood footage",
+    });
+    expect(parseOembedResponse("<html>")).toBeUndefined();
+    expect(parseOembedResponse("{}")).toBeUndefined();
   });
 });

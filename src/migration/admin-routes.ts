@@ -4,12 +4,12 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { adminLanguage, adminPageModel, adminSay } from "../accounts/admin-page.js";
 import { canManageSettings } from "../accounts/permissions.js";
-import { actorOf, allowOnly } from "../admin/guard.js";
-import { adminPageModel } from "../admin/page-model.js";
-import type { AppContext } from "../site/context.js";
-import { parseId } from "../site/requests.js";
-import { formatSiteDate } from "../site/settings.js";
+import { actorOf, allowOnly } from "../accounts/staff-guard.js";
+import type { AppContext } from "../context.js";
+import { parseId } from "../infrastructure/requests.js";
+import { formatSiteDate } from "../lib/site-date.js";
 import { IMPORT_KINDS } from "./import-report.js";
 import {
   getImportRun,
@@ -20,6 +20,8 @@ import {
 } from "./service.js";
 
 const BYTES_PER_MB = 1024 * 1024;
+/** How a file too large to upload is imported, on the server. */
+const SERVER_IMPORT_COMMAND = "npm run cli -- import wordpress FILE";
 
 function megabytes(bytes: number): string {
   return bytes >= BYTES_PER_MB ? `${(bytes / BYTES_PER_MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
@@ -41,31 +43,37 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     await Promise.allSettled([...running]);
   });
 
-  async function runRows(runs: ImportRunView[]) {
+  async function runRows(runs: ImportRunView[], language: string) {
     const { timezone } = await ctx.settings.get();
     return runs.map((run) => ({
       id: run.id,
       file_name: run.fileName,
       status: run.status,
       percent: run.percent,
-      started_at: formatSiteDate(run.startedAt, "d MMM yyyy, HH:mm", timezone),
+      started_at: formatSiteDate(run.startedAt, "d MMM yyyy, HH:mm", timezone, language),
       posts: run.report.counts.posts.imported,
       comments: run.report.counts.comments.imported,
     }));
   }
 
+  /** The upload page; `error` is the key of what is wrong with the upload ('' for none). */
   async function renderUploadPage(
     request: FastifyRequest,
     reply: FastifyReply,
-    error: string,
+    error: "" | `migration.upload_errors.${string}`,
     statusCode = 200,
   ) {
+    const language = await adminLanguage(ctx, request.actor?.language);
+    const say = await adminSay(ctx, request, language);
+    const maxMegabytes = Math.round(ctx.config.importMaxBytes / BYTES_PER_MB);
     const model = await adminPageModel(ctx, request, reply, {
-      title: "Import from WordPress",
+      title: say("migration.import.title"),
       section: "settings",
-      error,
-      max_mb: Math.round(ctx.config.importMaxBytes / BYTES_PER_MB),
-      runs: await runRows(await listImportRuns(ctx)),
+      lang: language,
+      error: error && say(error, { megabytes: maxMegabytes, command: SERVER_IMPORT_COMMAND }),
+      max_mb: maxMegabytes,
+      server_import_command: SERVER_IMPORT_COMMAND,
+      runs: await runRows(await listImportRuns(ctx), language),
     });
     return reply.code(statusCode).view("migration/views/import", {
       ...model,
@@ -79,9 +87,9 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
 
   app.post("/import/wordpress", async function uploadWordPressExport(request, reply) {
     if (!request.isMultipart())
-      return renderUploadPage(request, reply, "choose a WordPress export file (.xml)", 422);
+      return renderUploadPage(request, reply, "migration.upload_errors.no_file", 422);
     if (await isImportRunning(ctx))
-      return renderUploadPage(request, reply, "another import is running: wait for it to finish", 409);
+      return renderUploadPage(request, reply, "migration.upload_errors.running", 409);
     // `throwFileSizeLimit` is honoured per call by @fastify/multipart but missing from its types.
     const fileOptions: Parameters<FastifyRequest["file"]>[0] & { throwFileSizeLimit: boolean } = {
       limits: { fileSize: ctx.config.importMaxBytes, files: 1, fields: 10 },
@@ -90,7 +98,7 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     const part = await request.file(fileOptions);
     if (!part || part.filename === "") {
       if (part) part.file.resume();
-      return renderUploadPage(request, reply, "choose a WordPress export file (.xml)", 422);
+      return renderUploadPage(request, reply, "migration.upload_errors.no_file", 422);
     }
     const fetchField = part.fields.fetch_media;
     const fetchMedia =
@@ -102,10 +110,9 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     const { size } = await fs.stat(filePath);
     if (part.file.truncated || size === 0) {
       await fs.rm(filePath, { force: true });
-      const error = part.file.truncated
-        ? `is larger than ${Math.round(ctx.config.importMaxBytes / BYTES_PER_MB)} MB: import it on the server with \`npm run cli -- import wordpress FILE\``
-        : "is empty";
-      return renderUploadPage(request, reply, `The file ${error}.`, part.file.truncated ? 413 : 422);
+      return part.file.truncated
+        ? renderUploadPage(request, reply, "migration.upload_errors.too_large", 413)
+        : renderUploadPage(request, reply, "migration.upload_errors.empty", 422);
     }
 
     const runId = await new Promise<number>((resolve, reject) => {
@@ -136,15 +143,20 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       const run = id === undefined ? undefined : await getImportRun(ctx, id);
       if (!run) return reply.callNotFound();
       if ((request.headers.accept ?? "").includes("application/json")) return reply.send(run);
-      const { timezone } = await ctx.settings.get();
+      const [{ timezone }, language] = await Promise.all([
+        ctx.settings.get(),
+        adminLanguage(ctx, request.actor?.language),
+      ]);
+      const say = await adminSay(ctx, request, language);
       const report = run.report;
       // While it runs the page reloads itself every two seconds (no script needed).
       if (run.status === "running") reply.header("refresh", "2");
       return reply.view(
         "migration/views/import-run",
         await adminPageModel(ctx, request, reply, {
-          title: `Import of ${run.fileName}`,
+          title: say("migration.run.title", { file: run.fileName }),
           section: "settings",
+          lang: language,
           run: {
             id: run.id,
             file_name: run.fileName,
@@ -154,14 +166,11 @@ const migrationAdminRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
             read: megabytes(run.bytesRead),
             total: megabytes(run.bytesTotal),
             error: run.error ?? "",
-            started_at: formatSiteDate(run.startedAt, "d MMM yyyy, HH:mm", timezone),
+            started_at: formatSiteDate(run.startedAt, "d MMM yyyy, HH:mm", timezone, language),
           },
           source: report.source ?? "",
           wp_site_title: report.siteTitle ?? "",
-          counts: IMPORT_KINDS.map((kind) => ({
-            kind: kind === "other" ? "other items" : kind,
-            ...report.counts[kind],
-          })),
+          counts: IMPORT_KINDS.map((kind) => ({ kind, ...report.counts[kind] })),
           skip_reasons: Object.entries(report.skipReasons).map(([reason, count]) => ({ reason, count })),
           redirects: report.redirectsAdded,
           // Older runs' reports were saved before this part existed.

@@ -8,9 +8,9 @@ import { listUsers } from "../accounts/service.js";
 import { type ArticleSummary, getArticle, listArticlesForAdmin } from "../articles/service.js";
 import { listCategories, listTags } from "../articles/taxonomy.js";
 import { listArticleCommentsForExport } from "../comments/service.js";
+import type { AppContext } from "../context.js";
 import type { ArticleStatus, CommentStatus } from "../db/schema.js";
-import type { AppContext } from "../site/context.js";
-import { escapeHtml } from "../site/html-escape.js";
+import { escapeHtml } from "../lib/html-escape.js";
 import type { WxrComment, WxrCommentApproval, WxrPost, WxrWritableRecord } from "./wxr/types.js";
 import { blankWxrItem, writeWxr } from "./wxr/writer.js";
 
@@ -33,6 +33,7 @@ const WP_STATUS: Record<ArticleStatus, string> = {
   published: "publish",
   scheduled: "future",
   draft: "draft",
+  pending: "pending",
   trashed: "trash",
 };
 

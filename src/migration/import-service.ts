@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { createUser, getUser, getUserByEmail } from "../accounts/service.js";
-import { mediaUrl, recordRemoteMedia, saveImage } from "../articles/media.js";
+import { getPageAddress } from "../articles/pages.js";
 import {
   articlePath,
   attachFeaturedImageIfMissing,
@@ -14,9 +14,11 @@ import {
   rewriteArticleBody,
 } from "../articles/service.js";
 import { importComment } from "../comments/service.js";
-import { buildUserAgent, guardedFetch } from "../curation/fetcher/guarded-fetch.js";
+import type { AppContext } from "../context.js";
 import type { Db } from "../db/database.js";
-import type { AppContext } from "../site/context.js";
+import { buildUserAgent, guardedFetch } from "../lib/fetch/guarded-fetch.js";
+import { archivePath } from "../lib/slug.js";
+import { mediaUrl, recordRemoteMedia, saveImage } from "../media/service.js";
 import { addRedirect } from "../site/redirects.js";
 import { ImportBatch } from "./import-batch.js";
 import {
@@ -40,7 +42,7 @@ import {
   mapWxrComment,
 } from "./wxr/mapping.js";
 import { mediaUrlKey, rewriteMediaUrls } from "./wxr/media-urls.js";
-import { redirectRules } from "./wxr/permalinks.js";
+import { pageAddressFromLink, redirectRules } from "./wxr/permalinks.js";
 import { readWxr } from "./wxr/reader.js";
 import { type WxrAuthor, WxrError, type WxrItem, type WxrRecord, type WxrSite } from "./wxr/types.js";
 
@@ -260,7 +262,11 @@ class WordPressImport {
       userId = created.user.id;
       this.report.counts.authors.imported += 1;
       if (created.user.slug !== mapped.slug) {
-        await this.addRedirects(this.ctx.db, [`/author/${mapped.slug}`], `/author/${created.user.slug}/`);
+        await this.addRedirects(
+          this.ctx.db,
+          [`/author/${mapped.slug}`],
+          archivePath("author", created.user.slug),
+        );
       }
       if (mapped.hasPlaceholderEmail || created.user.email !== mapped.email) {
         addWarning(this.report, {
@@ -278,7 +284,7 @@ class WordPressImport {
         await addRedirect(
           this.ctx.db,
           `/?author=${author.wpId}`,
-          `/author/${user.slug}/`,
+          archivePath("author", user.slug),
           this.ctx.now().toISOString(),
         );
     }
@@ -369,6 +375,13 @@ class WordPressImport {
 
     const label = itemLabel(item);
     const stored = await this.batch.unit(async (trx) => {
+      // A page keeps its old address and its parent (when the parent came first in the export).
+      const parentLocalId =
+        article.isPage && item.parentId > 0
+          ? await store.getImportedId(trx, this.source, "post", String(item.parentId))
+          : undefined;
+      const parentAddress =
+        parentLocalId === undefined ? undefined : await getPageAddress({ db: trx }, parentLocalId);
       const saved = await importArticle(
         { db: trx, now: this.ctx.now },
         {
@@ -387,6 +400,12 @@ class WordPressImport {
           isPage: article.isPage,
           isSticky: article.isSticky,
           featuredMediaId: featuredId ?? null,
+          pagePath: !article.isPage
+            ? undefined
+            : parentAddress
+              ? `${parentAddress}/${article.slug}`
+              : pageAddressFromLink(item.link, article.slug),
+          parentId: parentAddress ? parentLocalId : null,
         },
       );
       await store.insertImportMapping(trx, {

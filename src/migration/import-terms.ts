@@ -13,6 +13,7 @@ import {
   renameTag,
   updateCategory,
 } from "../articles/taxonomy.js";
+import { archivePath } from "../lib/slug.js";
 import { addRedirect } from "../site/redirects.js";
 import type { ImportBatch } from "./import-batch.js";
 import { addFailure, addWarning, type ImportReport } from "./import-report.js";
@@ -164,7 +165,7 @@ export class ImportTerms {
         await addRedirect(
           this.ctx.db,
           `/?cat=${channel.wpId}`,
-          `/category/${localSlug}/`,
+          archivePath("category", localSlug),
           this.ctx.now().toISOString(),
         );
     }
@@ -181,7 +182,7 @@ export class ImportTerms {
       this.report.counts.tags.skipped += 1;
     } else {
       const nowIso = this.ctx.now().toISOString();
-      const [ensured] = await ensureTags(this.ctx.db, [name.slice(0, 100)], nowIso);
+      const [ensured] = await ensureTags(this.ctx.db, [name.slice(0, 100)], nowIso, "unicode");
       if (ensured === undefined) throw new Error(`tag "${name}" has no usable name`);
       id = ensured;
       // The tag was made (or found) by name; give it the WordPress slug so `/tag/slug/` still works.
@@ -210,7 +211,7 @@ export class ImportTerms {
 
   /** `/category/café/` → `/category/cafe/` when the WordPress slug could not be kept as it was. */
   private async redirectTerm(base: "category" | "tag", rawPath: string, localSlug: string): Promise<void> {
-    const toPath = `/${base}/${localSlug}/`;
+    const toPath = archivePath(base, localSlug);
     const fromPath = normalizeRedirectPath(`/${base}/${rawPath}`);
     if (fromPath === normalizeRedirectPath(toPath)) return;
     const nowIso = this.ctx.now().toISOString();

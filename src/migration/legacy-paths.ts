@@ -5,8 +5,8 @@
  * front page's route and never reaches the 404 handler.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../context.js";
 import type { Db } from "../db/database.js";
-import type { AppContext } from "../site/context.js";
 import { findRedirect } from "../site/redirects.js";
 
 /**

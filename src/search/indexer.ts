@@ -1,6 +1,6 @@
 import type { Db } from "../db/database.js";
+import { MAX_INDEXED_BODY_CHARS, plainTextOfHtml } from "../db/search-text.js";
 import * as store from "./store.js";
-import { MAX_INDEXED_BODY_CHARS, plainTextOfHtml } from "./text.js";
 
 /**
  * Keeps the full-text index in step with the articles. Article writes call these with their

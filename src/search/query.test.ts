@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { foldText, plainTextOfHtml } from "../db/search-text.js";
+import { highlightToHtml } from "./highlight.js";
 import { parseQuery, toFts5Match, toTsquery } from "./query.js";
-import { foldText, highlightToHtml, plainTextOfHtml } from "./text.js";
 
 describe("the reader's query language", () => {
   test.each([

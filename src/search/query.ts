@@ -1,4 +1,4 @@
-import { foldText, wordsOf } from "./text.js";
+import { foldText, wordsOf } from "../db/search-text.js";
 
 /**
  * The reader's query language, parsed once and compiled for each database:

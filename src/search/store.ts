@@ -2,9 +2,10 @@ import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import { dialectOf, toCount } from "../db/dialect.js";
 import type { ArticleSummaryRow } from "../db/schema.js";
+import { foldedWords, foldingTranslation } from "../db/search-text.js";
 import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
+import { HIGHLIGHT_MARKERS } from "./highlight.js";
 import { type ParsedQuery, toFts5Match, toTsquery, wantedWords } from "./query.js";
-import { foldedWords, foldingTranslation, HIGHLIGHT_MARKERS } from "./text.js";
 
 /**
  * The full-text index: table `article_search`, one row per article. SQLite keeps it in an FTS5
@@ -205,7 +206,14 @@ async function optimizeSqlite(db: Db): Promise<void> {
 
 // ── PostgreSQL (tsvector) ───────────────────────────────────────────────────
 
-const TS_CONFIG = sql.lit("simple");
+/**
+ * Words are indexed and queried with the site language's configuration (stemming: "выборы" finds
+ * "выборов"), read in SQL by `broadsheet_search_config()` (migration 0025), so a change of language
+ * needs no code path of its own beyond a reindex. Highlighting compares the document's own words
+ * with the reader's, unstemmed: `simple`.
+ */
+const TS_CONFIG = sql`broadsheet_search_config()`;
+const WORDS_CONFIG = sql.lit("simple");
 const headlineOptions = (highlightAll: boolean) =>
   [
     `StartSel=${HIGHLIGHT_MARKERS.start}`,
@@ -284,14 +292,14 @@ async function highlightPostgres(
   const word = sql.ref("doc_word.lexeme");
   const { rows } = await sql<HighlightedArticleRow & { extras: unknown }>`
     select ${articleColumns}, ${storyExtrasPostgres("articles")} as extras,
-      ts_headline(${TS_CONFIG}, article_search.title, marks.q, ${headlineOptions(true)}) as title_marked,
-      ts_headline(${TS_CONFIG}, article_search.excerpt, marks.q, ${headlineOptions(false)}) as excerpt_marked,
-      ts_headline(${TS_CONFIG}, article_search.body, marks.q, ${headlineOptions(false)}) as body_marked
+      ts_headline(${WORDS_CONFIG}, article_search.title, marks.q, ${headlineOptions(true)}) as title_marked,
+      ts_headline(${WORDS_CONFIG}, article_search.excerpt, marks.q, ${headlineOptions(false)}) as excerpt_marked,
+      ts_headline(${WORDS_CONFIG}, article_search.body, marks.q, ${headlineOptions(false)}) as body_marked
     from article_search
     join articles on articles.id = article_search.article_id
     cross join lateral (
       select string_agg('''' || replace(replace(${word}, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery as q
-      from unnest(tsvector_to_array(to_tsvector(${TS_CONFIG},
+      from unnest(tsvector_to_array(to_tsvector(${WORDS_CONFIG},
         article_search.title || ' ' || article_search.excerpt || ' ' || article_search.body))) as doc_word(lexeme)
       where ${folded(word)} = any(${wanted.exact}::text[])
         or ${folded(word)} like any(${wanted.prefixes.map((p) => `${p}%`)}::text[])
@@ -300,10 +308,17 @@ async function highlightPostgres(
   return rows.map((row) => ({ ...row, extras: toStoryExtras(row.extras) }));
 }
 
+/**
+ * Each field's words twice: stemmed by the site language (whole words find their forms) and as
+ * written (`simple`), so a prefix, which the query stems too ("electio*" → "electio"), still
+ * meets the unstemmed "election".
+ */
 function postgresVector(d: SearchDocument) {
-  return sql`setweight(to_tsvector(${TS_CONFIG}, ${foldedWords(d.title)}), 'A')
-    || setweight(to_tsvector(${TS_CONFIG}, ${foldedWords(d.excerpt)}), 'B')
-    || setweight(to_tsvector(${TS_CONFIG}, ${foldedWords(d.body)}), 'C')`;
+  const field = (text: string, weight: "A" | "B" | "C") => {
+    const words = foldedWords(text);
+    return sql`setweight(to_tsvector(${TS_CONFIG}, ${words}) || to_tsvector(${WORDS_CONFIG}, ${words}), ${sql.lit(weight)})`;
+  };
+  return sql`${field(d.title, "A")} || ${field(d.excerpt, "B")} || ${field(d.body, "C")}`;
 }
 
 async function upsertPostgres(db: Db, documents: SearchDocument[]): Promise<void> {

@@ -19,6 +19,20 @@ export async function findRedirect(db: Db, path: string) {
 }
 
 /**
+ * The redirect stored for the same path percent-encoded as this program writes it (`%D0%BF`):
+ * a browser or an old link may send `%d0%bf` for the same address.
+ */
+async function getRedirectOfEncoding(db: Db, path: string) {
+  let canonical: string;
+  try {
+    canonical = encodeURI(decodeURI(path).normalize("NFC"));
+  } catch {
+    return undefined;
+  }
+  return canonical === path ? undefined : getRedirect(db, canonical);
+}
+
+/**
  * The path WordPress would have served for an address wrapped in its `/index.php/…` permalink
  * prefix or an AMP `…/amp/` suffix; the path itself when it has neither.
  */
@@ -33,7 +47,7 @@ function withoutWordPressWrappers(path: string): string {
  * WordPress's `/index.php/…` or `…/amp/` forms of it (through that page's own redirect, in one hop).
  */
 export async function findMovedPath(db: Db, path: string) {
-  const stored = await getRedirect(db, path);
+  const stored = (await getRedirect(db, path)) ?? (await getRedirectOfEncoding(db, path));
   if (stored) return stored;
   const plain = withoutWordPressWrappers(path);
   if (plain === path) return undefined;

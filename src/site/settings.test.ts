@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { formatSiteDate, validateSettings } from "./settings.js";
+import { formatSiteDate } from "../lib/site-date.js";
+import { validateSettings } from "./settings.js";
 
 test.each([
   ["2022-05-22T10:00:00Z", "UTC", "Sun. May 22nd, 2022"],

@@ -1,8 +1,11 @@
 import { format } from "date-fns/format";
 import type { Db } from "../db/database.js";
-import { formatInZone } from "./site-date.js";
+import { defaultDateFormat, languageError } from "../lib/languages.js";
+import { problemText } from "../lib/problems.js";
+import { SLUG_STYLES, type SlugStyle } from "../lib/slug.js";
+import { checkText } from "../lib/text-input.js";
+import { SITE_PROBLEMS } from "./problems.js";
 import { listSettings, upsertSettings } from "./store.js";
-import { checkText } from "./text-input.js";
 
 /** Site-wide settings with their defaults; stored as one JSON value per key. */
 export interface SiteSettings {
@@ -13,7 +16,10 @@ export interface SiteSettings {
   /** date-fns pattern for the masthead and article dates. */
   dateFormat: string;
   postsPerPage: number;
+  /** A supported language tag (`ru`, `en-GB`): the theme's strings, dates, `<html lang dir>`, search stemming. */
   language: string;
+  /** How new slugs are made from titles; existing slugs never change with it. */
+  slugStyle: SlugStyle;
   commentsOpenByDefault: boolean;
   /** Category slugs shown in the masthead navigation, in order. */
   navCategorySlugs: string[];
@@ -29,6 +35,10 @@ export interface SiteSettings {
   commentNotifyAuthors: boolean;
   /** Where to report a vulnerability (mailto:, https: or tel: URIs), served as /.well-known/security.txt. */
   securityContacts: string[];
+  /** The media library image the site's icons are made from (favicon, touch icons); null: the theme's. */
+  siteIconMediaId: number | null;
+  /** The media library image the masthead shows instead of the title; null: the title. */
+  logoMediaId: number | null;
 }
 
 export const defaultSettings: SiteSettings = {
@@ -38,6 +48,7 @@ export const defaultSettings: SiteSettings = {
   dateFormat: "EEE. MMM do, yyyy",
   postsPerPage: 10,
   language: "en",
+  slugStyle: "unicode",
   commentsOpenByDefault: true,
   navCategorySlugs: [],
   feedFullText: true,
@@ -49,6 +60,8 @@ export const defaultSettings: SiteSettings = {
   commentMaxDepth: 5,
   commentNotifyAuthors: false,
   securityContacts: [],
+  siteIconMediaId: null,
+  logoMediaId: null,
 };
 
 /** At most this many security contacts (RFC 9116 allows several; a handful is plenty). */
@@ -95,45 +108,52 @@ function isValidDateFormat(pattern: string): boolean {
 export function validateSettings(update: Partial<SiteSettings>): FieldErrors {
   const errors: FieldErrors = {};
   if (update.title !== undefined && checkText(errors, "title", update.title.trim(), { max: 100 }))
-    if (update.title.trim() === "") errors.title = "must be 1 to 100 characters";
+    if (update.title.trim() === "") errors.title = problemText(SITE_PROBLEMS.title_length, { max: 100 });
   checkText(errors, "tagline", update.tagline, { max: 200 });
   if (update.timezone !== undefined && !isValidTimezone(update.timezone))
-    errors.timezone = "must be an IANA time zone such as Europe/London";
+    errors.timezone = SITE_PROBLEMS.timezone;
   if (update.dateFormat !== undefined && !isValidDateFormat(update.dateFormat))
-    errors.dateFormat = "is not a valid date pattern (for example EEE. MMM do, yyyy)";
+    errors.dateFormat = SITE_PROBLEMS.date_format;
   if (
     update.postsPerPage !== undefined &&
     (!Number.isInteger(update.postsPerPage) || update.postsPerPage < 1 || update.postsPerPage > 100)
   )
-    errors.postsPerPage = "must be a whole number from 1 to 100";
-  if (update.language !== undefined && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(update.language))
-    errors.language = "must be a language tag such as en or en-GB";
+    errors.postsPerPage = problemText(SITE_PROBLEMS.whole_number_range, { min: 1, max: 100 });
+  const language = update.language === undefined ? undefined : languageError(update.language);
+  if (language) errors.language = language;
+  if (update.slugStyle !== undefined && !SLUG_STYLES.includes(update.slugStyle))
+    errors.slugStyle = problemText(SITE_PROBLEMS.slug_style, { styles: SLUG_STYLES.join(", ") });
   if (
     update.commentModeration !== undefined &&
     !["all", "first-time", "none"].includes(update.commentModeration)
   )
-    errors.commentModeration = "must be all, first-time or none";
+    errors.commentModeration = SITE_PROBLEMS.comment_moderation;
   if (
     update.commentMaxLinks !== undefined &&
     (!Number.isInteger(update.commentMaxLinks) || update.commentMaxLinks < 0 || update.commentMaxLinks > 100)
   )
-    errors.commentMaxLinks = "must be a whole number from 0 to 100";
+    errors.commentMaxLinks = problemText(SITE_PROBLEMS.whole_number_range, { min: 0, max: 100 });
   if (
     update.commentCloseAfterDays !== undefined &&
     (!Number.isInteger(update.commentCloseAfterDays) || update.commentCloseAfterDays < 0)
   )
-    errors.commentCloseAfterDays = "must be 0 (never) or a number of days";
+    errors.commentCloseAfterDays = SITE_PROBLEMS.close_after_days;
   if (
     update.commentMaxDepth !== undefined &&
     (!Number.isInteger(update.commentMaxDepth) || update.commentMaxDepth < 1 || update.commentMaxDepth > 10)
   )
-    errors.commentMaxDepth = "must be a whole number from 1 to 10";
+    errors.commentMaxDepth = problemText(SITE_PROBLEMS.whole_number_range, { min: 1, max: 10 });
   if (
     update.securityContacts !== undefined &&
     (update.securityContacts.length > MAX_SECURITY_CONTACTS ||
       update.securityContacts.some((c) => c.length > 200 || !SECURITY_CONTACT_PATTERN.test(c)))
   )
-    errors.securityContacts = `must be up to ${MAX_SECURITY_CONTACTS} lines, each a mailto:, https:// or tel: address`;
+    errors.securityContacts = problemText(SITE_PROBLEMS.security_contacts, { max: MAX_SECURITY_CONTACTS });
+  for (const key of ["siteIconMediaId", "logoMediaId"] as const) {
+    const id = update[key];
+    if (id !== undefined && id !== null && !(Number.isSafeInteger(id) && id > 0))
+      errors[key] = SITE_PROBLEMS.image_id;
+  }
   return errors;
 }
 
@@ -162,7 +182,7 @@ export class SettingsService {
     }
     const merged = { ...defaultSettings };
     for (const key of Object.keys(defaultSettings) as SettingsField[]) {
-      if (key in stored && typeof stored[key] === typeof defaultSettings[key]) {
+      if (key in stored && isStorableAs(defaultSettings[key], stored[key])) {
         (merged as Record<string, unknown>)[key] = stored[key];
       }
     }
@@ -188,7 +208,18 @@ export class SettingsService {
   }
 }
 
-/** Formats a moment in the site's zone, e.g. the masthead's "Sun. May 22nd, 2022". */
-export function formatSiteDate(date: Date | string, pattern: string, timezone: string): string {
-  return formatInZone(typeof date === "string" ? new Date(date) : date, pattern, timezone);
+/** True when a stored value has the shape of the setting's default (an image id: a number or null). */
+function isStorableAs(fallback: unknown, value: unknown): boolean {
+  if (fallback === null) return value === null || typeof value === "number";
+  return typeof value === typeof fallback;
+}
+
+/**
+ * The date pattern pages use: the one an admin chose, or, while it is still the English default,
+ * the language's own (so a Russian site reads "пт, 4 декабря 2026 г." without touching the pattern).
+ */
+export function effectiveDateFormat(settings: Pick<SiteSettings, "dateFormat" | "language">): string {
+  return settings.dateFormat === defaultSettings.dateFormat
+    ? defaultDateFormat(settings.language)
+    : settings.dateFormat;
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/database.js";
+import type { MenuName } from "../db/schema.js";
 
 /** All stored settings as raw JSON strings keyed by name. */
 export async function listSettings(db: Db): Promise<{ key: string; value: string }[]> {
@@ -71,50 +72,29 @@ export async function insertInstallSecret(db: Db, secret: string, now: string): 
     .execute();
 }
 
-/**
- * Counts one request against a rate-limit counter and returns the count in its window and when
- * the window ends (ms since epoch). One atomic upsert: every node sees the same count.
- */
-export async function hitRateLimit(
+/** Both menus' items, each menu in order (a menu holds at most a few dozen). */
+export async function listMenuItems(db: Db) {
+  return db
+    .selectFrom("menu_items")
+    .select(["menu", "position", "kind", "category_id", "page_id", "url", "label"])
+    .orderBy("menu")
+    .orderBy("position")
+    .limit(200)
+    .execute();
+}
+
+export type MenuItemRow = Awaited<ReturnType<typeof listMenuItems>>[number];
+
+/** Replaces a menu's items with `items`, in that order; run it in the transaction that holds the menu's lock. */
+export async function replaceMenuItems(
   db: Db,
-  key: string,
-  nowMs: number,
-  windowMs: number,
-): Promise<{ hits: number; expires_at: number }> {
-  return db
-    .insertInto("rate_limits")
-    .values({ key, hits: 1, expires_at: nowMs + windowMs })
-    .onConflict((oc) =>
-      oc.column("key").doUpdateSet((eb) => ({
-        hits: eb
-          .case()
-          .when("rate_limits.expires_at", "<=", nowMs)
-          .then(1)
-          .else(eb("rate_limits.hits", "+", 1))
-          .end(),
-        expires_at: eb
-          .case()
-          .when("rate_limits.expires_at", "<=", nowMs)
-          .then(nowMs + windowMs)
-          .else(eb.ref("rate_limits.expires_at"))
-          .end(),
-      })),
-    )
-    .returning(["hits", "expires_at"])
-    .executeTakeFirstOrThrow();
-}
-
-/** The count of a rate-limit counter without counting a request (0 when its window is over). */
-export async function getRateLimit(db: Db, key: string, nowMs: number) {
-  return db
-    .selectFrom("rate_limits")
-    .select(["hits", "expires_at"])
-    .where("key", "=", key)
-    .where("expires_at", ">", nowMs)
-    .executeTakeFirst();
-}
-
-/** Removes counters whose window is over. */
-export async function deleteExpiredRateLimits(db: Db, nowMs: number): Promise<void> {
-  await db.deleteFrom("rate_limits").where("expires_at", "<=", nowMs).execute();
+  menu: MenuName,
+  items: Omit<MenuItemRow, "menu" | "position">[],
+): Promise<void> {
+  await db.deleteFrom("menu_items").where("menu", "=", menu).execute();
+  if (items.length === 0) return;
+  await db
+    .insertInto("menu_items")
+    .values(items.map((item, i) => ({ ...item, menu, position: i + 1 })))
+    .execute();
 }

@@ -1,5 +1,5 @@
 import { generateAtomFeed, generateJsonFeed, generateRssFeed } from "feedsmith";
-import { escapeHtml } from "../site/html-escape.js";
+import { escapeHtml } from "../lib/html-escape.js";
 
 /**
  * The three outgoing feed formats from one model, generated with feedsmith: RSS 2.0 (with

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import type { AppContext } from "../site/context.js";
-import { PAGE_CACHE_CONTROL } from "../site/page-cache.js";
-import { extendPageModel } from "../site/page-context.js";
+import type { AppContext } from "../context.js";
+import { PAGE_CACHE_CONTROL } from "../infrastructure/page-cache.js";
+import { extendPageModel } from "../pages/page-context.js";
 import { FEED_CONTENT_TYPES, type FeedFormat, renderFeed } from "./feeds.js";
 import {
   buildFeedModel,

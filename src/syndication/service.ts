@@ -1,8 +1,10 @@
 import { getAuthorBySlug } from "../accounts/service.js";
-import { articlePath } from "../articles/permalinks.js";
 import { type ArticleSummary, listPublishedArticles } from "../articles/service.js";
 import { getCategoryBySlug, getTagBySlug } from "../articles/taxonomy.js";
-import type { AppContext } from "../site/context.js";
+import type { AppContext } from "../context.js";
+import { stripInvalidXmlCharacters } from "../lib/html-escape.js";
+import { articlePath } from "../lib/permalinks.js";
+import { archivePath } from "../lib/slug.js";
 import type { FeedFormat, FeedItem, FeedModel } from "./feeds.js";
 import {
   MAX_URLS_PER_SITEMAP,
@@ -15,7 +17,6 @@ import {
   type SitemapFile,
   sitemapIndexXml,
   urlSetXml,
-  xmlSafeText,
 } from "./sitemaps.js";
 import * as store from "./store.js";
 
@@ -49,7 +50,7 @@ async function resolveScope(ctx: Ctx, scope: FeedScope, siteTitle: string) {
     return category
       ? {
           title: `${siteTitle} » ${category.name}`,
-          path: `/category/${category.slug}/`,
+          path: archivePath("category", category.slug),
           filter: { categoryId: category.id },
           description: category.description,
         }
@@ -58,14 +59,14 @@ async function resolveScope(ctx: Ctx, scope: FeedScope, siteTitle: string) {
   if (scope.kind === "tag") {
     const tag = await getTagBySlug(ctx, scope.slug);
     return tag
-      ? { title: `${siteTitle} » ${tag.name}`, path: `/tag/${tag.slug}/`, filter: { tagId: tag.id } }
+      ? { title: `${siteTitle} » ${tag.name}`, path: archivePath("tag", tag.slug), filter: { tagId: tag.id } }
       : undefined;
   }
   const author = await getAuthorBySlug(ctx, scope.slug);
   return author
     ? {
         title: `${siteTitle} » ${author.name}`,
-        path: `/author/${author.slug}/`,
+        path: archivePath("author", author.slug),
         filter: { authorId: author.id },
         description: `Stories by ${author.name}`,
       }
@@ -95,13 +96,13 @@ async function feedItems(ctx: Ctx, stories: ArticleSummary[], fullText: boolean)
     // stray control character would make strict readers reject the whole feed.
     return {
       url: story.url,
-      title: xmlSafeText(story.title),
-      summary: xmlSafeText(story.excerpt),
-      contentHtml: fullText ? xmlSafeText(absoluteLinks(html ?? "", base)) : undefined,
+      title: stripInvalidXmlCharacters(story.title),
+      summary: stripInvalidXmlCharacters(story.excerpt),
+      contentHtml: fullText ? stripInvalidXmlCharacters(absoluteLinks(html ?? "", base)) : undefined,
       published: story.published_at ?? story.created_at,
       updated: story.updated_at,
-      author: { name: xmlSafeText(story.author.name), url: story.author.url },
-      categories: [...story.categories, ...story.tags].map((term) => xmlSafeText(term.name)),
+      author: { name: stripInvalidXmlCharacters(story.author.name), url: story.author.url },
+      categories: [...story.categories, ...story.tags].map((term) => stripInvalidXmlCharacters(term.name)),
       image:
         story.featured_image && file
           ? {
@@ -111,7 +112,7 @@ async function feedItems(ctx: Ctx, stories: ArticleSummary[], fullText: boolean)
               alt: story.featured_image.alt,
             }
           : undefined,
-      sources: story.sources.map((s) => ({ url: s.url, name: xmlSafeText(s.name) })),
+      sources: story.sources.map((s) => ({ url: s.url, name: stripInvalidXmlCharacters(s.name) })),
     };
   });
 }
@@ -131,8 +132,8 @@ export async function buildFeedModel(ctx: Ctx, scope: FeedScope): Promise<FeedMo
   const items = await feedItems(ctx, stories, settings.feedFullText);
   const feedBase = `${base}${resolved.path}feed/`;
   return {
-    title: xmlSafeText(resolved.title),
-    description: xmlSafeText(
+    title: stripInvalidXmlCharacters(resolved.title),
+    description: stripInvalidXmlCharacters(
       ("description" in resolved && resolved.description) || settings.tagline || settings.title,
     ),
     homeUrl: `${base}${resolved.path}`,
@@ -223,7 +224,10 @@ export async function buildSitemapFile(
       limit: file.part === 1 ? page.limit - 1 : page.limit,
       offset: file.part === 1 ? 0 : page.offset - 1,
     });
-    urls = [...home, ...rows.map((r) => ({ loc: `${base}/category/${r.slug}/`, lastmod: r.lastmod }))];
+    urls = [
+      ...home,
+      ...rows.map((r) => ({ loc: `${base}${archivePath("category", r.slug)}`, lastmod: r.lastmod })),
+    ];
   } else {
     const list = file.kind === "tags" ? store.listTagsWithArticles : store.listAuthorsWithArticles;
     const prefix = file.kind === "tags" ? "tag" : "author";

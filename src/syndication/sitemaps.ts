@@ -4,6 +4,8 @@
  * plus categories (with the home page), tags and authors.
  */
 
+import { escapeXml } from "../lib/html-escape.js";
+
 /** The sitemaps.org limit of URLs in one file. */
 export const MAX_URLS_PER_SITEMAP = 50_000;
 /** Google News: at most 1,000 URLs, published in the last two days. */
@@ -78,26 +80,6 @@ export function monthRange(month: string): { from: string; until: string } {
     from: new Date(Date.UTC(year, monthNumber - 1, 1)).toISOString(),
     until: new Date(Date.UTC(year, monthNumber, 1)).toISOString(),
   };
-}
-
-// Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF).
-const INVALID_XML_CHARS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the characters XML forbids is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Text with the characters XML cannot carry removed (a stray control character would break the whole file). */
-export function xmlSafeText(text: string): string {
-  return text.replace(INVALID_XML_CHARS, "");
-}
-
-/** Escapes text for an XML element or attribute. */
-export function escapeXml(text: string): string {
-  return xmlSafeText(text)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';

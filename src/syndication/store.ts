@@ -52,7 +52,7 @@ export async function listPublishedArticleUrls(
 ) {
   return db
     .selectFrom("articles")
-    .select(["slug", "published_at", "updated_at"])
+    .select(["slug", "published_at", "updated_at", "page_path"])
     .where("status", "=", "published")
     .where("published_at", ">=", range.from)
     .where("published_at", "<", range.until)

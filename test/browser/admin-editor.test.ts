@@ -41,7 +41,8 @@ describe("the story editor in a browser", () => {
     const body = page.getByLabel("Story (Markdown)");
     await body.fill("The **harbour** closed at dawn.");
     const preview = page.locator("[data-preview-target]");
-    await expect.poll(() => preview.innerHTML()).toContain("<strong>harbour</strong>");
+    // The first preview may wait for the server's preview worker to finish starting.
+    await expect.poll(() => preview.innerHTML(), { timeout: 15_000 }).toContain("<strong>harbour</strong>");
     await body.pressSequentially("\n\n## Ferries wait", { delay: 5 });
     await expect.poll(() => preview.innerHTML()).toContain("<h2>Ferries wait</h2>");
 

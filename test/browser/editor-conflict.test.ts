@@ -1,9 +1,13 @@
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SESSION_COOKIE } from "../../src/site/requests.js";
 import type { TestUser } from "../support/site.js";
-import { launchChromium, type ServedSite, serveTestSite } from "./support.js";
+import {
+  launchChromium,
+  signedInPage as openSignedInPage,
+  type ServedSite,
+  serveTestSite,
+} from "./support.js";
 
 describe("two editors saving the same story in a browser", () => {
   let served: ServedSite;
@@ -19,13 +23,7 @@ describe("two editors saving the same story in a browser", () => {
     await served?.site.close();
   });
 
-  /** A browser window signed in as `user` (the session cookie a sign-in would set). */
-  async function signedInPage(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const cookie = (await served.site.sessionCookie(user)).slice(SESSION_COOKIE.length + 1);
-    await context.addCookies([{ name: SESSION_COOKIE, value: cookie, url: served.baseUrl }]);
-    return context.newPage();
-  }
+  const signedInPage = (user: TestUser) => openSignedInPage(browser, served, user);
 
   test("the later save shows a conflict page with both versions, keeps what was typed, and overwrites only when asked", async () => {
     const ada = await served.site.newUser({ role: "editor", name: "Ada Editor" });

@@ -2,19 +2,17 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { seedDemoContent } from "../../src/site/demo/seed-demo.js";
-import { launchChromium, type ServedSite, serveTestSite } from "./support.js";
+import { seedDemoContent } from "../../src/demo/seed-demo.js";
+import {
+  axeViolations,
+  describeViolation,
+  launchChromium,
+  type ServedSite,
+  serveTestSite,
+} from "./support.js";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/public-site");
-const AXE_SCRIPT = path.resolve(import.meta.dirname, "../../node_modules/axe-core/axe.min.js");
 const WIDTHS = [375, 1280] as const;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 describe("the public site in Chromium", () => {
   let browser: Browser;
@@ -200,25 +198,7 @@ describe("the public site in Chromium", () => {
         });
         const page = await context.newPage();
         await page.goto(served.baseUrl + target.url);
-        await page.addScriptTag({ path: AXE_SCRIPT });
-        const violations = (await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> };
-            }
-          ).axe;
-          const result = await axe.run(document, {
-            runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-          });
-          return result.violations;
-        })) as AxeViolation[];
-        for (const v of violations)
-          report.push(
-            `${target.name}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes
-              .map((n) => n.target.join(" "))
-              .slice(0, 3)
-              .join(", ")}`,
-          );
+        for (const v of await axeViolations(page)) report.push(`${target.name}: ${describeViolation(v)}`);
         await context.close();
       }
       fs.writeFileSync(

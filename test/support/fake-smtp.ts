@@ -45,3 +45,36 @@ export async function startFakeSmtp() {
   const port = (server.address() as net.AddressInfo).port;
   return { port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/** A single-part message's subject and text as the recipient reads them (MIME encodings undone). */
+export function readMessage(message: { data: string }): { subject: string; text: string } {
+  const split = message.data.indexOf("\r\n\r\n");
+  const head = message.data.slice(0, split).replace(/\r\n[ \t]+/g, " ");
+  const body = message.data.slice(split + 4);
+  const words = (value: string) =>
+    value.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_m, kind: string, data: string) =>
+      kind.toUpperCase() === "B"
+        ? Buffer.from(data, "base64").toString("utf8")
+        : quotedPrintable(data.replace(/_/g, " ")),
+    );
+  const subject = words(/^Subject: (.*)$/im.exec(head)?.[1] ?? "");
+  const encoding = /^Content-Transfer-Encoding: (\S+)/im.exec(head)?.[1]?.toLowerCase();
+  const text =
+    encoding === "base64"
+      ? Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8")
+      : encoding === "quoted-printable"
+        ? quotedPrintable(body.replace(/=\r\n/g, ""))
+        : body;
+  return { subject, text };
+}
+
+function quotedPrintable(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === "=" && /^[0-9A-F]{2}$/i.test(text.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(text[i], "utf8"));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}

@@ -4,9 +4,9 @@ import { createApiToken, createUser, startSession } from "../../src/accounts/ser
 import { type BuildOptions, buildApp } from "../../src/app.js";
 import { type ArticleDetail, type ArticleInput, createArticle } from "../../src/articles/service.js";
 import { type Config, loadConfig } from "../../src/config.js";
+import type { AppContext } from "../../src/context.js";
 import type { Role } from "../../src/db/schema.js";
-import type { AppContext } from "../../src/site/context.js";
-import { SESSION_COOKIE } from "../../src/site/requests.js";
+import { SESSION_COOKIE } from "../../src/infrastructure/requests.js";
 import type { SiteSettings } from "../../src/site/settings.js";
 import { createTestDatabase, type TestDatabase, testDialect } from "./database.js";
 
@@ -102,7 +102,12 @@ export async function createTestSite(
   const database = options.database ?? (await createTestDatabase());
   const clock = new TestClock(new Date(options.now ?? "2026-05-22T10:00:00.000Z"));
   const config: Config = {
-    ...loadConfig({ SITE_URL: "http://news.test", ALLOW_PRIVATE_FETCH: "true", RUN_SCHEDULERS: "false" }),
+    ...loadConfig({
+      SITE_URL: "http://news.test",
+      ALLOW_PRIVATE_FETCH: "true",
+      RUN_SCHEDULERS: "false",
+      EMBED_LOOKUPS: "false",
+    }),
     database: database.database,
     dataDir: database.dataDir,
     now: clock.now,

@@ -1,4 +1,6 @@
 // Settings page: shows today's masthead date for the date format and zone as they are typed.
+import { message } from "./messages.js";
+
 const form = document.querySelector("form[data-settings]");
 const pattern = form?.querySelector("#dateFormat");
 const zone = form?.querySelector("#timezone");
@@ -14,7 +16,7 @@ if (pattern && zone && output) {
         credentials: "same-origin",
       });
       const result = await response.json();
-      output.textContent = response.ok ? result.example : "(not a valid pattern)";
+      output.textContent = response.ok ? result.example : message("invalid_date_pattern");
     } catch {
       // Offline: the example is shown again after saving.
     }

@@ -45,7 +45,7 @@
       union all select 2, 0, id from older
       union all select 3, 0, id from newer
     )
-    select p.part, s.id, s.title, s.slug, s.excerpt, s.status, s.published_at, s.created_at, s.updated_at, s.author_id, s.featured_media_id, s.comments_open, s.is_page, s.is_sticky,
+    select p.part, s.id, s.title, s.slug, s.excerpt, s.status, s.published_at, s.created_at, s.updated_at, s.author_id, s.featured_media_id, s.comments_open, s.is_page, s.is_sticky, s.parent_id, s.page_path,
       case when p.part = 0 then s.body end as body,
       case when p.part = 0 then s.body_html end as body_html,
       case when p.part = 0 then s.version end as version,
@@ -58,7 +58,8 @@
         order by so.position), '[]')
       from article_sources so where so.article_id = s.id),
     (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = s.author_id),
-    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url)
+    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
+        m.mime_type, m.caption, m.credit, m.variant_hash)
       from media m where m.id = s.featured_media_id),
     (select count(*) from comments cm where cm.article_id = s.id and cm.status = 'approved')
   ) as extras

@@ -1,23 +1,22 @@
 
-    with listed as (
+    with pinned as (
+      select r.id, p.ord from unnest(string_to_array($1, ',')::int[]) with ordinality as p(id, ord)
+      join articles r on r.id = p.id where r.status = 'published' and r.is_page = 0
+    ),
+    listed as (
       select r.id, row_number() over (order by r.published_at desc, r.id desc) as ord from articles r
-      where r.status = 'published' and r.is_page = 0 order by r.published_at desc, r.id desc limit 10
+      where r.status = 'published' and r.is_page = 0 and r.id not in (select id from pinned) order by r.published_at desc, r.id desc limit 10
     ),
     sticky as (
-      select r.id from articles r where r.status = 'published' and r.is_page = 0 and r.is_sticky = 1 order by r.published_at desc, r.id desc limit 1
+      select r.id from articles r
+      where r.status = 'published' and r.is_page = 0 and r.is_sticky = 1 and r.id not in (select id from pinned) order by r.published_at desc, r.id desc limit 1
     ),
     shown as (
-      select id from sticky
-      union all
-      select id from (
-        select id from listed where id not in (select id from sticky) order by ord
-        limit case when exists (select 1 from sticky) then 4
-          else 5 end
-      ) top
+      select id from pinned union all select id from listed union all select id from sticky
     ),
     sections as (
       select section.ord, r.id, r.n
-      from unnest(string_to_array($1, ',')::int[]) with ordinality as section(category_id, ord)
+      from unnest(string_to_array($2, ',')::int[]) with ordinality as section(category_id, ord)
       cross join lateral (
         select r.id, row_number() over (order by r.published_at desc, r.id desc) as n from articles r
         where r.status = 'published' and r.is_page = 0 and r.id not in (select id from shown)
@@ -28,9 +27,10 @@
     parts as (
       select 0::bigint as part, ord, id from listed
       union all select 1, 0, id from sticky
-      union all select 2 + ord, n, id from sections
+      union all select 2, ord, id from pinned
+      union all select 3 + ord, n, id from sections
     )
-    select p.part, s.id, s.title, s.slug, s.excerpt, s.status, s.published_at, s.created_at, s.updated_at, s.author_id, s.featured_media_id, s.comments_open, s.is_page, s.is_sticky, null as body, null as body_html,
+    select p.part, s.id, s.title, s.slug, s.excerpt, s.status, s.published_at, s.created_at, s.updated_at, s.author_id, s.featured_media_id, s.comments_open, s.is_page, s.is_sticky, s.parent_id, s.page_path, null as body, null as body_html,
       json_build_array(
     (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
       from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = s.id),
@@ -40,10 +40,11 @@
         order by so.position), '[]')
       from article_sources so where so.article_id = s.id),
     (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = s.author_id),
-    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url)
+    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
+        m.mime_type, m.caption, m.credit, m.variant_hash)
       from media m where m.id = s.featured_media_id),
     (select count(*) from comments cm where cm.article_id = s.id and cm.status = 'approved')
   ) as extras
     from parts p join articles s on s.id = p.id
     order by p.part, p.ord
--- ["1,2,3"]
+-- ["7,5","1,2,3"]

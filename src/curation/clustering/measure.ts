@@ -5,8 +5,8 @@
  * Numbers only; nothing here asserts timing.
  */
 import { performance } from "node:perf_hooks";
-import { escapeHtml } from "../../site/html-escape.js";
-import { createSeededRandom } from "../../site/seeded-random.js";
+import { escapeHtml } from "../../lib/html-escape.js";
+import { createSeededRandom } from "../../lib/seeded-random.js";
 import { type ParsedItem, parseFeed } from "../parser/parse-feed.js";
 import { StoryClusterer } from "./story-clusterer.js";
 

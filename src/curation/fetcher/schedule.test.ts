@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { FetchError } from "./fetch-error.js";
+import { FetchError } from "../../lib/fetch/fetch-error.js";
 import {
   backoffDelayMinutes,
   decideAfterFetch,

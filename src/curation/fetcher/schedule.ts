@@ -1,5 +1,5 @@
-import { FetchError, type FetchErrorKind } from "./fetch-error.js";
-import type { GuardedResponse } from "./guarded-fetch.js";
+import { FetchError, type FetchErrorKind } from "../../lib/fetch/fetch-error.js";
+import type { GuardedResponse } from "../../lib/fetch/guarded-fetch.js";
 
 export { HostConcurrencyLimiter, MAX_CONCURRENT_FETCHES_PER_HOST } from "./host-limiter.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { htmlToText } from "../../site/html-text.js";
+import { htmlToText } from "../../lib/html-text.js";
 import { canonicalizeUrl, itemDedupKey, sanitizeItemHtml, urlDedupKey } from "./clean.js";
 
 const BASE = "https://site.example/news/story.html";

@@ -1,5 +1,5 @@
 import { resolveHttpUrl } from "../../lib/html-policy.js";
-import { htmlToText } from "../../site/html-text.js";
+import { htmlToText } from "../../lib/html-text.js";
 
 /** A feed a web page advertises with `<link rel="alternate">`. */
 export interface DiscoveredFeed {

@@ -1,7 +1,7 @@
 import { DetectError, parseFeed as parseAnyFeed } from "feedsmith";
+import { escapeHtml } from "../../lib/html-escape.js";
 import { resolveHttpUrl } from "../../lib/html-policy.js";
-import { escapeHtml } from "../../site/html-escape.js";
-import { htmlToText, truncateAtWord } from "../../site/html-text.js";
+import { htmlToText, truncateAtWord } from "../../lib/html-text.js";
 import { canonicalizeUrl, itemDedupKey, sanitizeItemHtml } from "./clean.js";
 import { decodeFeedBytes } from "./decode-feed-bytes.js";
 import { type DiscoveredFeed, discoverFeedUrls, looksLikeHtmlPage } from "./discover-feeds.js";

@@ -1,8 +1,8 @@
 // Why: readers search the site — a full-text index of every article (FTS5 on SQLite, a weighted
 // tsvector with a GIN index on PostgreSQL), filled here from the articles that already exist.
 import { type Kysely, sql } from "kysely";
-import { foldedWords, MAX_INDEXED_BODY_CHARS, plainTextOfHtml } from "../../search/text.js";
 import { dialectOf } from "../dialect.js";
+import { foldedWords, MAX_INDEXED_BODY_CHARS, plainTextOfHtml } from "../search-text.js";
 
 const BACKFILL_BATCH = 500;
 

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { htmlToText } from "../../site/html-text.js";
+import { htmlToText } from "../../lib/html-text.js";
 import { autop } from "./autop.js";
 import { commentHtmlToText, convertPostContent, EXCERPT_MAX_CHARS, htmlToExcerptText } from "./content.js";
 import { readWxr } from "./reader.js";

@@ -7,9 +7,9 @@
  */
 import sanitizeHtml from "sanitize-html";
 import { embedOf } from "../../lib/embeds.js";
+import { decodeBasicEntities, escapeHtml } from "../../lib/html-escape.js";
 import { NON_TEXT_TAGS, type SafeHtml, sanitizeWith } from "../../lib/html-policy.js";
-import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
-import { htmlToText, truncateAtWord } from "../../site/html-text.js";
+import { htmlToText, truncateAtWord } from "../../lib/html-text.js";
 import { autop } from "./autop.js";
 import { closerCache, replaceEnclosed } from "./enclosed.js";
 import {

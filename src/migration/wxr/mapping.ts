@@ -5,7 +5,7 @@
  */
 import type { ArticleStatus, CommentStatus, Role } from "../../db/schema.js";
 import type { SafeHtml } from "../../lib/html-policy.js";
-import { htmlToText } from "../../site/html-text.js";
+import { htmlToText } from "../../lib/html-text.js";
 import { commentHtmlToText, convertPostContent, htmlToExcerptText } from "./content.js";
 import { legacyPaths } from "./permalinks.js";
 import type { GalleryAttachments } from "./shortcodes.js";

@@ -4,8 +4,10 @@
  * `/?page_id=ID`), and at its old slugs (`_wp_old_slug`). Each of those that differs from the
  * Broadsheet permalink becomes a 301.
  */
+
+import { decodeSlug } from "../../lib/slug.js";
 import { formatWpDate } from "./dates.js";
-import { decodeWpSlug } from "./slug.js";
+import { normalizeSlug } from "./slug.js";
 
 /** A permanent redirect from an old path to an article's Broadsheet path. */
 export interface RedirectRule {
@@ -26,6 +28,24 @@ export function articlePath(slug: string, publishedAt: string, timeZone = "UTC")
 /** Broadsheet's path for an imported page: `/slug/`, like a top-level WordPress page. */
 export function pagePath(slug: string): string {
   return `/${slug}/`;
+}
+
+/**
+ * The address (`about-us/contact`, no slashes around) an imported page wants: its WordPress
+ * `<link>` path with each segment made a slug and the last one its own `slug`, or the slug alone
+ * when the link is a plain `?page_id=` one.
+ */
+export function pageAddressFromLink(link: string, slug: string): string {
+  let segments: string[] = [];
+  try {
+    segments = new URL(link.trim(), "http://placeholder.invalid").pathname.split("/").filter(Boolean);
+  } catch {
+    segments = [];
+  }
+  if (segments.length === 0 || segments.at(-1) === "index.php") return slug;
+  return [...segments.slice(0, -1).map((segment, i) => normalizeSlug(segment, `page-${i + 1}`)), slug].join(
+    "/",
+  );
 }
 
 function decodePath(path: string): string {
@@ -87,7 +107,7 @@ export function legacyPaths(post: LegacyUrlSource): string[] {
   paths.add(`/?${post.postType === "page" ? "page_id" : "p"}=${post.wpId}`);
 
   // WordPress redirects a former slug in the same position of the permalink to the post.
-  const slug = decodeWpSlug(post.postName);
+  const slug = decodeSlug(post.postName);
   if (fromLink !== undefined && !fromLink.includes("?") && slug !== "") {
     const segments = fromLink.split("/");
     if (segments.at(-1) === slug) {

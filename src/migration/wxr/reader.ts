@@ -4,6 +4,8 @@
  * structure the parser is and hands each finished element group to `record-builders.ts`.
  */
 import { SaxesParser, type SaxesTagNS } from "saxes";
+import { stripInvalidXmlCharacters } from "../../lib/html-escape.js";
+import { decodeSlug } from "../../lib/slug.js";
 import { XmlTextDecoder } from "./encoding.js";
 import { HTML_ENTITIES } from "./html-entities.js";
 import {
@@ -16,10 +18,8 @@ import {
   type ItemDraft,
   RawFields,
 } from "./record-builders.js";
-import { decodeWpSlug } from "./slug.js";
 import { AFTER_HEADER, CHILD_SCOPES, elementKey, FIELDS, type Scope } from "./structure.js";
 import { KEPT_POSTMETA_KEYS, OLD_SLUG_META_KEY, WxrError, type WxrRecord } from "./types.js";
-import { stripInvalidXmlCharacters } from "./xml-text.js";
 
 /** Options of `readWxr`. */
 export interface ReadWxrOptions {
@@ -244,7 +244,7 @@ class WxrParser {
     const domain = attributes.domain === "tag" ? "post_tag" : attributes.domain;
     if (!this.item || (domain !== "category" && domain !== "post_tag")) return;
     const name = text.trim();
-    const slug = decodeWpSlug(attributes.nicename ?? "") || name;
+    const slug = decodeSlug(attributes.nicename ?? "") || name;
     const isDuplicate = this.item.categories.some((ref) => ref.domain === domain && ref.slug === slug);
     if (slug !== "" && !isDuplicate) this.item.categories.push({ domain, slug, name: name || slug });
   }
@@ -286,7 +286,7 @@ class WxrParser {
   private addPostmeta(group: RawFields, item: ItemDraft): void {
     const key = group.trimmed("wp:meta_key");
     if (key === OLD_SLUG_META_KEY) {
-      const slug = decodeWpSlug(group.text("wp:meta_value"));
+      const slug = decodeSlug(group.text("wp:meta_value"));
       if (slug !== "" && !item.oldSlugs.includes(slug)) item.oldSlugs.push(slug);
     } else if (KEPT_POSTMETA_KEYS.has(key)) {
       item.postmeta[key] = group.text("wp:meta_value");

@@ -3,8 +3,9 @@
  * typed record, checking what WordPress's importer would check. Problems that make an item
  * unusable become a `WxrFailure`; the rest become `WxrIssue`s on the item.
  */
+
+import { decodeSlug } from "../../lib/slug.js";
 import { parseWpDate } from "./dates.js";
-import { decodeWpSlug } from "./slug.js";
 import type {
   WxrAuthor,
   WxrCategory,
@@ -149,9 +150,9 @@ export function buildAuthor(fields: RawFields): WxrAuthor | WxrFailure {
 /** A channel-level `wp:category`. */
 export function buildCategory(fields: RawFields): WxrCategory | WxrFailure {
   const name = fields.text("wp:cat_name").trim();
-  const slug = decodeWpSlug(fields.text("wp:category_nicename")) || name;
+  const slug = decodeSlug(fields.text("wp:category_nicename")) || name;
   if (slug === "") return failure("category", fields, "missing <wp:category_nicename> and <wp:cat_name>", "");
-  const parentSlug = decodeWpSlug(fields.text("wp:category_parent"));
+  const parentSlug = decodeSlug(fields.text("wp:category_parent"));
   return {
     kind: "category",
     wpId: parseNonNegativeInteger(fields.text("wp:term_id")) ?? null,
@@ -165,7 +166,7 @@ export function buildCategory(fields: RawFields): WxrCategory | WxrFailure {
 /** A channel-level `wp:tag`. */
 export function buildTag(fields: RawFields): WxrTag | WxrFailure {
   const name = fields.text("wp:tag_name").trim();
-  const slug = decodeWpSlug(fields.text("wp:tag_slug")) || name;
+  const slug = decodeSlug(fields.text("wp:tag_slug")) || name;
   if (slug === "") return failure("tag", fields, "missing <wp:tag_slug> and <wp:tag_name>", "");
   return {
     kind: "tag",
@@ -249,7 +250,7 @@ export function buildItem(draft: ItemDraft): WxrItem | WxrFailure {
     postDateGmt: postDate.iso,
     postDateSource: postDate.source,
     modifiedDateGmt: modified.iso,
-    postName: decodeWpSlug(fields.text("wp:post_name")),
+    postName: decodeSlug(fields.text("wp:post_name")),
     status,
     parentId: integerField(fields, "wp:post_parent", issues),
     menuOrder: integerField(fields, "wp:menu_order", issues),

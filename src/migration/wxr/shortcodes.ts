@@ -5,7 +5,7 @@
  * can fix them; silently deleting content would be worse.
  */
 
-import { decodeBasicEntities, escapeHtml } from "../../site/html-escape.js";
+import { decodeBasicEntities, escapeHtml } from "../../lib/html-escape.js";
 import { closerCache, replaceEnclosed } from "./enclosed.js";
 
 const ALIGN_CLASSES: ReadonlySet<string> = new Set(["alignleft", "alignright", "aligncenter", "alignnone"]);

@@ -4,7 +4,7 @@
  * time, so any size can be streamed without being held in memory.
  */
 
-import { createSeededRandom } from "../../site/seeded-random.js";
+import { createSeededRandom } from "../../lib/seeded-random.js";
 import type { WxrComment, WxrPost, WxrWritableRecord } from "./types.js";
 import { blankWxrItem } from "./writer.js";
 

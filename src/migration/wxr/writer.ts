@@ -7,6 +7,7 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { escapeXml } from "../../lib/html-escape.js";
 import { formatRssDate, formatWpDate, WP_ZERO_DATE } from "./dates.js";
 import {
   OLD_SLUG_META_KEY,
@@ -18,7 +19,7 @@ import {
   type WxrTag,
   type WxrWritableRecord,
 } from "./types.js";
-import { cdata, escapeXml } from "./xml-text.js";
+import { cdata } from "./xml-text.js";
 
 /** An item with every field at its empty value (an attachment's defaults): spread it and set what differs. */
 export function blankWxrItem(): Omit<WxrPost, "wpId" | "postType" | "title" | "link" | "guid"> & {

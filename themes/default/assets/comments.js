@@ -1,4 +1,14 @@
 // Progressive enhancement of the comment form; everything works without this file.
+
+// Interface strings in the page's language (`<meta name="theme-messages">`, from the theme's catalogues).
+const messages = JSON.parse(
+  document.querySelector('meta[name="theme-messages"]')?.getAttribute("content") || "{}",
+);
+const message = (key, values = {}) =>
+  (messages[key] ?? key).replace(/\{(\w+)\}/g, (whole, name) =>
+    name in values ? String(values[name]) : whole,
+  );
+
 // Reply links move the form under the comment; the form posts in place and shows the outcome;
 // a reader's remembered name, email and website are filled in from a cookie only this browser reads.
 const area = document.querySelector("[data-comments]");
@@ -53,14 +63,14 @@ if (area && respond && form) {
     const item = link.closest("li.comment");
     item.querySelector(":scope > .comment-body").after(respond);
     parentInput.value = link.dataset.replyTo;
-    heading.textContent = `Reply to ${link.dataset.replyName}`;
+    heading.textContent = message("reply_to", { name: link.dataset.replyName });
     cancel.hidden = false;
     body.focus();
   };
   const cancelReply = () => {
     home.after(respond);
     parentInput.value = "";
-    heading.textContent = "Leave a Reply";
+    heading.textContent = message("leave_reply");
     cancel.hidden = true;
   };
 
@@ -124,7 +134,7 @@ if (area && respond && form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
-    say("Sending your comment…");
+    say(message("sending"));
     try {
       const response = await fetch(form.action, {
         method: "POST",
@@ -137,27 +147,23 @@ if (area && respond && form) {
         const item = insertComment(result.comment);
         body.value = "";
         cancelReply();
-        say("Your comment has been posted.");
+        say(message("posted"));
         showForget();
         item.scrollIntoView({ block: "nearest" });
       } else if (response.status === 202) {
         body.value = "";
         cancelReply();
-        say(result.message ?? "Your comment is awaiting moderation.");
+        say(result.message ?? message("posted"));
         showForget();
       } else {
-        const errors = Object.fromEntries(
-          Object.entries(result.fields ?? {}).map(([name, why]) => [name, `${labelOf(name)} ${why}.`]),
-        );
-        say(result.error ?? "Your comment could not be sent. Please try again.", errors);
+        // The server words each problem in the site's language.
+        const errors = result.messages ?? {};
+        say(result.error ?? message("failed"), errors);
       }
     } catch {
-      say("Your comment could not be sent: check your connection and try again. Your text is still here.");
+      say(message("offline"));
     } finally {
       submit.disabled = false;
     }
   });
-
-  const labelOf = (name) =>
-    ({ name: "Name", email: "Email", url: "Website", body: "Comment", parent_id: "Reply" })[name] ?? name;
 }

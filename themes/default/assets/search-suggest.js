@@ -3,6 +3,15 @@
 // still submits to /search. Opt a box out with data-suggest="off". Follows the ARIA combobox
 // pattern: arrow keys move through the suggestions, Enter opens one, Escape closes the list.
 
+// Interface strings in the page's language (`<meta name="theme-messages">`, from the theme's catalogues).
+const messages = JSON.parse(
+  document.querySelector('meta[name="theme-messages"]')?.getAttribute("content") || "{}",
+);
+const message = (key, values = {}) =>
+  (messages[key] ?? key).replace(/\{(\w+)\}/g, (whole, name) =>
+    name in values ? String(values[name]) : whole,
+  );
+
 const MIN_CHARS = 2;
 const DEBOUNCE_MS = 150;
 let instances = 0;
@@ -20,7 +29,7 @@ function enhance(input) {
   list.id = listId;
   list.className = "search-suggest";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggested stories");
+  list.setAttribute("aria-label", message("suggested"));
   list.hidden = true;
   host.appendChild(list);
 
@@ -86,7 +95,7 @@ function enhance(input) {
       );
     });
     const all = option(`${listId}-all`, `/search?q=${encodeURIComponent(query)}`, (link) => {
-      link.textContent = `See all results for “${query}”`;
+      link.textContent = message("see_all", { query });
     });
     all.classList.add("search-suggest-all");
     list.appendChild(all);
@@ -94,8 +103,10 @@ function enhance(input) {
     input.setAttribute("aria-expanded", "true");
     status.textContent =
       suggestions.length === 0
-        ? "No suggested stories."
-        : `${suggestions.length} suggested ${suggestions.length === 1 ? "story" : "stories"}. Use the arrow keys to choose.`;
+        ? message("no_suggestions")
+        : message("suggestions_found", {
+            count: suggestions.length.toLocaleString(document.documentElement.lang),
+          });
   }
 
   async function fetchSuggestions(query) {
@@ -129,11 +140,22 @@ function enhance(input) {
     timer = setTimeout(() => fetchSuggestions(query), DEBOUNCE_MS);
   });
 
+  // A box behind a disclosure button (the masthead's, on small screens) takes focus as it opens and
+  // closes again on Escape, handing focus back to the button.
+  const disclosure = form.closest("details");
+  disclosure?.addEventListener("toggle", () => {
+    if (disclosure.open) input.focus();
+  });
+
   input.addEventListener("keydown", (event) => {
     if (list.hidden) {
       if (event.key === "ArrowDown" && input.value.trim().length >= MIN_CHARS) {
         event.preventDefault();
         fetchSuggestions(input.value.trim());
+      } else if (event.key === "Escape" && disclosure?.open) {
+        event.preventDefault();
+        disclosure.open = false;
+        disclosure.querySelector("summary")?.focus();
       }
       return;
     }

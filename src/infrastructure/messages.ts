@@ -1,0 +1,127 @@
+import fs from "node:fs";
+import path from "node:path";
+import i18next, { type i18n, type TFunction } from "i18next";
+import ICU from "i18next-icu";
+import { baseLanguage, SITE_LANGUAGES, type SiteLanguage } from "../lib/languages.js";
+import { srcDir, themesDir } from "../paths.js";
+
+/** A catalogue: nested objects of ICU messages (`{"comments": {"leave_reply": "Leave a Reply"}}`). */
+export interface Catalogue {
+  [key: string]: string | Catalogue;
+}
+
+function isCatalogue(value: unknown): value is Catalogue {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Liquid's keyword arguments (`t: count: 3, name: x` arrives as `["count", 3], ["name", x]`) as an object. */
+export function namedArguments(args: unknown[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const arg of args) if (Array.isArray(arg) && typeof arg[0] === "string") values[arg[0]] = arg[1];
+  return values;
+}
+
+/** `over`'s strings replace and extend `base`'s, key by key. */
+function mergeCatalogues(base: Catalogue, over: Catalogue): Catalogue {
+  const merged: Catalogue = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const held = merged[key];
+    merged[key] = isCatalogue(held) && isCatalogue(value) ? mergeCatalogues(held, value) : value;
+  }
+  return merged;
+}
+
+function readCatalogue(file: string): Catalogue {
+  if (!fs.existsSync(file)) return {};
+  const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (!isCatalogue(parsed)) throw new Error(`${file}: a catalogue is a JSON object of strings`);
+  return parsed;
+}
+
+/** Each language's `<language>.json` of every folder, later folders' strings over earlier ones'. */
+function catalogueFolders(folders: readonly string[]): Record<SiteLanguage, Catalogue> {
+  return Object.fromEntries(
+    SITE_LANGUAGES.map((language) => [
+      language,
+      folders.reduce<Catalogue>(
+        (catalogue, folder) =>
+          mergeCatalogues(catalogue, readCatalogue(path.join(folder, `${language}.json`))),
+        {},
+      ),
+    ]),
+  ) as Record<SiteLanguage, Catalogue>;
+}
+
+/** `themes/<name>/locales/<language>.json`, over the default theme's, for every supported language. */
+export function loadThemeCatalogues(themeName: string): Record<SiteLanguage, Catalogue> {
+  const folders = [...new Set(["default", themeName])].map((name) => path.join(themesDir, name, "locales"));
+  return catalogueFolders(folders);
+}
+
+/**
+ * The admin's catalogue in every supported language: each feature's `src/<feature>/locales/<language>.json`
+ * (a feature's file holds the section named after it; `src/admin/locales` also holds `common`, the
+ * words every screen uses), merged into one.
+ */
+export function loadAdminCatalogues(): Record<SiteLanguage, Catalogue> {
+  const folders = fs
+    .readdirSync(srcDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(srcDir, entry.name, "locales")))
+    .map((entry) => path.join(srcDir, entry.name, "locales"))
+    .sort();
+  return catalogueFolders(folders);
+}
+
+/**
+ * Interface strings in every supported language (a theme's, or the admin's), through i18next with
+ * ICU messages (plurals, numbers formatted for the language:
+ * `{count, plural, one {# comment} other {# comments}}`). A key missing in a language falls back
+ * to English, then to the key itself, so a theme that adds a string in English only still renders.
+ */
+export class Messages {
+  private readonly i18n: i18n;
+  private readonly translators = new Map<string, TFunction>();
+
+  constructor(readonly catalogues: Record<SiteLanguage, Catalogue>) {
+    this.i18n = i18next.createInstance();
+    this.i18n.use(ICU).init({
+      initAsync: false,
+      resources: Object.fromEntries(
+        Object.entries(catalogues).map(([language, catalogue]) => [language, { translation: catalogue }]),
+      ),
+      lng: "en",
+      fallbackLng: "en",
+      supportedLngs: [...SITE_LANGUAGES],
+      // Keys never name a namespace: an English label not yet in a catalogue ("OPML:") prints as it is.
+      nsSeparator: false,
+      // Output is escaped by the template (or by the caller), once.
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      showSupportNotice: false,
+    } as Parameters<i18n["init"]>[0]);
+  }
+
+  /** The message `key` in `language` (a tag such as `ru` or `en-GB`), with `values` filled in. */
+  t(language: string, key: string, values?: Record<string, unknown>): string {
+    return this.translator(language)(key, values ?? {}) as string;
+  }
+
+  /** Every string under `prefix` (`script`, `admin.script`) in `language` (fallen back to English key by key), for scripts. */
+  section(language: string, prefix: string): Catalogue {
+    const under = (catalogue: Catalogue) =>
+      prefix.split(".").reduce<Catalogue>((held, key) => {
+        const inner = held[key];
+        return isCatalogue(inner) ? inner : {};
+      }, catalogue);
+    return mergeCatalogues(under(this.catalogues.en), under(this.catalogues[baseLanguage(language) ?? "en"]));
+  }
+
+  private translator(language: string): TFunction {
+    let translator = this.translators.get(language);
+    if (!translator) {
+      translator = this.i18n.getFixedT(baseLanguage(language) ?? "en");
+      this.translators.set(language, translator);
+    }
+    return translator;
+  }
+}
