@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import i18next, { type i18n, type TFunction } from "i18next";
 import ICU from "i18next-icu";
+import { LRUCache } from "lru-cache";
 import { baseLanguage, SITE_LANGUAGES, type SiteLanguage } from "../lib/languages.js";
 import { srcDir, themesDir } from "../paths.js";
 
@@ -19,6 +20,15 @@ export function namedArguments(args: unknown[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const arg of args) if (Array.isArray(arg) && typeof arg[0] === "string") values[arg[0]] = arg[1];
   return values;
+}
+
+/** A memo key for `t`'s arguments, or undefined when a value is not a plain string, number or boolean. */
+function formattedKey(language: string, key: string, values?: Record<string, unknown>): string | undefined {
+  if (values)
+    for (const value of Object.values(values))
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+        return undefined;
+  return JSON.stringify([language, key, values ?? null]);
 }
 
 /** `over`'s strings replace and extend `base`'s, key by key. */
@@ -81,6 +91,12 @@ export function loadAdminCatalogues(): Record<SiteLanguage, Catalogue> {
 export class Messages {
   private readonly i18n: i18n;
   private readonly translators = new Map<string, TFunction>();
+  /**
+   * Messages already formatted, by language, key and values: the catalogues never change, and a
+   * page prints the same few dozen strings on every render (i18next's lookup and ICU formatting
+   * were a sixth of an uncached article's CPU).
+   */
+  private readonly formatted = new LRUCache<string, string>({ max: 20_000 });
 
   constructor(readonly catalogues: Record<SiteLanguage, Catalogue>) {
     this.i18n = i18next.createInstance();
@@ -103,7 +119,14 @@ export class Messages {
 
   /** The message `key` in `language` (a tag such as `ru` or `en-GB`), with `values` filled in. */
   t(language: string, key: string, values?: Record<string, unknown>): string {
-    return this.translator(language)(key, values ?? {}) as string;
+    const memoKey = formattedKey(language, key, values);
+    if (memoKey === undefined) return this.translator(language)(key, values ?? {}) as string;
+    let formatted = this.formatted.get(memoKey);
+    if (formatted === undefined) {
+      formatted = this.translator(language)(key, values ?? {}) as string;
+      this.formatted.set(memoKey, formatted);
+    }
+    return formatted;
   }
 
   /** Every string under `prefix` (`script`, `admin.script`) in `language` (fallen back to English key by key), for scripts. */
