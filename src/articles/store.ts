@@ -1295,15 +1295,19 @@ export async function markArticleUpdated(db: Db, id: number, at: string): Promis
 }
 
 /** A story's corrections, oldest first. */
-export async function listCorrectionsOfArticle(db: Db, articleId: number) {
-  return db
+const correctionsOfArticle = reusableQuery((db, params: { articleId: number }) =>
+  db
     .selectFrom("article_corrections")
     .select(["id", "text", "created_at"])
-    .where("article_id", "=", articleId)
+    .where("article_id", "=", params.articleId)
     .orderBy("created_at")
     .orderBy("id")
-    .limit(100)
-    .execute();
+    .limit(sql.lit(100)),
+);
+
+/** A story's corrections, oldest first (read for every uncached story page). */
+export async function listCorrectionsOfArticle(db: Db, articleId: number) {
+  return correctionsOfArticle(db, { articleId });
 }
 
 function publishedCorrections(db: Db) {

@@ -22,13 +22,22 @@ export function namedArguments(args: unknown[]): Record<string, unknown> {
   return values;
 }
 
-/** A memo key for `t`'s arguments, or undefined when a value is not a plain string, number or boolean. */
+/**
+ * A memo key for `t`'s arguments, or undefined when a value is not a plain string, number or
+ * boolean. Each value is written with its type and length, so two different sets of values can
+ * never make the same key.
+ */
 function formattedKey(language: string, key: string, values?: Record<string, unknown>): string | undefined {
+  let memoKey = `${language}\u0000${key}`;
   if (values)
-    for (const value of Object.values(values))
-      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
-        return undefined;
-  return JSON.stringify([language, key, values ?? null]);
+    for (const name in values) {
+      const value = values[name];
+      const type = typeof value;
+      if (type !== "string" && type !== "number" && type !== "boolean") return undefined;
+      const text = String(value);
+      memoKey += `\u0000${name}\u0000${type[0]}${text.length}:${text}`;
+    }
+  return memoKey;
 }
 
 /** `over`'s strings replace and extend `base`'s, key by key. */
