@@ -264,6 +264,18 @@ describe("admin catalogues", () => {
     expect(literal).toEqual([]);
   });
 
+  test("a message formatted once is given again only for the same language and values", () => {
+    const messages = new Messages(admin);
+    const inDays = (language: string, days: unknown) =>
+      messages.t(language, "accounts.tokens.in_days", { days });
+    for (let round = 0; round < 2; round++) {
+      expect(inDays("en", 1)).toBe("In 1 day");
+      expect(inDays("en", 30)).toBe("In 30 days");
+      expect(inDays("ru", 30)).toBe("Через 30 дней");
+      expect(inDays("en", "30")).toBe("In 30 days");
+    }
+  });
+
   test("admin plurals follow each language's rules", () => {
     const messages = new Messages(admin);
     expect(messages.t("en", "accounts.tokens.in_days", { days: 30 })).toBe("In 30 days");

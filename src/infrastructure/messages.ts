@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import i18next, { type i18n, type TFunction } from "i18next";
 import ICU from "i18next-icu";
-import { LRUCache } from "lru-cache";
 import { baseLanguage, SITE_LANGUAGES, type SiteLanguage } from "../lib/languages.js";
 import { srcDir, themesDir } from "../paths.js";
 
@@ -21,6 +20,8 @@ export function namedArguments(args: unknown[]): Record<string, unknown> {
   for (const arg of args) if (Array.isArray(arg) && typeof arg[0] === "string") values[arg[0]] = arg[1];
   return values;
 }
+
+const MAX_FORMATTED = 20_000;
 
 /**
  * A memo key for `t`'s arguments, or undefined when a value is not a plain string, number or
@@ -105,7 +106,7 @@ export class Messages {
    * page prints the same few dozen strings on every render (i18next's lookup and ICU formatting
    * were a sixth of an uncached article's CPU).
    */
-  private readonly formatted = new LRUCache<string, string>({ max: 20_000 });
+  private readonly formatted = new Map<string, string>();
 
   constructor(readonly catalogues: Record<SiteLanguage, Catalogue>) {
     this.i18n = i18next.createInstance();
@@ -133,6 +134,8 @@ export class Messages {
     let formatted = this.formatted.get(memoKey);
     if (formatted === undefined) {
       formatted = this.translator(language)(key, values ?? {}) as string;
+      // Values such as commenters' names are unbounded: start afresh rather than grow.
+      if (this.formatted.size >= MAX_FORMATTED) this.formatted.clear();
       this.formatted.set(memoKey, formatted);
     }
     return formatted;
