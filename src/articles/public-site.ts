@@ -345,7 +345,7 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     newestStories(ctx),
   ]);
   if (!rows) return undefined;
-  const corrections = (await correctionsOf(ctx, rows.article.id)).map((c) => ({
+  const corrections = (rows.corrections ?? (await correctionsOf(ctx, rows.article.id))).map((c) => ({
     text: c.text,
     created_at: new Date(c.created_at).toISOString(),
   }));

@@ -786,14 +786,16 @@ export interface ArticlePageRows {
   next: ArticleSummaryRow | undefined;
   /** Per story id; undefined when the page's stories are to be hydrated by `listCategoriesOfArticles` and its kin. */
   extras: Map<number, StoryExtras> | undefined;
+  /** The story's corrections, oldest first; undefined when they are to be read by `listCorrectionsOfArticle`. */
+  corrections: CorrectionRow[] | undefined;
 }
 
 /**
  * The published article at `slug` with its related stories (`listRelatedPublishedArticles`) and the
  * stories just before and after it (`getAdjacentPublishedArticle`), or undefined for a missing,
  * unpublished or trashed slug. SQLite runs those queries one by one (each a function call away);
- * PostgreSQL reads it all, with every story's terms, sources, author, image and comment count, in
- * one statement (`articlePagePostgres`), since each statement is a round trip to the server.
+ * PostgreSQL reads it all, with every story's terms, sources, author, image and comment count and
+ * the story's corrections, in one statement (`articlePagePostgres`), since each statement is a round trip to the server.
  */
 export async function getArticlePageRows(
   db: Db,
@@ -820,7 +822,14 @@ async function articlePageSqlite(db: Db, slug: string, relatedLimit: number) {
     getAdjacentPublishedArticle(db, position, "older"),
     getAdjacentPublishedArticle(db, position, "newer"),
   ]);
-  return { article: { ...row, published_at: row.published_at }, related, previous, next, extras: undefined };
+  return {
+    article: { ...row, published_at: row.published_at },
+    related,
+    previous,
+    next,
+    extras: undefined,
+    corrections: undefined,
+  };
 }
 
 /** `summaryColumns` of a table alias, as raw SQL. */
@@ -833,22 +842,27 @@ function isListedStory(alias: string) {
   return sql.raw(`${alias}.status = 'published' and ${alias}.is_page = 0`);
 }
 
-/** What a reader page's statement returns per story: which list it belongs to, its row, its extras. */
-type PartRow = ArticleRow & { part: number; extras: unknown };
+/**
+ * What a reader page's statement returns per story: which list it belongs to, its row, its extras
+ * (and for the article page's own story, its corrections).
+ */
+type PartRow = ArticleRow & { part: number; extras: unknown; corrections?: CorrectionRow[] | null };
 
 /** Splits a page statement's rows into story rows (without the part, extras and, unless asked, body). */
 function splitParts(rows: PartRow[]) {
   const parts = new Map<number, ArticleSummaryRow[]>();
   const extras = new Map<number, StoryExtras>();
   const bodies = new Map<number, { body: string; body_html: string; version: number }>();
-  for (const { part, extras: json, body, body_html, version, ...row } of rows) {
+  const corrections = new Map<number, CorrectionRow[]>();
+  for (const { part, extras: json, body, body_html, version, corrections: held, ...row } of rows) {
     const list = parts.get(part);
     if (list) list.push(row);
     else parts.set(part, [row]);
     if (!extras.has(row.id)) extras.set(row.id, toStoryExtras(json));
     if (body !== null && body_html !== null) bodies.set(row.id, { body, body_html, version });
+    if (held) corrections.set(row.id, held);
   }
-  return { parts, extras, bodies };
+  return { parts, extras, bodies, corrections };
 }
 
 const ARTICLE = 0;
@@ -915,6 +929,12 @@ export function articlePagePostgresQuery(params: { slug: string; relatedLimit: n
       case when p.part = ${sql.lit(ARTICLE)} then s.body end as body,
       case when p.part = ${sql.lit(ARTICLE)} then s.body_html end as body_html,
       case when p.part = ${sql.lit(ARTICLE)} then s.version end as version,
+      case when p.part = ${sql.lit(ARTICLE)} then (
+        select coalesce(json_agg(json_build_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
+          order by c.created_at, c.id), '[]'::json)
+        from (select id, text, created_at from article_corrections where article_id = s.id
+          order by created_at, id limit ${sql.lit(MAX_CORRECTIONS_SHOWN)}) c
+      ) end as corrections,
       ${storyExtrasPostgres("s")} as extras
     from parts p join articles s on s.id = p.id
     order by p.part, p.ord`;
@@ -930,7 +950,7 @@ async function articlePagePostgres(
   slug: string,
   relatedLimit: number,
 ): Promise<ArticlePageRows | undefined> {
-  const { parts, extras, bodies } = splitParts(
+  const { parts, extras, bodies, corrections } = splitParts(
     await articlePagePostgresStatement(db, { slug, relatedLimit }),
   );
   const [row] = parts.get(ARTICLE) ?? [];
@@ -942,6 +962,7 @@ async function articlePagePostgres(
     previous: parts.get(OLDER)?.[0],
     next: parts.get(NEWER)?.[0],
     extras,
+    corrections: corrections.get(row.id) ?? [],
   };
 }
 
@@ -1295,6 +1316,9 @@ export async function markArticleUpdated(db: Db, id: number, at: string): Promis
 }
 
 /** A story's corrections, oldest first. */
+/** Corrections a story page shows at most. */
+const MAX_CORRECTIONS_SHOWN = 100;
+
 const correctionsOfArticle = reusableQuery((db, params: { articleId: number }) =>
   db
     .selectFrom("article_corrections")
@@ -1302,8 +1326,11 @@ const correctionsOfArticle = reusableQuery((db, params: { articleId: number }) =
     .where("article_id", "=", params.articleId)
     .orderBy("created_at")
     .orderBy("id")
-    .limit(sql.lit(100)),
+    .limit(sql.lit(MAX_CORRECTIONS_SHOWN)),
 );
+
+/** A correction as a story page shows it. */
+export type CorrectionRow = Awaited<ReturnType<typeof correctionsOfArticle>>[number];
 
 /** A story's corrections, oldest first (read for every uncached story page). */
 export async function listCorrectionsOfArticle(db: Db, articleId: number) {

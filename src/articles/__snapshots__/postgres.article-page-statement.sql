@@ -49,6 +49,12 @@
       case when p.part = 0 then s.body end as body,
       case when p.part = 0 then s.body_html end as body_html,
       case when p.part = 0 then s.version end as version,
+      case when p.part = 0 then (
+        select coalesce(json_agg(json_build_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
+          order by c.created_at, c.id), '[]'::json)
+        from (select id, text, created_at from article_corrections where article_id = s.id
+          order by created_at, id limit 100) c
+      ) end as corrections,
       json_build_array(
     (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
       from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = s.id),
