@@ -88,6 +88,11 @@ describe(`pages on ${testDialect}`, () => {
         .pages.map((p: { path: string }) => p.path)
         .sort(),
     ).toEqual(["/about/", "/about/team/"]);
+    const unknownStatus = await api("editor", "GET", "/pages?status=hidden");
+    expect(unknownStatus.statusCode).toBe(400);
+    expect(unknownStatus.json().fields).toEqual({
+      status: "must be draft, pending, scheduled, published or trashed",
+    });
     const aboutId = pages.json().pages.find((p: { path: string }) => p.path === "/about/").id;
     expect((await api("editor", "GET", `/articles/${aboutId}`)).statusCode).toBe(404);
     expect((await api("editor", "PATCH", `/articles/${aboutId}`, { title: "x" })).statusCode).toBe(404);

@@ -2,9 +2,8 @@ import type { FastifyPluginAsync } from "fastify";
 import { apiActorOf } from "../accounts/api-auth.js";
 import { canManagePages } from "../accounts/permissions.js";
 import { createPage, deletePage, getPage, listPages, type PageInput, updatePage } from "../articles/pages.js";
-import { ARTICLE_STATUSES } from "../articles/service.js";
+import { isArticleStatus, STATUS_PROBLEM } from "../articles/service.js";
 import type { AppContext } from "../context.js";
-import type { ArticleStatus } from "../db/schema.js";
 import { MAX_ROW_ID, parseId, parsePageNumber, sendFieldErrors } from "../infrastructure/requests.js";
 import { adminPageJson, adminPageSummaryJson, articleEtag, versionFromIfMatch } from "./serializers.js";
 import { sendStale, sendWriteResult } from "./write-results.js";
@@ -39,10 +38,10 @@ const pagesApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       if (!canManagePages(apiActorOf(request))) return reply.code(403).send(FORBIDDEN);
       const page = parsePageNumber(request.query.page);
       if (!page) return sendFieldErrors(reply, { page: "must be a whole number from 1" }, 400);
-      const status = request.query.status;
-      if (status && !(ARTICLE_STATUSES as readonly string[]).includes(status))
-        return sendFieldErrors(reply, { status: "must be draft, scheduled, published or trashed" }, 400);
-      const result = await listPages(ctx, { status: status as ArticleStatus | undefined }, page);
+      const status = request.query.status || undefined;
+      if (status !== undefined && !isArticleStatus(status))
+        return sendFieldErrors(reply, { status: STATUS_PROBLEM }, 400);
+      const result = await listPages(ctx, { status }, page);
       return reply.send({
         pages: result.items.map(adminPageSummaryJson),
         page: result.page,

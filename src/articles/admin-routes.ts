@@ -15,7 +15,6 @@ import {
 import { listUsers } from "../accounts/service.js";
 import { actorOf, allowOnly, denyUnless } from "../accounts/staff-guard.js";
 import type { AppContext } from "../context.js";
-import type { ArticleStatus } from "../db/schema.js";
 import { fieldsAsBody, readMultipartForm } from "../infrastructure/multipart.js";
 import { field, parseId, parsePageNumber, sendFieldErrors } from "../infrastructure/requests.js";
 import { articlePath } from "../lib/permalinks.js";
@@ -47,7 +46,6 @@ import { listArticleNotes } from "./review/service.js";
 import { editingHolderView } from "./revisions/admin-routes.js";
 import { claimArticleEditing, findPendingAutosave } from "./revisions/service.js";
 import {
-  ARTICLE_STATUSES,
   type ArticleDetail,
   type ArticleSummary,
   countArticlesByStatus,
@@ -55,6 +53,7 @@ import {
   deleteArticle,
   type FieldErrors,
   getArticle,
+  isArticleStatus,
   LIMITS,
   listArticlesForAdmin,
   trashArticle,
@@ -110,9 +109,8 @@ const articleAdminRoutes: FastifyPluginAsync<{ ctx: AppContext; kind?: "article"
     const actor = actorOf(request);
     const seesEveryone = isEditorOrAbove(actor);
     const query = request.query;
-    const status = (ARTICLE_STATUSES as readonly string[]).includes(query.status ?? "")
-      ? (query.status as ArticleStatus)
-      : undefined;
+    const requested = query.status;
+    const status = isArticleStatus(requested) ? requested : undefined;
     const authorFilter = seesEveryone ? parseId(query.author ?? "") : undefined;
     const categoryFilter = parseId(query.category ?? "");
     const q = (query.q ?? "").trim().slice(0, MAX_SEARCH_LENGTH);

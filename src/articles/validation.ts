@@ -13,6 +13,14 @@ export const ARTICLE_STATUSES: readonly ArticleStatus[] = [
   "published",
   "trashed",
 ];
+
+/** Whether `value` names an article status (a query parameter or an input field). */
+export function isArticleStatus(value: unknown): value is ArticleStatus {
+  return (ARTICLE_STATUSES as readonly unknown[]).includes(value);
+}
+
+/** What a refused status is told: every status there is. */
+export const STATUS_PROBLEM = ARTICLE_PROBLEMS.status_invalid;
 export const LIMITS = {
   title: 300,
   slug: 200,
@@ -96,8 +104,7 @@ export function validateArticleInput(input: ArticleInput, creating: boolean): Fi
   checkText(errors, "excerpt", input.excerpt, { max: LIMITS.excerpt, column: "text", multiline: true });
   checkText(errors, "body", input.body, { max: LIMITS.body, column: "text", multiline: true });
   checkText(errors, "author_email", input.author_email, { max: LIMITS.authorEmail });
-  if (input.status !== undefined && !(ARTICLE_STATUSES as readonly string[]).includes(input.status))
-    errors.status = ARTICLE_PROBLEMS.status_invalid;
+  if (input.status !== undefined && !isArticleStatus(input.status)) errors.status = STATUS_PROBLEM;
   if (input.published_at !== undefined && input.published_at !== null && input.published_at !== "") {
     if (!parseDate(input.published_at)) errors.published_at = DATE_PROBLEM;
   }
