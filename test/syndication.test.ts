@@ -2,8 +2,8 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import Fastify from "fastify";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { insertMedia } from "../src/articles/store.js";
 import { decodeBasicEntities, escapeHtml } from "../src/lib/html-escape.js";
+import { insertMedia } from "../src/media/store.js";
 import syndicationRoutes from "../src/syndication/routes.js";
 import { createTestSite, type TestSite, type TestUser, testDialect } from "./support/site.js";
 
@@ -44,6 +44,10 @@ describe(`feeds and sitemaps on ${testDialect}`, () => {
       width: 800,
       height: 600,
       alt: "The harbour",
+      caption: "",
+      credit: "",
+      variant_hash: null,
+      master_key: null,
       source_url: null,
       uploaded_by: editor.id,
       created_at: "2026-05-01T00:00:00.000Z",

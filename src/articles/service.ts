@@ -144,7 +144,7 @@ async function featuredImageProblem(
   isGoingPublic: boolean,
 ): Promise<string | undefined> {
   if (!mediaId) return undefined;
-  const media = await store.getMediaById(db, mediaId);
+  const media = await store.getLeadImage(db, mediaId);
   if (!media) return "no such image";
   if (isGoingPublic && media.alt.trim() === "") return LEAD_IMAGE_NEEDS_ALT;
   return undefined;

@@ -457,22 +457,14 @@ export async function listCategoriesByNames(db: Db, lowerNames: string[]) {
     .execute();
 }
 
-export async function insertCategory(
-  db: Db,
-  category: {
-    name: string;
-    slug: string;
-    description: string;
-    parent_id: number | null;
-    nav_position: number | null;
-    created_at: string;
-  },
-) {
-  return db
-    .insertInto("categories")
-    .values(category)
-    .returning(["id", "name", "slug"])
-    .executeTakeFirstOrThrow();
+/** A new category's row. */
+interface NewCategory {
+  name: string;
+  slug: string;
+  description: string;
+  parent_id: number | null;
+  nav_position: number | null;
+  created_at: string;
 }
 
 /**
@@ -482,9 +474,7 @@ export async function insertCategory(
 export async function insertTermIfSlugFree<T extends "categories" | "tags">(
   db: Db,
   table: T,
-  term: T extends "categories"
-    ? Parameters<typeof insertCategory>[1]
-    : { name: string; slug: string; created_at: string },
+  term: T extends "categories" ? NewCategory : { name: string; slug: string; created_at: string },
 ): Promise<{ id: number; name: string; slug: string } | undefined> {
   return (
     db
@@ -540,10 +530,6 @@ export async function listTagsByNames(db: Db, lowerNames: string[]) {
     .select(["id", "name", "slug"])
     .where((eb) => eb(eb.fn("lower", ["name"]), "in", lowerNames))
     .execute();
-}
-
-export async function insertTag(db: Db, tag: { name: string; slug: string; created_at: string }) {
-  return db.insertInto("tags").values(tag).returning(["id", "name", "slug"]).executeTakeFirstOrThrow();
 }
 
 export async function updateTag(
@@ -602,46 +588,9 @@ export async function listMediaByIds(db: Db, ids: number[]) {
   return mediaByIds(db, { ids });
 }
 
-export async function getMediaById(db: Db, id: number) {
-  return db
-    .selectFrom("media")
-    .select([
-      "id",
-      "file_name",
-      "original_name",
-      "mime_type",
-      "byte_size",
-      "width",
-      "height",
-      "alt",
-      "source_url",
-      "uploaded_by",
-      "created_at",
-    ])
-    .where("id", "=", id)
-    .executeTakeFirst();
-}
-
-export async function insertMedia(
-  db: Db,
-  media: {
-    file_name: string;
-    original_name: string;
-    mime_type: string;
-    byte_size: number;
-    width: number | null;
-    height: number | null;
-    alt: string;
-    source_url: string | null;
-    uploaded_by: number | null;
-    created_at: string;
-  },
-) {
-  return db.insertInto("media").values(media).returning(["id", "file_name"]).executeTakeFirstOrThrow();
-}
-
-export async function updateMediaAlt(db: Db, id: number, alt: string): Promise<void> {
-  await db.updateTable("media").set({ alt }).where("id", "=", id).execute();
+/** A story's lead image as the story's checks need it (its alt text), or undefined for no such image. */
+export async function getLeadImage(db: Db, id: number) {
+  return db.selectFrom("media").select(["alt"]).where("id", "=", id).executeTakeFirst();
 }
 
 export async function listRecentMedia(db: Db, limit: number) {
@@ -663,23 +612,7 @@ export async function listRecentMedia(db: Db, limit: number) {
     .execute();
 }
 
-// ── reader pages: lead story, related stories, previous/next ───────────────
-
-const stickyPublished = reusableQuery(
-  (db, params: { limit: number }) =>
-    publishedListQuery(db, {})
-      .where("articles.is_sticky", "=", 1)
-      .select(summaryColumns)
-      .orderBy("articles.published_at", "desc")
-      .orderBy("articles.id", "desc")
-      .limit(sql.lit(params.limit)),
-  { literals: ["limit"] },
-);
-
-/** The newest published sticky stories (the front page's lead), newest first. */
-export async function listStickyPublishedArticles(db: Db, limit: number): Promise<ArticleSummaryRow[]> {
-  return stickyPublished(db, { limit });
-}
+// ── reader pages: related stories, previous/next ───────────────────────────
 
 /** The newest published stories filed under one of some tags or categories, but for some ids. */
 function newestLinkedQuery(link: "article_tags" | "article_categories") {

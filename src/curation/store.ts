@@ -48,11 +48,6 @@ export async function listSources(db: Executor): Promise<SourceRow[]> {
   return db.selectFrom("sources").selectAll().orderBy("name").orderBy("id").limit(5000).execute();
 }
 
-export async function listSourcesByIds(db: Executor, ids: number[]): Promise<SourceRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom("sources").selectAll().where("id", "in", ids).execute();
-}
-
 export async function updateSource(db: Executor, id: number, changes: SourceChanges): Promise<void> {
   await db.updateTable("sources").set(changes).where("id", "=", id).execute();
 }

@@ -108,15 +108,6 @@ export async function deleteRevisionsBeyond(db: Db, articleId: number, keepLates
   return Number(result.numDeletedRows);
 }
 
-export async function countRevisions(db: Db, articleId: number): Promise<number> {
-  const row = await db
-    .selectFrom("article_revisions")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("article_id", "=", articleId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** Adds `count` to a story's tally of pruned revisions. */
 export async function addPrunedCount(db: Db, articleId: number, count: number, now: string): Promise<void> {
   await db
