@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../context.js";
 import { publicFormRoute } from "../infrastructure/request-limits.js";
 import { field, SESSION_COOKIE } from "../infrastructure/requests.js";
@@ -51,17 +51,27 @@ const accountsRoutes: FastifyPluginAsync<AccountsRoutesOptions> = async (app, { 
     );
   });
 
-  app.get("/admin/forgot-password", async function showForgotPasswordPage(request, reply) {
+  /** The "Forgot password?" page, before a link is asked for or after (`isSent`: one went out). */
+  async function forgotPasswordPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    email: string,
+    isSent: boolean,
+  ) {
     const say = await adminSay(ctx, request);
     return reply.view(
       "accounts/views/forgot-password",
       await adminPageModel(ctx, request, reply, {
         title: say("accounts.forgot.title"),
         can_email: Boolean(ctx.config.smtpUrl),
-        is_sent: false,
-        email: "",
+        is_sent: isSent,
+        email,
       }),
     );
+  }
+
+  app.get("/admin/forgot-password", async function showForgotPasswordPage(request, reply) {
+    return forgotPasswordPage(request, reply, "", false);
   });
 
   app.post(
@@ -69,17 +79,8 @@ const accountsRoutes: FastifyPluginAsync<AccountsRoutesOptions> = async (app, { 
     { ...publicFormRoute({ max: 5, timeWindow: "15 minutes" }), preHandler: app.csrfProtection },
     async function sendPasswordResetLink(request, reply) {
       const email = field(request.body, "email").trim();
-      const canEmail = email !== "" && (await emailPasswordResetLink(ctx, email));
-      const say = await adminSay(ctx, request);
-      return reply.view(
-        "accounts/views/forgot-password",
-        await adminPageModel(ctx, request, reply, {
-          title: say("accounts.forgot.title"),
-          can_email: Boolean(ctx.config.smtpUrl),
-          is_sent: canEmail,
-          email,
-        }),
-      );
+      const isSent = email !== "" && (await emailPasswordResetLink(ctx, email));
+      return forgotPasswordPage(request, reply, email, isSent);
     },
   );
 
