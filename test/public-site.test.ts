@@ -433,6 +433,60 @@ describe(`reader pages built afresh on ${testDialect}`, () => {
     expect(await standfirstOf(written.path)).toBe("A second closure in a week worries the fishing fleet.");
   });
 
+  test("related stories: the newest sharing a tag, then the newest sharing a category; a publish or an unpublish changes them at once", async () => {
+    const desk = { author: editor, categories: ["Lifeboats"] };
+    const article = await site.newArticle({
+      ...desk,
+      tags: ["Crew"],
+      title: "Crew changes at the station",
+      published_at: day(5),
+    });
+    const crewOld = await site.newArticle({
+      ...desk,
+      tags: ["Crew"],
+      title: "Crew trained at night",
+      published_at: day(2),
+    });
+    for (const d of [6, 7, 8, 9, 10])
+      await site.newArticle({ ...desk, title: `Lifeboat launch on day ${d}`, published_at: day(d) });
+    const relatedOf = async () => {
+      const html = (await site.request({ method: "GET", url: article.path })).body;
+      const start = html.indexOf('id="related-title"');
+      return [
+        ...html.slice(start, html.indexOf("</section>", start)).matchAll(/<h3[^>]*>\s*<a[^>]*>([^<]+)</g),
+      ].map((m) => m[1].trim());
+    };
+
+    // The tag's story first, then the category's newest (not the story itself).
+    expect(await relatedOf()).toEqual([
+      "Crew trained at night",
+      "Lifeboat launch on day 10",
+      "Lifeboat launch on day 9",
+      "Lifeboat launch on day 8",
+    ]);
+    const crewNew = await site.newArticle({
+      ...desk,
+      tags: ["Crew"],
+      title: "Crew honoured",
+      published_at: day(11),
+    });
+    expect(await relatedOf()).toEqual([
+      "Crew honoured",
+      "Crew trained at night",
+      "Lifeboat launch on day 10",
+      "Lifeboat launch on day 9",
+    ]);
+    await updateArticle(site.ctx, editor, crewNew.id, { title: "Crew honoured by the mayor" });
+    expect((await relatedOf())[0]).toBe("Crew honoured by the mayor");
+    await updateArticle(site.ctx, editor, crewOld.id, { status: "draft" });
+    expect(await relatedOf()).toEqual([
+      "Crew honoured by the mayor",
+      "Lifeboat launch on day 10",
+      "Lifeboat launch on day 9",
+      "Lifeboat launch on day 8",
+    ]);
+  });
+
   test("a story's headline on another story's page follows an edit; its related card shows no comment count", async () => {
     const tides = { author: editor, tags: ["Tides"] };
     const older = await site.newArticle({ ...tides, title: "Tide gauge installed", published_at: day(14) });

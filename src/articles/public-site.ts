@@ -338,6 +338,59 @@ const correctionsOf = sharedUntilChange(
   (articleId) => articleId,
 );
 
+/** Stories each tag's or category's newest list holds: enough for any of its stories' related list. */
+const RELATED_CANDIDATES = 2 * RELATED_SIZE;
+
+/**
+ * A tag's or a category's newest published stories, kept until one of them changes or the
+ * listing does: every story under it picks its related stories from the same few, so an article
+ * page costs no query for them.
+ */
+const newestUnderTerm = sharedUntilChange(
+  (ctx: Ctx, term: { kind: "tag" | "category"; id: number }) =>
+    store.listPublishedArticles(ctx.db, term.kind === "tag" ? { tagId: term.id } : { categoryId: term.id }, {
+      limit: RELATED_CANDIDATES,
+      offset: 0,
+    }),
+  (term) => `${term.kind}:${term.id}`,
+  (rows, term): ContentScope[] => [
+    `listing:${term.kind}:${term.id}`,
+    ...rows.map((row): ContentScope => `article:${row.id}`),
+  ],
+);
+
+function newestFirst(a: store.ArticleSummaryRow, b: store.ArticleSummaryRow): number {
+  if (a.published_at !== b.published_at) return (a.published_at ?? "") < (b.published_at ?? "") ? 1 : -1;
+  return b.id - a.id;
+}
+
+/**
+ * The published stories related to an article: the newest sharing a tag (the narrower link), then
+ * the newest sharing a category. Picked from each term's newest stories (`newestUnderTerm`): a
+ * story among a term's newest `limit` once the article and up to `limit - 1` stories already
+ * picked are left out is among its newest `2 × limit`.
+ */
+async function relatedStories(
+  ctx: Ctx,
+  article: { id: number; tagIds: number[]; categoryIds: number[] },
+): Promise<store.ArticleSummaryRow[]> {
+  const pick = async (kind: "tag" | "category", termIds: number[], wanted: number, leftOut: Set<number>) => {
+    const lists = await Promise.all(termIds.map((id) => newestUnderTerm(ctx, { kind, id })));
+    const picked = new Map<number, store.ArticleSummaryRow>();
+    for (const row of lists.flat()) if (!leftOut.has(row.id)) picked.set(row.id, row);
+    return [...picked.values()].sort(newestFirst).slice(0, wanted);
+  };
+  const sharingTag = await pick("tag", article.tagIds, RELATED_SIZE, new Set([article.id]));
+  if (sharingTag.length >= RELATED_SIZE || article.categoryIds.length === 0) return sharingTag;
+  const sharingCategory = await pick(
+    "category",
+    article.categoryIds,
+    RELATED_SIZE - sharingTag.length,
+    new Set([article.id, ...sharingTag.map((row) => row.id)]),
+  );
+  return [...sharingTag, ...sharingCategory];
+}
+
 /** A published article with its surroundings, or undefined for a missing, unpublished or trashed slug. */
 export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePageModel | undefined> {
   const [rows, newest] = await Promise.all([
@@ -349,7 +402,15 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     text: c.text,
     created_at: new Date(c.created_at).toISOString(),
   }));
-  const { article: row, related, previous, next } = rows;
+  const { article: row, previous, next } = rows;
+  const terms = rows.extras?.get(row.id);
+  const related =
+    rows.related ??
+    (await relatedStories(ctx, {
+      id: row.id,
+      tagIds: terms?.tags.map((t) => t.id) ?? [],
+      categoryIds: terms?.categories.map((c) => c.id) ?? [],
+    }));
   // Hydrated like any story in a list (and shared with them), so without its body.
   const { body, body_html, version, ...summaryRow } = row;
   const lists = await hydrateLists(

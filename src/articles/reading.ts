@@ -1,6 +1,5 @@
 import type { AppContext } from "../context.js";
 import type { ArticleStatus } from "../db/schema.js";
-import { countApprovedComments } from "../db/story-extras.js";
 import { articlePath } from "../lib/permalinks.js";
 import { archivePath } from "../lib/slug.js";
 import { responsiveBodyImages } from "../media/body-images.js";
@@ -67,43 +66,7 @@ export async function hydrateArticles(
   rows: store.ArticleSummaryRow[],
 ): Promise<ArticleSummary[]> {
   if (rows.length === 0) return [];
-  return summariesOf(ctx, rows, await readStoryExtras(ctx, rows));
-}
-
-/** What each story shows besides its row: one statement on PostgreSQL, one query per kind on SQLite. */
-async function readStoryExtras(
-  ctx: Pick<Ctx, "db">,
-  rows: store.ArticleSummaryRow[],
-): Promise<Map<number, store.StoryExtras>> {
-  const ids = rows.map((r) => r.id);
-  const atOnce = await store.getStoryExtrasAtOnce(ctx.db, ids);
-  if (atOnce) return atOnce;
-  const [categories, tags, sources, authors, media, commentCounts] = await Promise.all([
-    store.listCategoriesOfArticles(ctx.db, ids),
-    store.listTagsOfArticles(ctx.db, ids),
-    store.listSourcesOfArticles(ctx.db, ids),
-    store.listAuthorsByIds(ctx.db, [...new Set(rows.map((r) => r.author_id))]),
-    store.listMediaByIds(ctx.db, [
-      ...new Set(rows.flatMap((r) => (r.featured_media_id ? [r.featured_media_id] : []))),
-    ]),
-    countApprovedComments(ctx.db, ids),
-  ]);
-  const extras = new Map<number, store.StoryExtras>();
-  const authorById = new Map(authors.map((a) => [a.id, a]));
-  const mediaById = new Map(media.map((m) => [m.id, m]));
-  for (const row of rows)
-    extras.set(row.id, {
-      categories: [],
-      tags: [],
-      sources: [],
-      author: authorById.get(row.author_id),
-      media: row.featured_media_id ? mediaById.get(row.featured_media_id) : undefined,
-      comment_count: commentCounts.get(row.id) ?? 0,
-    });
-  for (const c of categories) extras.get(c.article_id)?.categories.push(c);
-  for (const t of tags) extras.get(t.article_id)?.tags.push(t);
-  for (const s of sources) extras.get(s.article_id)?.sources.push(s);
-  return extras;
+  return summariesOf(ctx, rows, await store.readStoryExtras(ctx.db, rows));
 }
 
 /**

@@ -137,7 +137,7 @@ function isSameRow(earlier: store.ArticleSummaryRow, now: store.ArticleSummaryRo
  * related, previous/next and section lists, and its terms, sources, author and comment count
  * change only with content. A kept story serves only a row equal to the one it was built from
  * (an edit read since builds it anew), and one hydrated while content changed is not kept.
- * `extras`, when the page's own statement read what its stories show, spares the queries.
+ * `extras`, when the page's own statement read what (some of) its stories show, spares their queries.
  */
 export async function hydrateStories(
   ctx: Ctx,
@@ -154,16 +154,21 @@ export async function hydrateStories(
     else missing.push(row);
   }
   if (missing.length > 0) {
-    const hydrated = missing.every((row) => extras?.has(row.id))
-      ? await summariesOf(ctx, missing, extras!)
-      : await hydrateArticles(ctx, missing);
+    const known = missing.filter((row) => extras?.has(row.id));
+    const unknown = missing.filter((row) => !extras?.has(row.id));
+    const [fromExtras, fromQueries] = await Promise.all([
+      known.length > 0 && extras ? summariesOf(ctx, known, extras) : [],
+      hydrateArticles(ctx, unknown),
+    ]);
+    const hydrated = new Map([...fromExtras, ...fromQueries].map((story) => [story.id, story]));
     if (shared.size + missing.length > SHARED_STORIES_MAX) shared.clear();
-    missing.forEach((row, i) => {
-      stories.set(row.id, hydrated[i]);
+    for (const row of missing) {
+      const story = hydrated.get(row.id)!;
+      stories.set(row.id, story);
       // One hydrated while a change touched it may show what was there before.
       const drawnOn = new Set([`article:${row.id}`, `article-body:${row.id}`, `comments:${row.id}`]);
-      if (!ctx.changes.changedSince(version, drawnOn)) shared.set(row.id, { row, story: hydrated[i] });
-    });
+      if (!ctx.changes.changedSince(version, drawnOn)) shared.set(row.id, { row, story });
+    }
   }
   return rows.map((row) => stories.get(row.id)!);
 }

@@ -3,7 +3,12 @@ import type { Db } from "../db/database.js";
 import { dialectOf, lockedForUpdate, toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
-import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
+import {
+  countApprovedComments,
+  type StoryExtras,
+  storyExtrasPostgres,
+  toStoryExtras,
+} from "../db/story-extras.js";
 
 /** Columns of an article for list pages (no body). */
 const summaryColumns = [
@@ -614,63 +619,6 @@ export async function listRecentMedia(db: Db, limit: number) {
 
 // ── reader pages: related stories, previous/next ───────────────────────────
 
-/** The newest published stories filed under one of some tags or categories, but for some ids. */
-function newestLinkedQuery(link: "article_tags" | "article_categories") {
-  return reusableQuery(
-    (db, params: { termIds: number[]; excludeIds: number[]; limit: number }) =>
-      publishedListQuery(db, { excludeIds: params.excludeIds })
-        .where((eb) =>
-          link === "article_tags"
-            ? eb.exists(
-                eb
-                  .selectFrom("article_tags")
-                  .select("article_tags.article_id")
-                  .whereRef("article_tags.article_id", "=", "articles.id")
-                  .where("article_tags.tag_id", "in", params.termIds),
-              )
-            : eb.exists(
-                eb
-                  .selectFrom("article_categories")
-                  .select("article_categories.article_id")
-                  .whereRef("article_categories.article_id", "=", "articles.id")
-                  .where("article_categories.category_id", "in", params.termIds),
-              ),
-        )
-        .select(summaryColumns)
-        .orderBy("articles.published_at", "desc")
-        .orderBy("articles.id", "desc")
-        .limit(sql.lit(params.limit)),
-    { literals: ["limit"] },
-  );
-}
-
-const newestSharingTag = newestLinkedQuery("article_tags");
-const newestSharingCategory = newestLinkedQuery("article_categories");
-
-/**
- * Published stories sharing a category or tag with an article, those sharing a tag first (tags
- * are the narrower link), then newest first. At most two bounded queries, each walking the
- * published-date index from the newest story and stopping at `limit` matches: ranking every
- * linked story first (one query with a computed sort key) read a whole category per page view.
- */
-export async function listRelatedPublishedArticles(
-  db: Db,
-  article: { id: number; categoryIds: number[]; tagIds: number[] },
-  limit: number,
-): Promise<ArticleSummaryRow[]> {
-  const sharingTag = article.tagIds.length
-    ? await newestSharingTag(db, { termIds: article.tagIds, excludeIds: [article.id], limit })
-    : [];
-  if (sharingTag.length >= limit || article.categoryIds.length === 0) return sharingTag;
-  // Fewer tag matches than wanted means every story sharing a tag is already in the list.
-  const sharingCategory = await newestSharingCategory(db, {
-    termIds: article.categoryIds,
-    excludeIds: [article.id, ...sharingTag.map((row) => row.id)],
-    limit: limit - sharingTag.length,
-  });
-  return [...sharingTag, ...sharingCategory];
-}
-
 function adjacentQuery(direction: "older" | "newer") {
   const older = direction === "older";
   return reusableQuery((db, article: { id: number; published_at: string }) =>
@@ -714,7 +662,12 @@ export async function getAdjacentPublishedArticle(
 /** The rows an article page shows, and what its stories show when the same statement read it. */
 export interface ArticlePageRows {
   article: ArticleRow & { published_at: string };
-  related: ArticleSummaryRow[];
+  /**
+   * Published stories sharing a tag with the article, newest first, then those sharing a category;
+   * undefined when they are to be picked by the caller from the newest stories of the article's
+   * tags and categories (`extras` then holds the article's).
+   */
+  related: ArticleSummaryRow[] | undefined;
   previous: ArticleSummaryRow | undefined;
   next: ArticleSummaryRow | undefined;
   /** Per story id; undefined when the page's stories are to be hydrated by `listCategoriesOfArticles` and its kin. */
@@ -724,11 +677,13 @@ export interface ArticlePageRows {
 }
 
 /**
- * The published article at `slug` with its related stories (`listRelatedPublishedArticles`) and the
- * stories just before and after it (`getAdjacentPublishedArticle`), or undefined for a missing,
- * unpublished or trashed slug. SQLite runs those queries one by one (each a function call away);
- * PostgreSQL reads it all, with every story's terms, sources, author, image and comment count and
- * the story's corrections, in one statement (`articlePagePostgres`), since each statement is a round trip to the server.
+ * The published article at `slug` with its related stories and the stories just before and after
+ * it (`getAdjacentPublishedArticle`), or undefined for a missing, unpublished or trashed slug.
+ * SQLite runs its queries one by one (each a function call away) and leaves the related stories to
+ * the caller, who keeps each tag's and category's newest stories between pages; PostgreSQL reads
+ * it all, with every story's terms, sources, author, image and comment count and the story's
+ * corrections, in one statement (`articlePagePostgres`), since each statement is a round trip to
+ * the server.
  */
 export async function getArticlePageRows(
   db: Db,
@@ -738,29 +693,21 @@ export async function getArticlePageRows(
   return readerPageBodies[dialectOf(db)].articlePage(db, slug, relatedLimit);
 }
 
-async function articlePageSqlite(db: Db, slug: string, relatedLimit: number) {
+async function articlePageSqlite(db: Db, slug: string): Promise<ArticlePageRows | undefined> {
   const row = await getArticleBySlug(db, slug);
   if (row?.status !== "published" || !row.published_at) return undefined;
-  const [categories, tags] = await Promise.all([
-    listCategoriesOfArticles(db, [row.id]),
-    listTagsOfArticles(db, [row.id]),
-  ]);
   const position = { id: row.id, published_at: row.published_at };
-  const [related, previous, next] = await Promise.all([
-    listRelatedPublishedArticles(
-      db,
-      { id: row.id, categoryIds: categories.map((c) => c.id), tagIds: tags.map((t) => t.id) },
-      relatedLimit,
-    ),
+  const [extras, previous, next] = await Promise.all([
+    readStoryExtras(db, [row]),
     getAdjacentPublishedArticle(db, position, "older"),
     getAdjacentPublishedArticle(db, position, "newer"),
   ]);
   return {
     article: { ...row, published_at: row.published_at },
-    related,
+    related: undefined,
     previous,
     next,
-    extras: undefined,
+    extras,
     corrections: undefined,
   };
 }
@@ -1069,21 +1016,46 @@ export async function saveEmbedLookup(
 }
 
 /**
- * What these stories show besides their rows (see `StoryExtras`) in one statement, for lists whose
- * rows were read without it (side lists, hydrated stories) — on PostgreSQL, where each statement is
- * a round trip. Undefined on SQLite, whose one query per kind is each a function call away.
+ * What these stories show besides their rows (see `StoryExtras`), for lists whose rows were read
+ * without it (side lists, hydrated stories): on PostgreSQL in one statement, since each statement
+ * is a round trip; on SQLite one query per kind, each a function call away.
  */
-export async function getStoryExtrasAtOnce(
+export async function readStoryExtras(
   db: Db,
-  ids: number[],
-): Promise<Map<number, StoryExtras> | undefined> {
-  if (dialectOf(db) !== "postgres") return undefined;
+  rows: Pick<ArticleSummaryRow, "id" | "author_id" | "featured_media_id">[],
+): Promise<Map<number, StoryExtras>> {
   const extras = new Map<number, StoryExtras>();
-  if (ids.length === 0) return extras;
-  const { rows } = await sql<{ id: number; extras: unknown }>`
-    select s.id, ${storyExtrasPostgres("s")} as extras
-    from articles s where s.id = any(${ids}::int[])`.execute(db);
-  for (const row of rows) extras.set(row.id, toStoryExtras(row.extras));
+  if (rows.length === 0) return extras;
+  const ids = rows.map((r) => r.id);
+  if (dialectOf(db) === "postgres") {
+    const { rows: read } = await sql<{ id: number; extras: unknown }>`
+      select s.id, ${storyExtrasPostgres("s")} as extras
+      from articles s where s.id = any(${ids}::int[])`.execute(db);
+    for (const row of read) extras.set(row.id, toStoryExtras(row.extras));
+    return extras;
+  }
+  const [categories, tags, sources, authors, media, commentCounts] = await Promise.all([
+    listCategoriesOfArticles(db, ids),
+    listTagsOfArticles(db, ids),
+    listSourcesOfArticles(db, ids),
+    listAuthorsByIds(db, [...new Set(rows.map((r) => r.author_id))]),
+    listMediaByIds(db, [...new Set(rows.flatMap((r) => (r.featured_media_id ? [r.featured_media_id] : [])))]),
+    countApprovedComments(db, ids),
+  ]);
+  const authorById = new Map(authors.map((a) => [a.id, a]));
+  const mediaById = new Map(media.map((m) => [m.id, m]));
+  for (const row of rows)
+    extras.set(row.id, {
+      categories: [],
+      tags: [],
+      sources: [],
+      author: authorById.get(row.author_id),
+      media: row.featured_media_id ? mediaById.get(row.featured_media_id) : undefined,
+      comment_count: commentCounts.get(row.id) ?? 0,
+    });
+  for (const c of categories) extras.get(c.article_id)?.categories.push(c);
+  for (const t of tags) extras.get(t.article_id)?.tags.push(t);
+  for (const s of sources) extras.get(s.article_id)?.sources.push(s);
   return extras;
 }
 

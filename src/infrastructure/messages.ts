@@ -24,6 +24,33 @@ export function namedArguments(args: unknown[]): Record<string, unknown> {
 const MAX_FORMATTED = 20_000;
 
 /**
+ * A message whose only syntax is `{name}` placeholders: no plural, select, number or date, and no
+ * apostrophe (ICU's quote character). Filled with string values it needs no ICU formatting.
+ */
+const PLAIN_MESSAGE = /^(?:[^{}']|\{[A-Za-z_][A-Za-z0-9_]*\})*$/;
+
+/** A plain message split at its placeholders: literal text at even indexes, value names at odd ones. */
+type PlainMessage = string[];
+
+/** The message at a dotted key (`comments.leave_reply`) of a catalogue. */
+function messageAt(catalogue: Catalogue | undefined, key: string): string | undefined {
+  let held: string | Catalogue | undefined = catalogue;
+  for (const part of key.split(".")) held = isCatalogue(held) ? held[part] : undefined;
+  return typeof held === "string" ? held : undefined;
+}
+
+/** `parts` with each value filled in; undefined when a value is missing or not a string. */
+function fillPlain(parts: PlainMessage, values: Record<string, unknown>): string | undefined {
+  let text = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = values[parts[i]];
+    if (typeof value !== "string") return undefined;
+    text += value + parts[i + 1];
+  }
+  return text;
+}
+
+/**
  * A memo key for `t`'s arguments, or undefined when a value is not a plain string, number or
  * boolean. Each value is written with its type and length, so two different sets of values can
  * never make the same key.
@@ -107,6 +134,12 @@ export class Messages {
    * were a sixth of an uncached article's CPU).
    */
   private readonly formatted = new Map<string, string>();
+  /**
+   * Per language and key, the message split at its placeholders when it is plain, else null:
+   * messages carrying a commenter's name or a story's title differ on every page, and filling them
+   * in directly spares ICU (a memo of formatted strings would only churn).
+   */
+  private readonly plain = new Map<string, PlainMessage | null>();
 
   constructor(readonly catalogues: Record<SiteLanguage, Catalogue>) {
     this.i18n = i18next.createInstance();
@@ -129,6 +162,11 @@ export class Messages {
 
   /** The message `key` in `language` (a tag such as `ru` or `en-GB`), with `values` filled in. */
   t(language: string, key: string, values?: Record<string, unknown>): string {
+    if (values !== undefined) {
+      const parts = this.plainMessage(language, key);
+      const filled = parts && fillPlain(parts, values);
+      if (filled !== undefined && filled !== null) return filled;
+    }
     const memoKey = formattedKey(language, key, values);
     if (memoKey === undefined) return this.translator(language)(key, values ?? {}) as string;
     let formatted = this.formatted.get(memoKey);
@@ -149,6 +187,22 @@ export class Messages {
         return isCatalogue(inner) ? inner : {};
       }, catalogue);
     return mergeCatalogues(under(this.catalogues.en), under(this.catalogues[baseLanguage(language) ?? "en"]));
+  }
+
+  private plainMessage(language: string, key: string): PlainMessage | null {
+    const plainKey = `${language}\u0000${key}`;
+    let parts = this.plain.get(plainKey);
+    if (parts === undefined) {
+      // The language's message, else English's (i18next's fallback); a missing key goes to i18next.
+      const message =
+        messageAt(this.catalogues[baseLanguage(language) ?? "en"], key) ?? messageAt(this.catalogues.en, key);
+      parts =
+        message !== undefined && PLAIN_MESSAGE.test(message) ? message.split(/\{([A-Za-z0-9_]+)\}/) : null;
+      // Keys come from templates and code, so this stays small; the bound is for a theme's mistakes.
+      if (this.plain.size >= MAX_FORMATTED) this.plain.clear();
+      this.plain.set(plainKey, parts);
+    }
+    return parts;
   }
 
   private translator(language: string): TFunction {
