@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
@@ -12,7 +13,7 @@ import {
   SqliteDialect,
   SqliteDriver,
 } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Config } from "../config.js";
 import type { DialectName } from "./dialect.js";
 import { withPreparedStatements } from "./prepared-statements.js";
@@ -40,11 +41,22 @@ const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
 const INT8_OID = 20;
 
-// Times come back as ISO strings on both dialects, so rows compare and serialise alike.
-pg.types.setTypeParser(TIMESTAMPTZ_OID, (value) => new Date(value).toISOString());
-pg.types.setTypeParser(TIMESTAMP_OID, (value) => new Date(`${value}Z`).toISOString());
-// COUNT(*) and bigserial values fit comfortably in a double for this application.
-pg.types.setTypeParser(INT8_OID, (value) => Number(value));
+/**
+ * node-postgres, loaded when a PostgreSQL database is first opened: a SQLite node never needs it
+ * (about 10 MB of memory).
+ */
+let postgresDriver: typeof pg | undefined;
+function loadPostgresDriver(): typeof pg {
+  if (postgresDriver) return postgresDriver;
+  const driver = createRequire(import.meta.url)("pg") as typeof pg;
+  // Times come back as ISO strings on both dialects, so rows compare and serialise alike.
+  driver.types.setTypeParser(TIMESTAMPTZ_OID, (value) => new Date(value).toISOString());
+  driver.types.setTypeParser(TIMESTAMP_OID, (value) => new Date(`${value}Z`).toISOString());
+  // COUNT(*) and bigserial values fit comfortably in a double for this application.
+  driver.types.setTypeParser(INT8_OID, (value) => Number(value));
+  postgresDriver = driver;
+  return driver;
+}
 
 /** Distinct SQL texts whose prepared statements are kept (the hot queries are a few dozen). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -128,7 +140,7 @@ const PG_POOL_SIZE = Math.max(4, 2 * os.availableParallelism());
 export function openDatabase(database: Config["database"], options: OpenOptions = {}): DatabaseHandle {
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   if (database.dialect === "postgres") {
-    const pool = new pg.Pool({
+    const pool = new (loadPostgresDriver().Pool)({
       connectionString: database.url,
       max: options.poolSize ?? PG_POOL_SIZE,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,

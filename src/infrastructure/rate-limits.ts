@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import type { RateLimitPluginOptions } from "@fastify/rate-limit";
-import { Redis } from "ioredis";
+import type { Redis as RedisClient } from "ioredis";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/database.js";
 import { getRateLimit, hitRateLimit } from "./store.js";
@@ -49,6 +50,8 @@ const nothingToOpen = { connect: async () => {}, close: async () => {} };
  */
 export function rateLimitStorage(ctx: Pick<AppContext, "config" | "db" | "dialect">): RateLimitStorage {
   if (ctx.config.redisUrl) {
+    // Loaded only here: a node without REDIS_URL never needs the client (about 10 MB of memory).
+    const { Redis } = createRequire(import.meta.url)("ioredis") as { Redis: typeof RedisClient };
     const redis = new Redis(ctx.config.redisUrl, {
       connectTimeout: 1000,
       maxRetriesPerRequest: 1,

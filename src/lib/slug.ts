@@ -1,4 +1,5 @@
-import { slugify as transliterateToSlug } from "transliteration";
+import { createRequire } from "node:module";
+import type { slugify as TransliterateToSlug } from "transliteration";
 
 /**
  * The one slug rule of the program, for stories, categories, tags, authors and imports.
@@ -71,6 +72,18 @@ function cut(slug: string, maxLength: number): string {
   const head = chars.slice(0, maxLength).join("");
   const lastDash = head.lastIndexOf("-");
   return (lastDash > head.length / 2 ? head.slice(0, lastDash) : head).replace(/-+$/g, "");
+}
+
+/**
+ * transliteration's slugify, loaded on first use: only sites that chose ASCII slugs need its tables
+ * (about 5 MB of memory).
+ */
+let transliterator: typeof TransliterateToSlug | undefined;
+function transliterateToSlug(...args: Parameters<typeof TransliterateToSlug>): string {
+  transliterator ??= (
+    createRequire(import.meta.url)("transliteration") as { slugify: typeof TransliterateToSlug }
+  ).slugify;
+  return transliterator(...args);
 }
 
 /**
