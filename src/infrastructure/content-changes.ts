@@ -50,8 +50,15 @@ const SITE_WIDE = new Set(["settings", "theme", "all"]);
  * True when a change with `scopes` makes something tagged with `tags` stale. Untagged entries
  * (`undefined`) drew on anything, so every change touches them.
  */
-export function touches(scopes: readonly string[], tags: ReadonlySet<string> | undefined): boolean {
-  for (const scope of scopes) if (tags === undefined || SITE_WIDE.has(scope) || tags.has(scope)) return true;
+export function touches(
+  scopes: readonly string[],
+  tags: ReadonlySet<string> | readonly string[] | undefined,
+): boolean {
+  if (tags === undefined) return scopes.length > 0;
+  const list = Array.isArray(tags) ? (tags as readonly string[]) : undefined;
+  for (const scope of scopes)
+    if (SITE_WIDE.has(scope) || (list ? list.includes(scope) : (tags as ReadonlySet<string>).has(scope)))
+      return true;
   return false;
 }
 

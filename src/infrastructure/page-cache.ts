@@ -48,12 +48,12 @@ export const STALE_IF_ERROR_MS = 24 * 3_600_000;
 /** Bodies smaller than this are not worth compressing. */
 const MIN_COMPRESS_BYTES = 256;
 /**
- * Heap a stored page costs besides its bodies (the entry, its header objects, key and hash), and
- * each compressed variant on top: measured with `process.memoryUsage()` over thousands of pages
- * carrying the site's security headers.
+ * Heap a stored page costs besides its bodies (the entry, its key, hash, ETag and scope list; the
+ * header objects are shared), and each further variant: measured with `process.memoryUsage()`
+ * over 5,000 pages carrying the site's security headers and an article page's scopes.
  */
-const PAGE_OVERHEAD_BYTES = 1_600;
-const VARIANT_OVERHEAD_BYTES = 1_200;
+const PAGE_OVERHEAD_BYTES = 1_400;
+const VARIANT_OVERHEAD_BYTES = 550;
 const COMPRESSIBLE_TYPE =
   /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|feed\+json|ld\+json|javascript)|image\/svg\+xml)/;
 
@@ -85,12 +85,22 @@ declare module "fastify" {
   }
 }
 
+/**
+ * The headers a variant carries besides its ETag and length, held once for every page that sends
+ * the same (the security headers are the same on every page): a page's own header objects were
+ * most of what it cost besides its body.
+ */
+interface VariantHeaders {
+  /** A 200's: the route's headers, Cache-Control, Vary and Content-Encoding. */
+  ok: OutgoingHttpHeaders;
+  /** A 304's: Cache-Control and Vary. */
+  notModified: OutgoingHttpHeaders;
+}
+
 interface PageVariant {
   body: Buffer;
   etag: string;
-  /** Everything a 200 carries: the route's headers plus validators and length. */
-  headers: OutgoingHttpHeaders;
-  notModifiedHeaders: OutgoingHttpHeaders;
+  headers: VariantHeaders;
 }
 
 /**
@@ -101,13 +111,74 @@ interface CachedPage {
   key: string;
   hash: string;
   compressible: boolean;
+  /** The route's headers, shared with other pages (`SharedPageParts`). */
   baseHeaders: OutgoingHttpHeaders;
   variants: Partial<Record<ContentEncoding, PageVariant>>;
   bytes: number;
   /** When it was rendered (ms since epoch), for `Age` when served stale. */
   storedAt: number;
-  /** The scopes it drew on; undefined: anything. */
-  tags: ReadonlySet<string> | undefined;
+  /** The scopes it drew on, each string shared with other pages; undefined: anything. */
+  tags: readonly string[] | undefined;
+}
+
+/** Distinct header sets and scope names held for sharing, at most (a bound against surprises). */
+const MAX_SHARED = 50_000;
+
+/**
+ * One copy of each header set and scope name the stored pages carry. Dropping the lot when it
+ * overflows is safe: pages keep what they point to, later pages share anew.
+ */
+class SharedPageParts {
+  private readonly bases = new Map<string, OutgoingHttpHeaders>();
+  /** Per shared route header set, its variants' headers by `compressible:encoding`. */
+  private readonly variantsOf = new WeakMap<OutgoingHttpHeaders, Map<string, VariantHeaders>>();
+  private readonly scopes = new Map<string, string>();
+
+  /** The held copy of a route's headers. */
+  base(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+    const key = JSON.stringify(headers);
+    const held = this.bases.get(key);
+    if (held !== undefined) return held;
+    if (this.bases.size >= MAX_SHARED) this.bases.clear();
+    this.bases.set(key, headers);
+    return headers;
+  }
+
+  /** What a variant of a page with these (held) route headers sends besides its ETag and length. */
+  variant(base: OutgoingHttpHeaders, compressible: boolean, encoding: ContentEncoding): VariantHeaders {
+    let variants = this.variantsOf.get(base);
+    if (variants === undefined) {
+      variants = new Map();
+      this.variantsOf.set(base, variants);
+    }
+    const key = `${compressible}:${encoding}`;
+    let held = variants.get(key);
+    if (held === undefined) {
+      const validators = {
+        "cache-control": PAGE_CACHE_CONTROL,
+        ...(compressible ? { vary: "Accept-Encoding" } : {}),
+      };
+      held = {
+        ok: { ...base, ...validators, ...(encoding === "identity" ? {} : { "content-encoding": encoding }) },
+        notModified: validators,
+      };
+      variants.set(key, held);
+    }
+    return held;
+  }
+
+  /** A page's scopes as a list of held strings. */
+  tags(scopes: ReadonlySet<string> | undefined): readonly string[] | undefined {
+    if (scopes === undefined) return undefined;
+    if (this.scopes.size + scopes.size > MAX_SHARED) this.scopes.clear();
+    const tags: string[] = [];
+    for (const scope of scopes) {
+      const held = this.scopes.get(scope);
+      if (held === undefined) this.scopes.set(scope, scope);
+      tags.push(held ?? scope);
+    }
+    return tags;
+  }
 }
 
 /** Headers never replayed from a stored response. */
@@ -181,6 +252,11 @@ function matchesEtag(ifNoneMatch: string, hash: string): boolean {
   return ifNoneMatch.includes(hash) || ifNoneMatch.trim() === "*";
 }
 
+/** Everything a stored variant's 200 carries, with `extra` (X-Cache, Age). */
+function okHeaders(variant: PageVariant, extra: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return { ...variant.headers.ok, etag: variant.etag, "content-length": variant.body.length, ...extra };
+}
+
 export interface PageCacheOptions {
   maxBytes: number;
   now: () => Date;
@@ -245,6 +321,7 @@ export class PageCache {
    */
   private readonly lastGood: LRUCache<string, CachedPage>;
   private readonly encodingByHeader = new Map<string, ContentEncoding>();
+  private readonly shared = new SharedPageParts();
   private readonly bypassCookieNames = [SESSION_COOKIE];
   /** Counted for /metrics: plain integers, so a hit costs no more than an increment. */
   readonly counts = { hits: 0, misses: 0, evictions: 0, staleServed: 0 };
@@ -372,11 +449,10 @@ export class PageCache {
     const ageMs = this.now().getTime() - entry.storedAt;
     if (ageMs > STALE_IF_ERROR_MS) return false;
     const variant = this.variantFor(entry, req.headers["accept-encoding"]);
-    res.writeHead(200, {
-      ...variant.headers,
-      age: String(Math.max(0, Math.floor(ageMs / 1000))),
-      "x-cache": "STALE",
-    });
+    res.writeHead(
+      200,
+      okHeaders(variant, { age: String(Math.max(0, Math.floor(ageMs / 1000))), "x-cache": "STALE" }),
+    );
     this.counts.staleServed += 1;
     if (req.method === "HEAD") res.end();
     else res.end(variant.body);
@@ -420,11 +496,11 @@ export class PageCache {
     const age = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
     const ifNoneMatch = req.headers["if-none-match"];
     if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, entry.hash)) {
-      res.writeHead(304, { ...variant.notModifiedHeaders, "x-cache": "HIT", age });
+      res.writeHead(304, { ...variant.headers.notModified, etag: variant.etag, "x-cache": "HIT", age });
       res.end();
       return true;
     }
-    res.writeHead(200, { ...variant.headers, "x-cache": "HIT", age });
+    res.writeHead(200, okHeaders(variant, { "x-cache": "HIT", age }));
     if (req.method === "HEAD") res.end();
     else res.end(variant.body);
     return true;
@@ -466,11 +542,12 @@ export class PageCache {
     tags: ReadonlySet<string> | undefined,
     acceptEncoding: string | undefined,
   ): CachedPage {
-    const baseHeaders: OutgoingHttpHeaders = {};
+    const routeHeaders: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(headers)) {
       if (value !== undefined && !DROPPED_HEADERS.has(name.toLowerCase()))
-        baseHeaders[name.toLowerCase()] = value;
+        routeHeaders[name.toLowerCase()] = value;
     }
+    const baseHeaders = this.shared.base(routeHeaders);
     const contentType = String(baseHeaders["content-type"] ?? "");
     const compressible = COMPRESSIBLE_TYPE.test(contentType) && body.length >= MIN_COMPRESS_BYTES;
     const hash = contentHash(body);
@@ -484,7 +561,7 @@ export class PageCache {
       variants: { [encoding]: variant },
       bytes: key.length * 2 + PAGE_OVERHEAD_BYTES + variant.body.length,
       storedAt: this.now().getTime(),
-      tags,
+      tags: this.shared.tags(tags),
     };
   }
 
@@ -495,23 +572,10 @@ export class PageCache {
     encoding: ContentEncoding,
     identityBody: Buffer,
   ): PageVariant {
-    const body = ownedBuffer(encoding === "identity" ? identityBody : encode(identityBody, encoding));
-    const etag = encoding === "identity" ? `"${hash}"` : `"${hash}-${encoding}"`;
-    const validators = {
-      etag,
-      "cache-control": PAGE_CACHE_CONTROL,
-      ...(compressible ? { vary: "Accept-Encoding" } : {}),
-    };
     return {
-      body,
-      etag,
-      headers: {
-        ...baseHeaders,
-        ...validators,
-        ...(encoding === "identity" ? {} : { "content-encoding": encoding }),
-        "content-length": body.length,
-      },
-      notModifiedHeaders: validators,
+      body: ownedBuffer(encoding === "identity" ? identityBody : encode(identityBody, encoding)),
+      etag: encoding === "identity" ? `"${hash}"` : `"${hash}-${encoding}"`,
+      headers: this.shared.variant(baseHeaders, compressible, encoding),
     };
   }
 
@@ -668,12 +732,13 @@ const pageCachePlugin: FastifyPluginAsync<{
     }
     const variant = cache.variantFor(page, request.headers["accept-encoding"]);
     const ifNoneMatch = request.headers["if-none-match"];
-    for (const [name, value] of Object.entries(variant.notModifiedHeaders)) reply.header(name, value);
+    for (const [name, value] of Object.entries(variant.headers.notModified)) reply.header(name, value);
+    reply.header("etag", variant.etag);
     if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, page.hash)) {
       reply.code(304);
       return null;
     }
-    const encoding = variant.headers["content-encoding"];
+    const encoding = variant.headers.ok["content-encoding"];
     if (encoding !== undefined) reply.header("content-encoding", encoding);
     return variant.body;
   }
