@@ -1,5 +1,6 @@
 import { getAuthorBySlug } from "../accounts/service.js";
 import type { AppContext } from "../context.js";
+import type { PublicCommentRow } from "../db/comment-thread.js";
 import type { ContentScope } from "../infrastructure/content-changes.js";
 import { htmlToText } from "../lib/html-text.js";
 import { dateArchiveRange } from "../lib/permalinks.js";
@@ -318,6 +319,11 @@ export interface ArticlePageModel {
   latest: ArticleSummary[];
   /** What the page drew on, for the page cache (see `ContentScope`). */
   scopes: ContentScope[];
+  /**
+   * Its approved comments when the page's own statement read them (PostgreSQL), for the comments
+   * section (`buildCommentsSection`); not for themes, which get the threaded section.
+   */
+  comment_thread: PublicCommentRow[] | undefined;
 }
 
 /**
@@ -450,6 +456,7 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     previous: lists.previous[0] ?? null,
     next: lists.next[0] ?? null,
     latest,
+    comment_thread: rows.comments,
   };
 }
 

@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { approvedThreadPostgres, type PublicCommentRow, toPublicCommentRows } from "../db/comment-thread.js";
 import type { Db } from "../db/database.js";
 import { dialectOf, lockedForUpdate, toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
@@ -674,6 +675,8 @@ export interface ArticlePageRows {
   extras: Map<number, StoryExtras> | undefined;
   /** The story's corrections, oldest first; undefined when they are to be read by `listCorrectionsOfArticle`. */
   corrections: CorrectionRow[] | undefined;
+  /** Its approved comments, oldest first; undefined when the comments feature is to read them. */
+  comments: PublicCommentRow[] | undefined;
 }
 
 /**
@@ -709,6 +712,7 @@ async function articlePageSqlite(db: Db, slug: string): Promise<ArticlePageRows 
     next,
     extras,
     corrections: undefined,
+    comments: undefined,
   };
 }
 
@@ -726,7 +730,12 @@ function isListedStory(alias: string) {
  * What a reader page's statement returns per story: which list it belongs to, its row, its extras
  * (and for the article page's own story, its corrections).
  */
-type PartRow = ArticleRow & { part: number; extras: unknown; corrections?: CorrectionRow[] | null };
+type PartRow = ArticleRow & {
+  part: number;
+  extras: unknown;
+  corrections?: CorrectionRow[] | null;
+  comments?: unknown;
+};
 
 /** Splits a page statement's rows into story rows (without the part, extras and, unless asked, body). */
 function splitParts(rows: PartRow[]) {
@@ -734,15 +743,26 @@ function splitParts(rows: PartRow[]) {
   const extras = new Map<number, StoryExtras>();
   const bodies = new Map<number, { body: string; body_html: string; version: number }>();
   const corrections = new Map<number, CorrectionRow[]>();
-  for (const { part, extras: json, body, body_html, version, corrections: held, ...row } of rows) {
+  const comments = new Map<number, PublicCommentRow[]>();
+  for (const {
+    part,
+    extras: json,
+    body,
+    body_html,
+    version,
+    corrections: held,
+    comments: thread,
+    ...row
+  } of rows) {
     const list = parts.get(part);
     if (list) list.push(row);
     else parts.set(part, [row]);
     if (!extras.has(row.id)) extras.set(row.id, toStoryExtras(json));
     if (body !== null && body_html !== null) bodies.set(row.id, { body, body_html, version });
     if (held) corrections.set(row.id, held);
+    if (thread) comments.set(row.id, toPublicCommentRows(row.id, thread));
   }
-  return { parts, extras, bodies, corrections };
+  return { parts, extras, bodies, corrections, comments };
 }
 
 const ARTICLE = 0;
@@ -815,6 +835,7 @@ export function articlePagePostgresQuery(params: { slug: string; relatedLimit: n
         from (select id, text, created_at from article_corrections where article_id = s.id
           order by created_at, id limit ${sql.lit(MAX_CORRECTIONS_SHOWN)}) c
       ) end as corrections,
+      case when p.part = ${sql.lit(ARTICLE)} then ${approvedThreadPostgres("s")} end as comments,
       ${storyExtrasPostgres("s")} as extras
     from parts p join articles s on s.id = p.id
     order by p.part, p.ord`;
@@ -830,7 +851,7 @@ async function articlePagePostgres(
   slug: string,
   relatedLimit: number,
 ): Promise<ArticlePageRows | undefined> {
-  const { parts, extras, bodies, corrections } = splitParts(
+  const { parts, extras, bodies, corrections, comments } = splitParts(
     await articlePagePostgresStatement(db, { slug, relatedLimit }),
   );
   const [row] = parts.get(ARTICLE) ?? [];
@@ -843,6 +864,7 @@ async function articlePagePostgres(
     next: parts.get(NEWER)?.[0],
     extras,
     corrections: corrections.get(row.id) ?? [],
+    comments: comments.get(row.id) ?? [],
   };
 }
 

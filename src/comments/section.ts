@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { ArticleSummary } from "../articles/service.js";
 import type { AppContext } from "../context.js";
+import { COMMENTS_SHOWN_MAX, type PublicCommentRow } from "../db/comment-thread.js";
 import { formatSiteDate } from "../lib/site-date.js";
 import type { SiteSettings } from "../site/settings.js";
 import { COMMENTER_COOKIE, readHeldComments } from "./cookies.js";
@@ -11,8 +12,6 @@ import { COMMENT_LIMITS, FORM_PROBLEMS, readerFieldError } from "./validation.js
 
 type Ctx = Pick<AppContext, "db" | "now" | "settings" | "config" | "theme">;
 
-/** Safety bound on the comments one article page shows (a thread this long needs paging, not a bigger page). */
-export const COMMENTS_SHOWN_MAX = 1000;
 /** The honeypot field's name: a plausible field bots fill in and people never see. */
 export const HONEYPOT_FIELD = "homepage";
 
@@ -90,7 +89,7 @@ interface CommentDates {
 
 /** Builds the reply tree, oldest first; a reply whose parent is not shown becomes top-level. */
 function threadComments(
-  rows: store.PublicCommentRow[],
+  rows: PublicCommentRow[],
   heldIds: Set<number>,
   article: Pick<ArticleSummary, "path" | "author">,
   maxDepth: number,
@@ -208,20 +207,22 @@ export function readerFeedback(
  * The model of an article's comments area: approved comments threaded (plus the reader's own
  * held ones from their notice cookie), and the form with what the reader typed (`formState`
  * after a rejected post). Remembered details are not read here: the theme's script fills them
- * in, so the page is the same for every anonymous reader and cacheable. Two queries at most.
+ * in, so the page is the same for every anonymous reader and cacheable. Two queries at most;
+ * none for the approved thread when the story page's own statement read it (`approvedRead`).
  */
 export async function buildCommentsSection(
   ctx: Pick<Ctx, "db" | "settings" | "now" | "config" | "theme">,
   request: FastifyRequest,
   article: Pick<ArticleSummary, "id" | "path" | "author" | "comments_open" | "published_at">,
   formState?: CommentFormState,
+  approvedRead?: PublicCommentRow[],
 ): Promise<CommentsSection> {
   const settings = await ctx.settings.get();
   const open = areCommentsOpen(article, settings, ctx.now());
   const held = readHeldComments(request);
   const heldIds = held?.articleId === article.id ? held.commentIds : [];
   const [approved, heldRows] = await Promise.all([
-    store.listApprovedComments(ctx.db, article.id, COMMENTS_SHOWN_MAX),
+    approvedRead ?? store.listApprovedComments(ctx.db, article.id, COMMENTS_SHOWN_MAX),
     store.listPublicCommentsByIds(ctx.db, article.id, heldIds),
   ]);
   const ownHeld = heldRows.filter((r) => r.status === "pending");

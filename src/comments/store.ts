@@ -1,8 +1,11 @@
 import { type Insertable, type Selectable, sql } from "kysely";
+import type { PublicCommentRow } from "../db/comment-thread.js";
 import type { Db } from "../db/database.js";
 import { toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { CommentStatus, CommentsTable } from "../db/schema.js";
+
+export type { PublicCommentRow };
 
 /** A stored comment with every column, private ones included: staff-side use only. */
 export type CommentRow = Selectable<CommentsTable>;
@@ -23,18 +26,6 @@ const publicColumns = [
   "comments.body_html",
   "comments.created_at",
 ] as const;
-
-export interface PublicCommentRow {
-  id: number;
-  article_id: number;
-  parent_id: number | null;
-  user_id: number | null;
-  status: CommentStatus;
-  name: string;
-  url: string;
-  body_html: string;
-  created_at: string;
-}
 
 /** Inserts a comment; returns its id. */
 export async function insertComment(db: Db, comment: CommentInsert): Promise<number> {

@@ -133,9 +133,10 @@ const articlesRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
       // Not a date: a page three levels down (`/about/team/berlin/anna/`), if there is one.
       if (!isYear(year)) return showPage(request, reply);
       if (!isTwoDigits(month) || !isTwoDigits(day)) return reply.callNotFound();
-      const model = await getArticlePage(ctx, slug);
+      const page = await getArticlePage(ctx, slug);
       // Unknown, draft, scheduled and trashed stories are all simply not found (a renamed one has a redirect).
-      if (!model) return reply.callNotFound();
+      if (!page) return reply.callNotFound();
+      const { comment_thread, ...model } = page;
       const { article } = model;
       tagPage(request, model.scopes);
       // An old or mistyped date of an existing slug leads to the one canonical address.
@@ -143,7 +144,7 @@ const articlesRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
         return reply.redirect(article.path, 301);
       return sendPage(request, reply, "article", {
         ...model,
-        ...(await buildCommentsSection(ctx, request, article)),
+        ...(await buildCommentsSection(ctx, request, article, undefined, comment_thread)),
         seo: articleSeo(await identity(), article, model.corrections),
         page_title: article.title,
       });

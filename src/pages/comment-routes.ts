@@ -108,10 +108,10 @@ const commentsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ct
     status: number,
   ) {
     // The same page the reader was on (related stories and all), with their form handed back.
-    const page = await getArticlePage(ctx, article.slug);
+    const { comment_thread, ...page } = (await getArticlePage(ctx, article.slug)) ?? { article };
     const html = await renderThemePage(ctx, request, "article", {
-      ...(page ?? { article }),
-      ...(await buildCommentsSection(ctx, request, article, form)),
+      ...page,
+      ...(await buildCommentsSection(ctx, request, article, form, comment_thread)),
       page_title: article.title,
     });
     return reply
