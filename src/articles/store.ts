@@ -760,7 +760,7 @@ function splitParts(rows: PartRow[]) {
     if (!extras.has(row.id)) extras.set(row.id, toStoryExtras(json));
     if (body !== null && body_html !== null) bodies.set(row.id, { body, body_html, version });
     if (held) corrections.set(row.id, held);
-    if (thread) comments.set(row.id, toPublicCommentRows(row.id, thread));
+    if (thread) comments.set(row.id, toPublicCommentRows(thread));
   }
   return { parts, extras, bodies, corrections, comments };
 }

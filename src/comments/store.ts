@@ -1,31 +1,16 @@
 import { type Insertable, type Selectable, sql } from "kysely";
-import type { PublicCommentRow } from "../db/comment-thread.js";
+import { PUBLIC_COMMENT_COLUMNS, type PublicCommentRow } from "../db/comment-thread.js";
 import type { Db } from "../db/database.js";
 import { toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { CommentStatus, CommentsTable } from "../db/schema.js";
 
-export type { PublicCommentRow };
-
 /** A stored comment with every column, private ones included: staff-side use only. */
 export type CommentRow = Selectable<CommentsTable>;
 export type CommentInsert = Insertable<CommentsTable>;
 
-/**
- * The columns a public page may see. Public queries select exactly these, so an email, an IP
- * hash or a user agent cannot reach a page or feed by accident.
- */
-const publicColumns = [
-  "comments.id",
-  "comments.article_id",
-  "comments.parent_id",
-  "comments.user_id",
-  "comments.status",
-  "comments.name",
-  "comments.url",
-  "comments.body_html",
-  "comments.created_at",
-] as const;
+/** `PUBLIC_COMMENT_COLUMNS`, qualified for queries that join other tables. */
+const publicColumns = PUBLIC_COMMENT_COLUMNS.map((column) => `comments.${column}` as const);
 
 /** Inserts a comment; returns its id. */
 export async function insertComment(db: Db, comment: CommentInsert): Promise<number> {

@@ -7,7 +7,23 @@ import type { CommentStatus } from "./schema.js";
  * columns only.
  */
 
-/** A comment as public pages see it: never an email, IP hash or user agent. */
+/**
+ * The columns a public page may see. Public queries select exactly these, so an email, an IP
+ * hash or a user agent cannot reach a page or feed by accident.
+ */
+export const PUBLIC_COMMENT_COLUMNS = [
+  "id",
+  "article_id",
+  "parent_id",
+  "user_id",
+  "status",
+  "name",
+  "url",
+  "body_html",
+  "created_at",
+] as const;
+
+/** A comment as public pages see it (`PUBLIC_COMMENT_COLUMNS`). */
 export interface PublicCommentRow {
   id: number;
   article_id: number;
@@ -24,32 +40,23 @@ export interface PublicCommentRow {
 export const COMMENTS_SHOWN_MAX = 1000;
 
 /**
- * The approved comments of the story at `alias` as one JSON value, oldest first (read by
+ * The approved comments of the story at `alias` as one JSON array of rows, oldest first (read by
  * `toPublicCommentRows`): an index range on (article, status, created_at), at most
  * `COMMENTS_SHOWN_MAX`.
  */
 export function approvedThreadPostgres(alias: string) {
   const s = sql.raw(alias);
-  return sql`(select coalesce(json_agg(json_build_array(c.id, c.parent_id, c.user_id, c.name, c.url,
-      c.body_html, c.created_at) order by c.created_at, c.id), '[]')
-    from (select id, parent_id, user_id, name, url, body_html, created_at from comments
+  const columns = sql.raw(PUBLIC_COMMENT_COLUMNS.join(", "));
+  return sql`(select coalesce(json_agg(c order by c.created_at, c.id), '[]')
+    from (select ${columns} from comments
       where article_id = ${s}.id and status = 'approved'
       order by created_at, id limit ${sql.lit(COMMENTS_SHOWN_MAX)}) c)`;
 }
 
-type ThreadJson = [number, number | null, number | null, string, string, string, string][];
-
 /** Reads `approvedThreadPostgres`'s JSON (times come back in PostgreSQL's JSON form: made ISO here). */
-export function toPublicCommentRows(articleId: number, value: unknown): PublicCommentRow[] {
-  return (value as ThreadJson).map(([id, parent_id, user_id, name, url, body_html, created_at]) => ({
-    id,
-    article_id: articleId,
-    parent_id,
-    user_id,
-    status: "approved",
-    name,
-    url,
-    body_html,
-    created_at: new Date(created_at).toISOString(),
+export function toPublicCommentRows(value: unknown): PublicCommentRow[] {
+  return (value as PublicCommentRow[]).map((row) => ({
+    ...row,
+    created_at: new Date(row.created_at).toISOString(),
   }));
 }

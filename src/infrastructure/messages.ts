@@ -32,10 +32,16 @@ const PLAIN_MESSAGE = /^(?:[^{}']|\{[A-Za-z_][A-Za-z0-9_]*\})*$/;
 /** A plain message split at its placeholders: literal text at even indexes, value names at odd ones. */
 type PlainMessage = string[];
 
-/** The message at a dotted key (`comments.leave_reply`) of a catalogue. */
-function messageAt(catalogue: Catalogue | undefined, key: string): string | undefined {
+/** What a catalogue holds at a dotted key (`comments.leave_reply`, `admin.script`): a message or a section. */
+function entryAt(catalogue: Catalogue | undefined, key: string): string | Catalogue | undefined {
   let held: string | Catalogue | undefined = catalogue;
   for (const part of key.split(".")) held = isCatalogue(held) ? held[part] : undefined;
+  return held;
+}
+
+/** The message at a dotted key of a catalogue. */
+function messageAt(catalogue: Catalogue | undefined, key: string): string | undefined {
+  const held = entryAt(catalogue, key);
   return typeof held === "string" ? held : undefined;
 }
 
@@ -181,11 +187,10 @@ export class Messages {
 
   /** Every string under `prefix` (`script`, `admin.script`) in `language` (fallen back to English key by key), for scripts. */
   section(language: string, prefix: string): Catalogue {
-    const under = (catalogue: Catalogue) =>
-      prefix.split(".").reduce<Catalogue>((held, key) => {
-        const inner = held[key];
-        return isCatalogue(inner) ? inner : {};
-      }, catalogue);
+    const under = (catalogue: Catalogue) => {
+      const held = entryAt(catalogue, prefix);
+      return isCatalogue(held) ? held : {};
+    };
     return mergeCatalogues(under(this.catalogues.en), under(this.catalogues[baseLanguage(language) ?? "en"]));
   }
 

@@ -55,9 +55,8 @@
         from (select id, text, created_at from article_corrections where article_id = s.id
           order by created_at, id limit 100) c
       ) end as corrections,
-      case when p.part = 0 then (select coalesce(json_agg(json_build_array(c.id, c.parent_id, c.user_id, c.name, c.url,
-      c.body_html, c.created_at) order by c.created_at, c.id), '[]')
-    from (select id, parent_id, user_id, name, url, body_html, created_at from comments
+      case when p.part = 0 then (select coalesce(json_agg(c order by c.created_at, c.id), '[]')
+    from (select id, article_id, parent_id, user_id, status, name, url, body_html, created_at from comments
       where article_id = s.id and status = 'approved'
       order by created_at, id limit 1000) c) end as comments,
       json_build_array(
