@@ -161,6 +161,17 @@ describe("architecture rules", () => {
     expect(offenders, "move these queries into the feature's store.ts").toEqual([]);
   });
 
+  test("sharp, node-postgres, ioredis and transliteration load on first use, never with the app", () => {
+    // Each costs a process memory (sharp's libvips about 30 MB) that a node may never need: they
+    // are loaded with createRequire where first used; `import type` is free.
+    const statement = /^(?:import|export)\s+(?!type\s)[^;]*?from\s+"(sharp|pg|ioredis|transliteration)"/gm;
+    const offenders: string[] = [];
+    for (const file of sourceFiles(srcDir))
+      for (const [, name] of fs.readFileSync(file, "utf8").matchAll(statement))
+        offenders.push(`${path.relative(srcDir, file)} imports ${name}`);
+    expect(offenders).toEqual([]);
+  });
+
   test("no import cycles between src/ folders", () => {
     const cycles = folderCycles(runtimeImports()).map((group) => group.join(" ↔ "));
     expect(cycles, "a folder reached back by what it imports: move the shared part down a layer").toEqual([]);

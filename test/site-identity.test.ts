@@ -1,7 +1,11 @@
+import fs from "node:fs";
+import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiToken } from "../src/accounts/service.js";
+import { buildApp } from "../src/app.js";
 import { mediaJobsSettled } from "../src/media/service.js";
+import { mediaDir, mediaStorage } from "../src/media/storage.js";
 import { followRedirect, postAdminForm } from "./support/admin-forms.js";
 import { readIcoDirectory } from "./support/ico.js";
 import { multipartForm } from "./support/multipart-form.js";
@@ -140,6 +144,45 @@ describe(`the site icon and logo on ${testDialect}`, () => {
       expect(icon.headers["content-type"]).toBe("image/png");
       const meta = await sharp(icon.rawPayload).metadata();
       expect([meta.width, meta.height]).toEqual([size, size]);
+    }
+  });
+
+  /** Media-storage keys of the stored favicon.ico files: one per icon the site has had. */
+  async function storedFaviconKeys(): Promise<string[]> {
+    if (testDialect === "postgres") {
+      const rows = await site.ctx.db
+        .selectFrom("media_files")
+        .select("key")
+        .where("key", "like", "site-icons/%/favicon.ico")
+        .execute();
+      return rows.map((row) => row.key);
+    }
+    const folder = path.join(mediaDir(site.config.dataDir), "site-icons");
+    if (!fs.existsSync(folder)) return [];
+    return fs
+      .readdirSync(folder)
+      .filter((name) => fs.existsSync(path.join(folder, name, "favicon.ico")))
+      .map((name) => `site-icons/${name}/favicon.ico`);
+  }
+
+  test("the icons are made once for the site and stored with its media: another node serves them as stored", async () => {
+    const served = (await get("/favicon.ico")).rawPayload;
+    const keys = await storedFaviconKeys();
+    expect(keys).toHaveLength(1);
+    const storage = mediaStorage(site.ctx);
+    expect((await storage.get(keys[0]))?.equals(served)).toBe(true);
+
+    // Marked bytes in storage: a node that made its own icons would not serve them.
+    const marked = Buffer.concat([served, Buffer.from("stored")]);
+    await storage.delete(keys[0]);
+    await storage.put(keys[0], marked, "image/x-icon");
+    const otherNode = await buildApp(site.config, { logger: false });
+    try {
+      expect((await otherNode.inject({ url: "/favicon.ico" })).rawPayload.equals(marked)).toBe(true);
+    } finally {
+      await otherNode.close();
+      await storage.delete(keys[0]);
+      await storage.put(keys[0], served, "image/x-icon");
     }
   });
 

@@ -338,12 +338,6 @@ function standfirstOf(excerpt: string, bodyHtml: string): string {
   return opening.startsWith(words) ? "" : excerpt;
 }
 
-/** A story's corrections, read once per content change (a correction is one). */
-const correctionsOf = sharedUntilChange(
-  (ctx: Ctx, articleId: number) => store.listCorrectionsOfArticle(ctx.db, articleId),
-  (articleId) => articleId,
-);
-
 /** Stories each tag's or category's newest list holds: enough for any of its stories' related list. */
 const RELATED_CANDIDATES = 2 * RELATED_SIZE;
 
@@ -404,12 +398,12 @@ export async function getArticlePage(ctx: Ctx, slug: string): Promise<ArticlePag
     newestStories(ctx),
   ]);
   if (!rows) return undefined;
-  const corrections = (rows.corrections ?? (await correctionsOf(ctx, rows.article.id))).map((c) => ({
+  const corrections = rows.corrections.map((c) => ({
     text: c.text,
     created_at: new Date(c.created_at).toISOString(),
   }));
   const { article: row, previous, next } = rows;
-  const terms = rows.extras?.get(row.id);
+  const terms = rows.extras.get(row.id);
   const related =
     rows.related ??
     (await relatedStories(ctx, {

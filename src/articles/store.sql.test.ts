@@ -1,6 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { compileOnlyDb } from "../db/dummy.js";
-import { articlePagePostgresQuery, frontPagePostgresQuery, publishedListQuery } from "./store.js";
+import {
+  articlePagePostgresQuery,
+  articlePageSqliteQuery,
+  frontPagePostgresQuery,
+  publishedListQuery,
+} from "./store.js";
 
 // The hot lists' SQL, reviewed in the diff: a changed filter, a lost LIMIT or a new unindexed WHERE shows here.
 describe.each(["sqlite", "postgres"] as const)("article list SQL on %s", (dialect) => {
@@ -25,7 +30,8 @@ describe.each(["sqlite", "postgres"] as const)("article list SQL on %s", (dialec
   });
 });
 
-// The reader pages' one-statement reads on PostgreSQL (SQLite runs the separate queries above).
+// The reader pages' one-statement reads on PostgreSQL (SQLite runs the separate queries above but
+// for the article page).
 describe("reader page statements on postgres", () => {
   const db = compileOnlyDb("postgres");
   test.each([
@@ -38,6 +44,15 @@ describe("reader page statements on postgres", () => {
     const compiled = query.compile(db);
     await expect(`${compiled.sql}\n-- ${JSON.stringify(compiled.parameters)}\n`).toMatchFileSnapshot(
       `./__snapshots__/postgres.${name.replace(/ /g, "-")}-statement.sql`,
+    );
+  });
+});
+
+describe("reader page statements on sqlite", () => {
+  test("article page", async () => {
+    const compiled = articlePageSqliteQuery({ slug: "storm" }).compile(compileOnlyDb("sqlite"));
+    await expect(`${compiled.sql}\n-- ${JSON.stringify(compiled.parameters)}\n`).toMatchFileSnapshot(
+      "./__snapshots__/sqlite.article-page-statement.sql",
     );
   });
 });

@@ -1,13 +1,20 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
-import { approvedThreadPostgres, type PublicCommentRow, toPublicCommentRows } from "../db/comment-thread.js";
+import {
+  approvedThreadPostgres,
+  approvedThreadSqlite,
+  type PublicCommentRow,
+  toPublicCommentRows,
+} from "../db/comment-thread.js";
 import type { Db } from "../db/database.js";
 import { dialectOf, lockedForUpdate, toCount } from "../db/dialect.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
 import {
   countApprovedComments,
+  parsedJson,
   type StoryExtras,
   storyExtrasPostgres,
+  storyExtrasSqlite,
   toStoryExtras,
 } from "../db/story-extras.js";
 
@@ -618,46 +625,6 @@ export async function listRecentMedia(db: Db, limit: number) {
     .execute();
 }
 
-// ── reader pages: related stories, previous/next ───────────────────────────
-
-function adjacentQuery(direction: "older" | "newer") {
-  const older = direction === "older";
-  return reusableQuery((db, article: { id: number; published_at: string }) =>
-    publishedListQuery(db, { excludeIds: [article.id] })
-      // Redundant with the OR below, but a plain range lets the published-date index start at this
-      // story instead of walking every newer (or older) one.
-      .where("articles.published_at", older ? "<=" : ">=", article.published_at)
-      .where((eb) =>
-        eb.or([
-          eb("articles.published_at", older ? "<" : ">", article.published_at),
-          eb.and([
-            eb("articles.published_at", "=", article.published_at),
-            eb("articles.id", older ? "<" : ">", article.id),
-          ]),
-        ]),
-      )
-      .select(summaryColumns)
-      .orderBy("articles.published_at", older ? "desc" : "asc")
-      .orderBy("articles.id", older ? "desc" : "asc")
-      .limit(sql.lit(1)),
-  );
-}
-
-const adjacentPublished = { older: adjacentQuery("older"), newer: adjacentQuery("newer") };
-
-/** The published story just before (`older`) or after (`newer`) one, by publication time. */
-export async function getAdjacentPublishedArticle(
-  db: Db,
-  article: { id: number; published_at: string },
-  direction: "older" | "newer",
-): Promise<ArticleSummaryRow | undefined> {
-  const [row] = await adjacentPublished[direction](db, {
-    id: article.id,
-    published_at: article.published_at,
-  });
-  return row;
-}
-
 // ── reader pages in one statement: a page's rows with what each story shows ─
 
 /** The rows an article page shows, and what its stories show when the same statement read it. */
@@ -671,22 +638,20 @@ export interface ArticlePageRows {
   related: ArticleSummaryRow[] | undefined;
   previous: ArticleSummaryRow | undefined;
   next: ArticleSummaryRow | undefined;
-  /** Per story id; undefined when the page's stories are to be hydrated by `listCategoriesOfArticles` and its kin. */
-  extras: Map<number, StoryExtras> | undefined;
-  /** The story's corrections, oldest first; undefined when they are to be read by `listCorrectionsOfArticle`. */
-  corrections: CorrectionRow[] | undefined;
-  /** Its approved comments, oldest first; undefined when the comments feature is to read them. */
-  comments: PublicCommentRow[] | undefined;
+  /** What each story shows, per story id (related stories left to the caller excepted). */
+  extras: Map<number, StoryExtras>;
+  /** The story's corrections, oldest first. */
+  corrections: CorrectionRow[];
+  /** Its approved comments, oldest first. */
+  comments: PublicCommentRow[];
 }
 
 /**
- * The published article at `slug` with its related stories and the stories just before and after
- * it (`getAdjacentPublishedArticle`), or undefined for a missing, unpublished or trashed slug.
- * SQLite runs its queries one by one (each a function call away) and leaves the related stories to
- * the caller, who keeps each tag's and category's newest stories between pages; PostgreSQL reads
- * it all, with every story's terms, sources, author, image and comment count and the story's
- * corrections, in one statement (`articlePagePostgres`), since each statement is a round trip to
- * the server.
+ * The published article at `slug` with the stories just before and after it, every story's terms,
+ * sources, author, image and comment count, its corrections and approved comments, in one
+ * statement; or undefined for a missing, unpublished or trashed slug. PostgreSQL's statement also
+ * reads the related stories; SQLite leaves them to the caller, who keeps each tag's and category's
+ * newest stories between pages (one function call away, SQLite gains nothing by folding them in).
  */
 export async function getArticlePageRows(
   db: Db,
@@ -694,26 +659,6 @@ export async function getArticlePageRows(
   relatedLimit: number,
 ): Promise<ArticlePageRows | undefined> {
   return readerPageBodies[dialectOf(db)].articlePage(db, slug, relatedLimit);
-}
-
-async function articlePageSqlite(db: Db, slug: string): Promise<ArticlePageRows | undefined> {
-  const row = await getArticleBySlug(db, slug);
-  if (row?.status !== "published" || !row.published_at) return undefined;
-  const position = { id: row.id, published_at: row.published_at };
-  const [extras, previous, next] = await Promise.all([
-    readStoryExtras(db, [row]),
-    getAdjacentPublishedArticle(db, position, "older"),
-    getAdjacentPublishedArticle(db, position, "newer"),
-  ]);
-  return {
-    article: { ...row, published_at: row.published_at },
-    related: undefined,
-    previous,
-    next,
-    extras,
-    corrections: undefined,
-    comments: undefined,
-  };
 }
 
 /** `summaryColumns` of a table alias, as raw SQL. */
@@ -759,7 +704,7 @@ function splitParts(rows: PartRow[]) {
     else parts.set(part, [row]);
     if (!extras.has(row.id)) extras.set(row.id, toStoryExtras(json));
     if (body !== null && body_html !== null) bodies.set(row.id, { body, body_html, version });
-    if (held) corrections.set(row.id, held);
+    if (held) corrections.set(row.id, parsedJson(held) as CorrectionRow[]);
     if (thread) comments.set(row.id, toPublicCommentRows(thread));
   }
   return { parts, extras, bodies, corrections, comments };
@@ -851,21 +796,76 @@ async function articlePagePostgres(
   slug: string,
   relatedLimit: number,
 ): Promise<ArticlePageRows | undefined> {
-  const { parts, extras, bodies, corrections, comments } = splitParts(
-    await articlePagePostgresStatement(db, { slug, relatedLimit }),
-  );
+  const split = splitParts(await articlePagePostgresStatement(db, { slug, relatedLimit }));
+  return articlePageOf(split, split.parts.get(RELATED) ?? []);
+}
+
+/** An article page statement's rows as the page reads them; undefined when the article is not published. */
+function articlePageOf(
+  { parts, extras, bodies, corrections, comments }: ReturnType<typeof splitParts>,
+  related: ArticleSummaryRow[] | undefined,
+): ArticlePageRows | undefined {
   const [row] = parts.get(ARTICLE) ?? [];
   const body = row && bodies.get(row.id);
   if (!row?.published_at || !body) return undefined;
   return {
     article: { ...row, ...body, published_at: row.published_at },
-    related: parts.get(RELATED) ?? [],
+    related,
     previous: parts.get(OLDER)?.[0],
     next: parts.get(NEWER)?.[0],
     extras,
     corrections: corrections.get(row.id) ?? [],
     comments: comments.get(row.id) ?? [],
   };
+}
+
+/**
+ * The article page's statement on SQLite (see `getArticlePageRows`); exported for the SQL snapshot
+ * test. PostgreSQL's without the related stories, its neighbours found by subqueries of the
+ * article (SQLite has no lateral joins) and its JSON columns made by SQLite's functions.
+ */
+export function articlePageSqliteQuery(params: { slug: string }) {
+  const listed = isListedStory("r");
+  return sql<PartRow>`
+    with page_article as (
+      select a.id, a.published_at from articles a
+      where a.slug = ${params.slug} and a.status = 'published' and a.published_at is not null
+    ),
+    parts as (
+      select ${sql.lit(ARTICLE)} as part, id from page_article
+      union all select ${sql.lit(OLDER)}, (
+        select r.id from articles r
+        where ${listed} and r.id <> a.id and r.published_at <= a.published_at
+          and (r.published_at < a.published_at or (r.published_at = a.published_at and r.id < a.id))
+        order by r.published_at desc, r.id desc limit 1) from page_article a
+      union all select ${sql.lit(NEWER)}, (
+        select r.id from articles r
+        where ${listed} and r.id <> a.id and r.published_at >= a.published_at
+          and (r.published_at > a.published_at or (r.published_at = a.published_at and r.id > a.id))
+        order by r.published_at asc, r.id asc limit 1) from page_article a
+    )
+    select p.part, ${summaryColumnsOf("s")},
+      case when p.part = ${sql.lit(ARTICLE)} then s.body end as body,
+      case when p.part = ${sql.lit(ARTICLE)} then s.body_html end as body_html,
+      case when p.part = ${sql.lit(ARTICLE)} then s.version end as version,
+      case when p.part = ${sql.lit(ARTICLE)} then (
+        select json_group_array(json_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
+          order by c.created_at, c.id)
+        from (select id, text, created_at from article_corrections where article_id = s.id
+          order by created_at, id limit ${sql.lit(MAX_CORRECTIONS_SHOWN)}) c
+      ) end as corrections,
+      case when p.part = ${sql.lit(ARTICLE)} then ${approvedThreadSqlite("s")} end as comments,
+      ${storyExtrasSqlite("s")} as extras
+    from parts p join articles s on s.id = p.id
+    order by p.part`;
+}
+
+const articlePageSqliteStatement = reusableQuery((_db, params: { slug: string }) =>
+  articlePageSqliteQuery(params),
+);
+
+async function articlePageSqlite(db: Db, slug: string): Promise<ArticlePageRows | undefined> {
+  return articlePageOf(splitParts(await articlePageSqliteStatement(db, { slug })), undefined);
 }
 
 /** The rows the first front page shows: its listing page, the lead candidate and each section's stories. */

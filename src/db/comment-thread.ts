@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { CommentStatus } from "./schema.js";
+import { parsedJson } from "./story-extras.js";
 
 /**
  * A story's approved comment thread as its page shows it, read on PostgreSQL inside the page's own
@@ -53,9 +54,20 @@ export function approvedThreadPostgres(alias: string) {
       order by created_at, id limit ${sql.lit(COMMENTS_SHOWN_MAX)}) c)`;
 }
 
-/** Reads `approvedThreadPostgres`'s JSON (times come back in PostgreSQL's JSON form: made ISO here). */
+/** `approvedThreadPostgres` in SQLite's JSON functions: the same rows, as text. */
+export function approvedThreadSqlite(alias: string) {
+  const s = sql.raw(alias);
+  const columns = sql.raw(PUBLIC_COMMENT_COLUMNS.join(", "));
+  const pairs = sql.raw(PUBLIC_COMMENT_COLUMNS.map((column) => `'${column}', c.${column}`).join(", "));
+  return sql`(select json_group_array(json_object(${pairs}) order by c.created_at, c.id)
+    from (select ${columns} from comments
+      where article_id = ${s}.id and status = 'approved'
+      order by created_at, id limit ${sql.lit(COMMENTS_SHOWN_MAX)}) c)`;
+}
+
+/** Reads either statement's JSON (PostgreSQL's JSON times are made ISO here). */
 export function toPublicCommentRows(value: unknown): PublicCommentRow[] {
-  return (value as PublicCommentRow[]).map((row) => ({
+  return (parsedJson(value) as PublicCommentRow[]).map((row) => ({
     ...row,
     created_at: new Date(row.created_at).toISOString(),
   }));

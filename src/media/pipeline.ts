@@ -1,13 +1,8 @@
-import sharp, { type Metadata, type Sharp } from "sharp";
+import type { Metadata, Sharp } from "sharp";
 import { problemText } from "../lib/problems.js";
+import { sharpLibrary } from "../lib/sharp.js";
 import { MEDIA_PROBLEMS } from "./problems.js";
 import { cropBox, MAX_VARIANT_WIDTH, type VariantFormat, type VariantSpec } from "./variants.js";
-
-// One libvips thread per image: uploads and on-demand variants run side by side with page
-// requests on small machines, and several images at once use the cores better than one image with many threads.
-sharp.concurrency(1);
-// Decoded images are not worth keeping between uploads; the memory is.
-sharp.cache(false);
 
 /** Larger images are refused before decoding: a few bytes can declare 50,000×50,000 pixels. */
 export const MAX_INPUT_PIXELS = 100_000_000;
@@ -42,7 +37,7 @@ async function inspect(data: Buffer): Promise<{ format: string; hasAlpha: boolea
   if (isHeic(data)) throw new ImageRefused(MEDIA_PROBLEMS.heic);
   let meta: Metadata;
   try {
-    meta = await sharp(data, { limitInputPixels: false }).metadata();
+    meta = await sharpLibrary()(data, { limitInputPixels: false }).metadata();
   } catch {
     throw new ImageRefused(MEDIA_PROBLEMS.not_image);
   }
@@ -72,7 +67,7 @@ async function inspect(data: Buffer): Promise<{ format: string; hasAlpha: boolea
 export async function decodeImage(data: Buffer): Promise<DecodedImage> {
   const { format, hasAlpha } = await inspect(data);
   try {
-    const image = sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "warning" })
+    const image = sharpLibrary()(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "warning" })
       .autoOrient()
       .resize({ width: MAX_VARIANT_WIDTH, withoutEnlargement: true })
       .toColourspace("srgb");
@@ -102,7 +97,9 @@ function shortReason(error: unknown): string {
 }
 
 function fromRaw(image: DecodedImage): Sharp {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  return sharpLibrary()(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  });
 }
 
 function encode(pipeline: Sharp, format: VariantFormat | "master-jpg" | "master-png"): Promise<Buffer> {

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
-import sharp from "sharp";
 import type { AppContext } from "../context.js";
 import { isSiteWide } from "../infrastructure/content-changes.js";
 import { encodeIco } from "../lib/ico.js";
+import { sharpLibrary } from "../lib/sharp.js";
 import { getMedia, imageOriginal } from "../media/service.js";
+import { type MediaStorage, mediaStorage } from "../media/storage.js";
 
 type Ctx = Pick<AppContext, "db" | "now" | "config" | "settings" | "changes" | "theme">;
 
@@ -38,26 +39,107 @@ const LARGEST_ICON = 512;
  */
 const ICON_CACHE_CONTROL = "public, max-age=3600";
 
-/** The chosen icon (a library image, centre-cropped square) at LARGEST_ICON px, or the theme's favicon.svg. */
-async function iconSquare(ctx: Ctx): Promise<Buffer | undefined> {
+/** The image the icons are cut from: the chosen library image's original, or the theme's favicon.svg. */
+async function iconSource(ctx: Ctx): Promise<{ image: Buffer; isSvg: boolean } | undefined> {
   const { siteIconMediaId } = await ctx.settings.get();
   const media = siteIconMediaId === null ? undefined : await getMedia(ctx, siteIconMediaId);
   // An image deleted from the library, or linked rather than uploaded, leaves the theme's icon.
   const original = media ? await imageOriginal(ctx, media) : undefined;
-  if (original)
-    return sharp(original)
-      .resize(LARGEST_ICON, LARGEST_ICON, { fit: "cover", position: "centre" })
-      .png()
-      .toBuffer();
+  if (original) return { image: original, isSvg: false };
   const svg = ctx.theme.assets.get("favicon.svg")?.body;
-  if (!svg) return undefined;
-  // An SVG is drawn at 72 dpi by default: render it large enough for the largest icon to be sharp.
-  const { width = 64, height = 64 } = await sharp(svg).metadata();
-  const density = Math.min(10_000, Math.ceil((72 * LARGEST_ICON) / Math.min(width, height)));
-  return sharp(svg, { density })
+  return svg ? { image: svg, isSvg: true } : undefined;
+}
+
+/** The icon images made from a source, and its main colour for the manifest. */
+interface IconImages {
+  favicon: Buffer;
+  appleTouch: Buffer;
+  icon192: Buffer;
+  icon512: Buffer;
+  themeColor: string;
+}
+type StoredImage = Exclude<keyof IconImages, "themeColor">;
+const STORED_IMAGES: Record<StoredImage, { file: string; contentType: string }> = {
+  favicon: { file: "favicon.ico", contentType: "image/x-icon" },
+  appleTouch: { file: "apple-touch-icon.png", contentType: "image/png" },
+  icon192: { file: "icon-192.png", contentType: "image/png" },
+  icon512: { file: "icon-512.png", contentType: "image/png" },
+};
+/** Written after the images: a folder holding it holds a whole set. */
+const THEME_COLOR_FILE = "theme-color.txt";
+
+/**
+ * Where the images made from a source are kept in media storage: named by the source's bytes and
+ * the sizes made, so a new icon (or new sizes) gets a new folder and a set is never half old.
+ */
+function storedIconsFolder(source: { image: Buffer; isSvg: boolean }): string {
+  const recipe = JSON.stringify({ FAVICON_SIZES, APPLE_TOUCH_SIZE, LARGEST_ICON, svg: source.isSvg });
+  const name = createHash("sha256").update(recipe).update(source.image).digest("base64url").slice(0, 22);
+  return `site-icons/${name}`;
+}
+
+async function readIconImages(storage: MediaStorage, folder: string): Promise<IconImages | undefined> {
+  const themeColor = await storage.get(`${folder}/${THEME_COLOR_FILE}`);
+  if (!themeColor) return undefined;
+  const names = Object.keys(STORED_IMAGES) as StoredImage[];
+  const images = await Promise.all(names.map((name) => storage.get(`${folder}/${STORED_IMAGES[name].file}`)));
+  if (images.some((image) => image === undefined)) return undefined;
+  return {
+    ...(Object.fromEntries(names.map((name, i) => [name, images[i]])) as Record<StoredImage, Buffer>),
+    themeColor: themeColor.toString(),
+  };
+}
+
+/** Cuts the source to its centred square at LARGEST_ICON px and makes every size from that. */
+async function makeIconImages(source: { image: Buffer; isSvg: boolean }): Promise<IconImages> {
+  const sharp = sharpLibrary();
+  let density: number | undefined;
+  if (source.isSvg) {
+    // An SVG is drawn at 72 dpi by default: render it large enough for the largest icon to be sharp.
+    const { width = 64, height = 64 } = await sharp(source.image).metadata();
+    density = Math.min(10_000, Math.ceil((72 * LARGEST_ICON) / Math.min(width, height)));
+  }
+  const square = await sharp(source.image, { density })
     .resize(LARGEST_ICON, LARGEST_ICON, { fit: "cover", position: "centre" })
     .png()
     .toBuffer();
+  const png = (size: number) => sharp(square).resize(size, size).png().toBuffer();
+  const [favicons, appleTouch, icon192, stats] = await Promise.all([
+    Promise.all(FAVICON_SIZES.map(async (size) => ({ size, png: await png(size) }))),
+    png(APPLE_TOUCH_SIZE),
+    png(192),
+    sharp(square).stats(),
+  ]);
+  const { r, g, b } = stats.dominant;
+  return {
+    favicon: encodeIco(favicons),
+    appleTouch,
+    icon192,
+    icon512: square,
+    themeColor: `#${[r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("")}`,
+  };
+}
+
+/**
+ * The icon images of the current source: as stored by whichever node made them first, else made
+ * here (the only time a node needs sharp for them) and stored. Two nodes making one set at once
+ * store the same bytes under the same keys.
+ */
+async function currentIconImages(ctx: Ctx): Promise<IconImages | undefined> {
+  const source = await iconSource(ctx);
+  if (!source) return undefined;
+  const storage = mediaStorage(ctx);
+  const folder = storedIconsFolder(source);
+  const stored = await readIconImages(storage, folder);
+  if (stored) return stored;
+  const made = await makeIconImages(source);
+  await Promise.all(
+    (Object.keys(STORED_IMAGES) as StoredImage[]).map((name) =>
+      storage.put(`${folder}/${STORED_IMAGES[name].file}`, made[name], STORED_IMAGES[name].contentType),
+    ),
+  );
+  await storage.put(`${folder}/${THEME_COLOR_FILE}`, Buffer.from(made.themeColor), "text/plain");
+  return made;
 }
 
 function iconFile(body: Buffer, contentType: string): IconFile {
@@ -69,17 +151,8 @@ function iconFile(body: Buffer, contentType: string): IconFile {
 }
 
 async function makeIconFiles(ctx: Ctx): Promise<Map<SiteIconPath, IconFile> | undefined> {
-  const square = await iconSquare(ctx);
-  if (!square) return undefined;
-  const png = (size: number) => sharp(square).resize(size, size).png().toBuffer();
-  const [favicons, appleTouch, icon192, stats, settings] = await Promise.all([
-    Promise.all(FAVICON_SIZES.map(async (size) => ({ size, png: await png(size) }))),
-    png(APPLE_TOUCH_SIZE),
-    png(192),
-    sharp(square).stats(),
-    ctx.settings.get(),
-  ]);
-  const { r, g, b } = stats.dominant;
+  const [images, settings] = await Promise.all([currentIconImages(ctx), ctx.settings.get()]);
+  if (!images) return undefined;
   const manifest = {
     name: settings.title,
     short_name: settings.title,
@@ -88,7 +161,7 @@ async function makeIconFiles(ctx: Ctx): Promise<Map<SiteIconPath, IconFile> | un
     start_url: "/",
     display: "browser",
     // The icon's own main colour: it matches the icon whatever the theme or the chosen image.
-    theme_color: `#${[r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("")}`,
+    theme_color: images.themeColor,
     background_color: "#ffffff",
     icons: [
       { src: "/icon-192.png", sizes: "192x192", type: "image/png" },
@@ -96,19 +169,20 @@ async function makeIconFiles(ctx: Ctx): Promise<Map<SiteIconPath, IconFile> | un
     ],
   };
   return new Map<SiteIconPath, IconFile>([
-    ["/favicon.ico", iconFile(encodeIco(favicons), "image/x-icon")],
-    ["/apple-touch-icon.png", iconFile(appleTouch, "image/png")],
-    ["/icon-192.png", iconFile(icon192, "image/png")],
-    ["/icon-512.png", iconFile(square, "image/png")],
+    ["/favicon.ico", iconFile(images.favicon, STORED_IMAGES.favicon.contentType)],
+    ["/apple-touch-icon.png", iconFile(images.appleTouch, "image/png")],
+    ["/icon-192.png", iconFile(images.icon192, "image/png")],
+    ["/icon-512.png", iconFile(images.icon512, "image/png")],
     ["/site.webmanifest", iconFile(Buffer.from(JSON.stringify(manifest)), "application/manifest+json")],
   ]);
 }
 
 /**
  * The site's icons and web app manifest, made with sharp from the icon chosen in Settings (or the
- * theme's favicon.svg) on first request and kept in this node's memory. Any site-wide change
- * (settings, the theme, a replaced image: `settings`, `theme`, `all`), heard from any node, drops
- * them, so they are made again from what is current.
+ * theme's favicon.svg) once for the site and stored with the media, read on a node's first request
+ * and kept in its memory. Any site-wide change (settings, the theme, a replaced image: `settings`,
+ * `theme`, `all`), heard from any node, drops them, so they are read (or made) again from what is
+ * current.
  */
 const siteIconRoutes: FastifyPluginAsync<{ ctx: Ctx }> = async (app, { ctx }) => {
   let files: Promise<Map<SiteIconPath, IconFile> | undefined> | undefined;
