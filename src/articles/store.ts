@@ -1,22 +1,11 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
-import {
-  approvedThreadPostgres,
-  approvedThreadSqlite,
-  type PublicCommentRow,
-  toPublicCommentRows,
-} from "../db/comment-thread.js";
+import { approvedThread, type PublicCommentRow, toPublicCommentRows } from "../db/comment-thread.js";
 import type { Db } from "../db/database.js";
-import { dialectOf, lockedForUpdate, toCount } from "../db/dialect.js";
+import { type DialectName, dialectOf, lockedForUpdate, toCount } from "../db/dialect.js";
+import { JSON_FUNCTIONS, parsedJson } from "../db/json-functions.js";
 import { reusableQuery } from "../db/reusable-query.js";
 import type { ArticleRow, ArticleStatus, ArticleSummaryRow, ArticlesTable, Database } from "../db/schema.js";
-import {
-  countApprovedComments,
-  parsedJson,
-  type StoryExtras,
-  storyExtrasPostgres,
-  storyExtrasSqlite,
-  toStoryExtras,
-} from "../db/story-extras.js";
+import { countApprovedComments, type StoryExtras, storyExtras, toStoryExtras } from "../db/story-extras.js";
 
 /** Columns of an article for list pages (no body). */
 const summaryColumns = [
@@ -715,6 +704,26 @@ const RELATED = 1;
 const OLDER = 2;
 const NEWER = 3;
 
+/**
+ * What an article page's statement reads per part (`parts p`, the story `s`): the story's row and
+ * what it shows, and for the article itself its body, corrections and approved comments.
+ */
+function articlePageColumns(dialect: DialectName) {
+  const { list, object } = JSON_FUNCTIONS[dialect];
+  const article = `p.part = ${ARTICLE}`;
+  return sql`p.part, ${summaryColumnsOf("s")},
+      ${sql.raw(`case when ${article} then s.body end as body,
+      case when ${article} then s.body_html end as body_html,
+      case when ${article} then s.version end as version,
+      case when ${article} then (
+        select ${list(object("'id', c.id, 'text', c.text, 'created_at', c.created_at"), "c.created_at, c.id")}
+        from (select id, text, created_at from article_corrections where article_id = s.id
+          order by created_at, id limit ${MAX_CORRECTIONS_SHOWN}) c
+      ) end as corrections,`)}
+      case when ${sql.raw(article)} then ${approvedThread(dialect, "s")} end as comments,
+      ${storyExtras(dialect, "s")} as extras`;
+}
+
 /** The article page's statement on PostgreSQL (see `getArticlePageRows`); exported for the SQL snapshot test. */
 export function articlePagePostgresQuery(params: { slug: string; relatedLimit: number }) {
   const limit = sql.lit(params.relatedLimit);
@@ -770,18 +779,7 @@ export function articlePagePostgresQuery(params: { slug: string; relatedLimit: n
       union all select ${sql.lit(OLDER)}, 0, id from older
       union all select ${sql.lit(NEWER)}, 0, id from newer
     )
-    select p.part, ${summaryColumnsOf("s")},
-      case when p.part = ${sql.lit(ARTICLE)} then s.body end as body,
-      case when p.part = ${sql.lit(ARTICLE)} then s.body_html end as body_html,
-      case when p.part = ${sql.lit(ARTICLE)} then s.version end as version,
-      case when p.part = ${sql.lit(ARTICLE)} then (
-        select coalesce(json_agg(json_build_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
-          order by c.created_at, c.id), '[]'::json)
-        from (select id, text, created_at from article_corrections where article_id = s.id
-          order by created_at, id limit ${sql.lit(MAX_CORRECTIONS_SHOWN)}) c
-      ) end as corrections,
-      case when p.part = ${sql.lit(ARTICLE)} then ${approvedThreadPostgres("s")} end as comments,
-      ${storyExtrasPostgres("s")} as extras
+    select ${articlePageColumns("postgres")}
     from parts p join articles s on s.id = p.id
     order by p.part, p.ord`;
 }
@@ -844,18 +842,7 @@ export function articlePageSqliteQuery(params: { slug: string }) {
           and (r.published_at > a.published_at or (r.published_at = a.published_at and r.id > a.id))
         order by r.published_at asc, r.id asc limit 1) from page_article a
     )
-    select p.part, ${summaryColumnsOf("s")},
-      case when p.part = ${sql.lit(ARTICLE)} then s.body end as body,
-      case when p.part = ${sql.lit(ARTICLE)} then s.body_html end as body_html,
-      case when p.part = ${sql.lit(ARTICLE)} then s.version end as version,
-      case when p.part = ${sql.lit(ARTICLE)} then (
-        select json_group_array(json_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
-          order by c.created_at, c.id)
-        from (select id, text, created_at from article_corrections where article_id = s.id
-          order by created_at, id limit ${sql.lit(MAX_CORRECTIONS_SHOWN)}) c
-      ) end as corrections,
-      case when p.part = ${sql.lit(ARTICLE)} then ${approvedThreadSqlite("s")} end as comments,
-      ${storyExtrasSqlite("s")} as extras
+    select ${articlePageColumns("sqlite")}
     from parts p join articles s on s.id = p.id
     order by p.part`;
 }
@@ -971,7 +958,7 @@ export function frontPagePostgresQuery(params: {
       union all select ${sql.lit(SECTIONS)} + ord, n, id from sections
     )
     select p.part, ${summaryColumnsOf("s")}, null as body, null as body_html,
-      ${storyExtrasPostgres("s")} as extras
+      ${storyExtras("postgres", "s")} as extras
     from parts p join articles s on s.id = p.id
     order by p.part, p.ord`;
 }
@@ -1051,7 +1038,7 @@ export async function readStoryExtras(
   const ids = rows.map((r) => r.id);
   if (dialectOf(db) === "postgres") {
     const { rows: read } = await sql<{ id: number; extras: unknown }>`
-      select s.id, ${storyExtrasPostgres("s")} as extras
+      select s.id, ${storyExtras("postgres", "s")} as extras
       from articles s where s.id = any(${ids}::int[])`.execute(db);
     for (const row of read) extras.set(row.id, toStoryExtras(row.extras));
     return extras;

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
+import type { DialectName } from "./dialect.js";
+import { JSON_FUNCTIONS, parsedJson } from "./json-functions.js";
 import type { CommentStatus } from "./schema.js";
-import { parsedJson } from "./story-extras.js";
 
 /**
  * A story's approved comment thread as its page shows it, read on PostgreSQL inside the page's own
@@ -45,27 +46,16 @@ export const COMMENTS_SHOWN_MAX = 1000;
  * `toPublicCommentRows`): an index range on (article, status, created_at), at most
  * `COMMENTS_SHOWN_MAX`.
  */
-export function approvedThreadPostgres(alias: string) {
-  const s = sql.raw(alias);
-  const columns = sql.raw(PUBLIC_COMMENT_COLUMNS.join(", "));
-  return sql`(select coalesce(json_agg(c order by c.created_at, c.id), '[]')
-    from (select ${columns} from comments
-      where article_id = ${s}.id and status = 'approved'
-      order by created_at, id limit ${sql.lit(COMMENTS_SHOWN_MAX)}) c)`;
+export function approvedThread(dialect: DialectName, alias: string) {
+  const { list, object } = JSON_FUNCTIONS[dialect];
+  const pairs = PUBLIC_COMMENT_COLUMNS.map((column) => `'${column}', c.${column}`).join(", ");
+  return sql.raw(`(select ${list(object(pairs), "c.created_at, c.id")}
+    from (select ${PUBLIC_COMMENT_COLUMNS.join(", ")} from comments
+      where article_id = ${alias}.id and status = 'approved'
+      order by created_at, id limit ${COMMENTS_SHOWN_MAX}) c)`);
 }
 
-/** `approvedThreadPostgres` in SQLite's JSON functions: the same rows, as text. */
-export function approvedThreadSqlite(alias: string) {
-  const s = sql.raw(alias);
-  const columns = sql.raw(PUBLIC_COMMENT_COLUMNS.join(", "));
-  const pairs = sql.raw(PUBLIC_COMMENT_COLUMNS.map((column) => `'${column}', c.${column}`).join(", "));
-  return sql`(select json_group_array(json_object(${pairs}) order by c.created_at, c.id)
-    from (select ${columns} from comments
-      where article_id = ${s}.id and status = 'approved'
-      order by created_at, id limit ${sql.lit(COMMENTS_SHOWN_MAX)}) c)`;
-}
-
-/** Reads either statement's JSON (PostgreSQL's JSON times are made ISO here). */
+/** Reads `approvedThread`'s JSON (PostgreSQL's JSON times are made ISO here). */
 export function toPublicCommentRows(value: unknown): PublicCommentRow[] {
   return (parsedJson(value) as PublicCommentRow[]).map((row) => ({
     ...row,

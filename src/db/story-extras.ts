@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
-import { toCount } from "./dialect.js";
+import { type DialectName, toCount } from "./dialect.js";
+import { JSON_FUNCTIONS, parsedJson } from "./json-functions.js";
 import { reusableQuery } from "./reusable-query.js";
 
 /**
@@ -42,46 +43,24 @@ export interface StoryExtras {
  * One JSON value with what the story at `alias` shows (see `StoryExtras`, read by `toStoryExtras`):
  * each part an indexed lookup by the story's id, so a page's stories cost no statement of their own.
  */
-export function storyExtrasPostgres(alias: string) {
-  const s = sql.raw(alias);
-  return sql`json_build_array(
-    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
+export function storyExtras(dialect: DialectName, alias: string) {
+  const { array, list } = JSON_FUNCTIONS[dialect];
+  const s = alias;
+  return sql.raw(
+    `${array(`
+    (select ${list(array("c.id, c.name, c.slug"), "c.name")}
       from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = ${s}.id),
-    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]')
+    (select ${list(array("t.id, t.name, t.slug"), "t.name")}
       from article_tags at join tags t on t.id = at.tag_id where at.article_id = ${s}.id),
-    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at)
-        order by so.position), '[]')
+    (select ${list(array("so.url, so.name, so.original_author, so.original_published_at"), "so.position")}
       from article_sources so where so.article_id = ${s}.id),
-    (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = ${s}.author_id),
-    (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
-        m.mime_type, m.caption, m.credit, m.variant_hash)
+    (select ${array("u.id, u.name, u.slug, u.bio")} from users u where u.id = ${s}.author_id),
+    (select ${array(`m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
+        m.mime_type, m.caption, m.credit, m.variant_hash`)}
       from media m where m.id = ${s}.featured_media_id),
     (select count(*) from comments cm where cm.article_id = ${s}.id and cm.status = 'approved')
-  )`;
-}
-
-/** `storyExtrasPostgres` in SQLite's JSON functions: the same array, as text. */
-export function storyExtrasSqlite(alias: string) {
-  const s = sql.raw(alias);
-  return sql`json_array(
-    (select json_group_array(json_array(c.id, c.name, c.slug) order by c.name)
-      from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = ${s}.id),
-    (select json_group_array(json_array(t.id, t.name, t.slug) order by t.name)
-      from article_tags at join tags t on t.id = at.tag_id where at.article_id = ${s}.id),
-    (select json_group_array(json_array(so.url, so.name, so.original_author, so.original_published_at)
-        order by so.position)
-      from article_sources so where so.article_id = ${s}.id),
-    (select json_array(u.id, u.name, u.slug, u.bio) from users u where u.id = ${s}.author_id),
-    (select json_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
-        m.mime_type, m.caption, m.credit, m.variant_hash)
-      from media m where m.id = ${s}.featured_media_id),
-    (select count(*) from comments cm where cm.article_id = ${s}.id and cm.status = 'approved')
-  )`;
-}
-
-/** A JSON column as read: parsed by node-postgres, text from SQLite. */
-export function parsedJson(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
+  `)}`,
+  );
 }
 
 type Json = string | number | null;
@@ -108,7 +87,7 @@ type ExtrasJson = [
   number,
 ];
 
-/** Reads `storyExtrasPostgres`'s or `storyExtrasSqlite`'s JSON (PostgreSQL's JSON times are made ISO here). */
+/** Reads `storyExtras`'s JSON (PostgreSQL's JSON times are made ISO here). */
 export function toStoryExtras(value: unknown): StoryExtras {
   const [categories, tags, sources, author, media, comments] = parsedJson(value) as ExtrasJson;
   const term = ([id, name, slug]: [number, string, string]) => ({ id, name, slug });

@@ -3,7 +3,7 @@ import type { Db } from "../db/database.js";
 import { dialectOf, toCount } from "../db/dialect.js";
 import type { ArticleSummaryRow } from "../db/schema.js";
 import { foldedWords, foldingTranslation } from "../db/search-text.js";
-import { type StoryExtras, storyExtrasPostgres, toStoryExtras } from "../db/story-extras.js";
+import { type StoryExtras, storyExtras, toStoryExtras } from "../db/story-extras.js";
 import { HIGHLIGHT_MARKERS } from "./highlight.js";
 import { type ParsedQuery, toFts5Match, toTsquery, wantedWords } from "./query.js";
 
@@ -291,7 +291,7 @@ async function highlightPostgres(
     sql`case when ${column} ~ '^[ -~]*$' then ${column} else translate(${column}, ${folding.from}, ${folding.to}) end`;
   const word = sql.ref("doc_word.lexeme");
   const { rows } = await sql<HighlightedArticleRow & { extras: unknown }>`
-    select ${articleColumns}, ${storyExtrasPostgres("articles")} as extras,
+    select ${articleColumns}, ${storyExtras("postgres", "articles")} as extras,
       ts_headline(${WORDS_CONFIG}, article_search.title, marks.q, ${headlineOptions(true)}) as title_marked,
       ts_headline(${WORDS_CONFIG}, article_search.excerpt, marks.q, ${headlineOptions(false)}) as excerpt_marked,
       ts_headline(${WORDS_CONFIG}, article_search.body, marks.q, ${headlineOptions(false)}) as body_marked

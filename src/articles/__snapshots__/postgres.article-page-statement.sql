@@ -50,22 +50,20 @@
       case when p.part = 0 then s.body_html end as body_html,
       case when p.part = 0 then s.version end as version,
       case when p.part = 0 then (
-        select coalesce(json_agg(json_build_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
-          order by c.created_at, c.id), '[]'::json)
+        select coalesce(json_agg(json_build_object('id', c.id, 'text', c.text, 'created_at', c.created_at) order by c.created_at, c.id), '[]'::json)
         from (select id, text, created_at from article_corrections where article_id = s.id
           order by created_at, id limit 100) c
       ) end as corrections,
-      case when p.part = 0 then (select coalesce(json_agg(c order by c.created_at, c.id), '[]')
+      case when p.part = 0 then (select coalesce(json_agg(json_build_object('id', c.id, 'article_id', c.article_id, 'parent_id', c.parent_id, 'user_id', c.user_id, 'status', c.status, 'name', c.name, 'url', c.url, 'body_html', c.body_html, 'created_at', c.created_at) order by c.created_at, c.id), '[]'::json)
     from (select id, article_id, parent_id, user_id, status, name, url, body_html, created_at from comments
       where article_id = s.id and status = 'approved'
       order by created_at, id limit 1000) c) end as comments,
       json_build_array(
-    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
+    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]'::json)
       from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = s.id),
-    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]')
+    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]'::json)
       from article_tags at join tags t on t.id = at.tag_id where at.article_id = s.id),
-    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at)
-        order by so.position), '[]')
+    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at) order by so.position), '[]'::json)
       from article_sources so where so.article_id = s.id),
     (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = s.author_id),
     (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,

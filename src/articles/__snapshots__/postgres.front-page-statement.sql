@@ -32,12 +32,11 @@
     )
     select p.part, s.id, s.title, s.slug, s.excerpt, s.status, s.published_at, s.created_at, s.updated_at, s.author_id, s.featured_media_id, s.comments_open, s.is_page, s.is_sticky, s.parent_id, s.page_path, null as body, null as body_html,
       json_build_array(
-    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]')
+    (select coalesce(json_agg(json_build_array(c.id, c.name, c.slug) order by c.name), '[]'::json)
       from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = s.id),
-    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]')
+    (select coalesce(json_agg(json_build_array(t.id, t.name, t.slug) order by t.name), '[]'::json)
       from article_tags at join tags t on t.id = at.tag_id where at.article_id = s.id),
-    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at)
-        order by so.position), '[]')
+    (select coalesce(json_agg(json_build_array(so.url, so.name, so.original_author, so.original_published_at) order by so.position), '[]'::json)
       from article_sources so where so.article_id = s.id),
     (select json_build_array(u.id, u.name, u.slug, u.bio) from users u where u.id = s.author_id),
     (select json_build_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,

@@ -21,8 +21,7 @@
       case when p.part = 0 then s.body_html end as body_html,
       case when p.part = 0 then s.version end as version,
       case when p.part = 0 then (
-        select json_group_array(json_object('id', c.id, 'text', c.text, 'created_at', c.created_at)
-          order by c.created_at, c.id)
+        select json_group_array(json_object('id', c.id, 'text', c.text, 'created_at', c.created_at) order by c.created_at, c.id)
         from (select id, text, created_at from article_corrections where article_id = s.id
           order by created_at, id limit 100) c
       ) end as corrections,
@@ -35,8 +34,7 @@
       from article_categories ac join categories c on c.id = ac.category_id where ac.article_id = s.id),
     (select json_group_array(json_array(t.id, t.name, t.slug) order by t.name)
       from article_tags at join tags t on t.id = at.tag_id where at.article_id = s.id),
-    (select json_group_array(json_array(so.url, so.name, so.original_author, so.original_published_at)
-        order by so.position)
+    (select json_group_array(json_array(so.url, so.name, so.original_author, so.original_published_at) order by so.position)
       from article_sources so where so.article_id = s.id),
     (select json_array(u.id, u.name, u.slug, u.bio) from users u where u.id = s.author_id),
     (select json_array(m.id, m.file_name, m.width, m.height, m.alt, m.source_url,
